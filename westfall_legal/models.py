@@ -1,0 +1,158 @@
+"""Frozen dataclasses that cross stage boundaries.
+
+document -> pages/words (ingest) -> DocumentText + structure (layout) -> segments ->
+clauses, facts, findings (analysis) -> Review (pipeline). Boxes are ``(x0, y0, x1, y1)`` in
+PDF points on their page, origin top-left (PyMuPDF's convention); pages are numbered from 1.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Box = tuple[float, float, float, float]
+PageSource = Literal["text-layer", "ocr"]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    box: Box
+    block: int = 0
+    line: int = 0
+    conf: float | None = None  # OCR confidence 0-100; None for a text layer
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    words: tuple[Word, ...]
+    source: PageSource = "text-layer"
+    ocr_confidence: float | None = None
+    error: str | None = None  # why the page could not be read, when it could not
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    path: Path
+    sha256: str
+    pages: tuple[Page, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of the document text, with where it sits in the text and on the page."""
+
+    char_start: int
+    char_end: int
+    page: int
+    box: Box
+    conf: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    char_start: int
+    char_end: int
+    page: int
+    box: Box
+    block: int
+    is_margin: bool = False  # running header/footer/page number, kept but marked
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """The document's text and the provenance of every character of it."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    lines: tuple[Line, ...]
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._starts.extend(t.char_start for t in self.tokens)
+
+    def tokens_in(self, char_start: int, char_end: int) -> Sequence[Token]:
+        """The tokens that overlap ``[char_start, char_end)``."""
+        lo = bisect.bisect_right(self._starts, char_start) - 1
+        lo = max(lo, 0)
+        hi = bisect.bisect_left(self._starts, char_end)
+        return [t for t in self.tokens[lo:hi] if t.char_end > char_start]
+
+    def locate(self, char_start: int, char_end: int) -> tuple[int, list[Box]]:
+        """The first page and the word boxes (on that page and later ones) of a span."""
+        toks = self.tokens_in(char_start, char_end)
+        if not toks:
+            return 0, []
+        return toks[0].page, [t.box for t in toks]
+
+    def min_conf(self, char_start: int, char_end: int) -> float | None:
+        confs = [t.conf for t in self.tokens_in(char_start, char_end) if t.conf is not None]
+        return min(confs) if confs else None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    number: str | None
+    title: str | None
+    level: int
+    parent: str | None
+    char_start: int
+    char_end: int
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A candidate clause: a contiguous span of running text."""
+
+    id: str
+    char_start: int
+    char_end: int
+    section: str | None
+    heading: str = ""  # the title of the enclosing section, a strong cue for its category
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    id: str
+    category: str
+    confidence: float
+    text: str
+    char_start: int
+    char_end: int
+    page: int
+    boxes: tuple[Box, ...]
+    section: str | None
+    needs_review: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContractType:
+    label: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    name: str
+    value: Any
+    text: str
+    char_start: int
+    char_end: int
+    page: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Literal["low", "medium", "high"]
+    explanation: str
+    citations: tuple[str, ...]

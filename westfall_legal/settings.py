@@ -1,0 +1,76 @@
+"""One Settings dataclass: defaults in one place, loaded from and saved to TOML."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from westfall_legal import paths
+from westfall_legal.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Ingestion
+    ocr_dpi: int = 300
+    ocr_language: str = "eng"
+    ocr_workers: int = 0  # 0: one per core
+    # Analysis
+    clause_model: str = "clauses-v1"
+    review_threshold: float = 60.0  # OCR confidence under which a clause needs human review
+    # Local LLM
+    use_llm: bool = True
+    llm_threads: int = 1
+    llm_context: int = 4096
+    llm_gpu_layers: int = 0
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def load(path: Path | None = None) -> Settings:
+    """Settings from ``path`` (default: the data folder's settings.toml), defaults elsewhere."""
+    path = path or paths.config_file()
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read settings ({exc}).") from exc
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise SettingsError(f"{path}: unknown setting {key!r}.")
+        default = getattr(Settings(), key)
+        if type(value) is not type(default) and not (
+            isinstance(default, float) and isinstance(value, int)
+        ):
+            raise SettingsError(
+                f"{path}: setting {key!r} should be {type(default).__name__}, "
+                f"not {type(value).__name__}."
+            )
+        values[key] = float(value) if isinstance(default, float) else value
+    return Settings(**values)
+
+
+def save(settings: Settings, path: Path | None = None) -> Path:
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str):
+            text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        else:
+            text = repr(value)
+        lines.append(f"{f.name} = {text}")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
