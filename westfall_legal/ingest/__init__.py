@@ -1,0 +1,1 @@
+"""Ingestion: a file on disk -> a Document of pages with positioned words."""
