@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from westfall_legal.analysis.facts import (
+    extract_facts,
+    normalise_jurisdiction,
+    parse_date,
+    parse_duration,
+)
+from westfall_legal.analysis.segment import MAX_WORDS, segment
+from westfall_legal.layout.sections import build_sections
+from westfall_legal.layout.text import plain_text
+
+
+def _segments(text: str) -> list[str]:
+    dt = plain_text(text)
+    return [text[s.char_start : s.char_end] for s in segment(dt, build_sections(dt))]
+
+
+def test_heading_is_merged_into_the_paragraph_it_heads() -> None:
+    text = "12. GOVERNING LAW\n\nThis Agreement is governed by the laws of Texas.\n\nNext one."
+    segs = _segments(text)
+    assert segs[0].startswith("12. GOVERNING LAW") and segs[0].endswith("Texas.")
+    assert segs[1] == "Next one."
+
+
+def test_numbered_lines_inside_a_block_start_new_candidates() -> None:
+    text = "5.1 The Provider shall do one thing.\n5.2 The Customer shall pay."
+    assert _segments(text) == [
+        "5.1 The Provider shall do one thing.",
+        "5.2 The Customer shall pay.",
+    ]
+
+
+def test_long_paragraphs_are_cut_at_sentence_ends_and_cover_the_text() -> None:
+    sentence = "The Supplier shall deliver the goods on time and in full. "
+    text = (sentence * 40).strip()
+    segs = _segments(text)
+    assert len(segs) > 1
+    assert all(len(s.split()) <= MAX_WORDS for s in segs)
+    assert all(s.endswith(".") for s in segs)
+    assert sum(len(s.split()) for s in segs) == len(text.split())
+
+
+def test_dates_durations_and_jurisdictions_normalise() -> None:
+    assert parse_date("made this 21st day of June, 1999")[0] == "1999-06-21"  # type: ignore[index]
+    assert parse_date("dated as of March 3, 2025")[0] == "2025-03-03"  # type: ignore[index]
+    assert parse_date("on 6/21/99")[0] == "1999-06-21"  # type: ignore[index]
+    assert parse_date("February 30, 2020") is None
+    assert parse_duration("successive one (1) year periods")[0] == "P1Y"  # type: ignore[index]
+    assert parse_duration("at least thirty (30) days")[0] == "P30D"  # type: ignore[index]
+    assert parse_duration("ninety (90) days' notice")[0] == "P90D"  # type: ignore[index]
+    assert normalise_jurisdiction("NEW YORK") == "New York"
+    assert normalise_jurisdiction("England and Wales") == "England and Wales"
+
+
+def test_facts_carry_provenance() -> None:
+    text = (
+        "SUPPLY AGREEMENT\n\nThis Agreement is dated as of January 5, 2021.\n\n"
+        "This Agreement shall be governed by and construed under the laws of the State of "
+        "California, without regard to conflicts of law."
+    )
+    facts = extract_facts(plain_text(text), [])
+    law = facts["governing_law"]
+    assert law.value == "California"
+    assert text[law.char_start : law.char_end] == law.text and "California" in law.text
+    assert facts["agreement_date"].value == "2021-01-05"

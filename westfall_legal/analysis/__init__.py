@@ -1,0 +1,1 @@
+"""Analysis: structure -> candidate clauses -> labelled clauses, facts and findings."""

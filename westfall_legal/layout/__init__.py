@@ -1,0 +1,1 @@
+"""Layout: pages of positioned words -> the document text, lines, margins and sections."""

@@ -1,0 +1,135 @@
+"""Assemble the document text from positioned words, keeping every word's provenance.
+
+Words are joined by spaces into lines, lines by newlines into blocks (paragraphs), blocks by
+blank lines; pages follow one another with a blank line. Running headers, footers and page
+numbers stay in the text (a reviewer may want them) but their lines are marked ``is_margin``
+so that clause segmentation leaves them out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from westfall_legal.models import Box, Document, DocumentText, Line, Token, Word
+
+MARGIN_ZONE = 0.1  # top and bottom fraction of the page where running heads live
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?(?:\s*of\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _RawLine:
+    page: int
+    block: int
+    words: list[Word]
+    top: float
+    bottom: float
+    page_height: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def box(self) -> Box:
+        return (
+            min(w.box[0] for w in self.words),
+            min(w.box[1] for w in self.words),
+            max(w.box[2] for w in self.words),
+            max(w.box[3] for w in self.words),
+        )
+
+
+def _group_lines(doc: Document) -> list[_RawLine]:
+    lines: list[_RawLine] = []
+    for page in doc.pages:
+        current: dict[tuple[int, int], _RawLine] = {}
+        for word in page.words:
+            key = (word.block, word.line)
+            line = current.get(key)
+            if line is None:
+                line = _RawLine(page.number, word.block, [], word.box[1], word.box[3], page.height)
+                current[key] = line
+                lines.append(line)
+            line.words.append(word)
+            line.top = min(line.top, word.box[1])
+            line.bottom = max(line.bottom, word.box[3])
+    return lines
+
+
+def _margin_key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.lower().split()))
+
+
+def find_margin_lines(lines: list[_RawLine], page_count: int) -> set[int]:
+    """Indexes of lines that are running headers/footers or bare page numbers."""
+    in_zone = [
+        i
+        for i, ln in enumerate(lines)
+        if ln.bottom <= ln.page_height * MARGIN_ZONE or ln.top >= ln.page_height * (1 - MARGIN_ZONE)
+    ]
+    pages_per_key: dict[str, set[int]] = {}
+    for i in in_zone:
+        pages_per_key.setdefault(_margin_key(lines[i].text), set()).add(lines[i].page)
+    repeated = Counter({k: len(v) for k, v in pages_per_key.items()})
+    min_pages = max(2, (page_count + 1) // 2) if page_count > 1 else 10**9
+    margin = set()
+    for i in in_zone:
+        text = lines[i].text.strip()
+        if repeated[_margin_key(text)] >= min_pages or _PAGE_NUMBER.match(text):
+            margin.add(i)
+    return margin
+
+
+def build_text(doc: Document) -> DocumentText:
+    """The document text with a token per word and a Line per line."""
+    raw_lines = _group_lines(doc)
+    margin = find_margin_lines(raw_lines, len(doc.pages))
+    parts: list[str] = []
+    tokens: list[Token] = []
+    lines: list[Line] = []
+    pos = 0
+    block_id = -1
+    prev: _RawLine | None = None
+    for index, raw in enumerate(raw_lines):
+        if prev is not None:
+            new_block = raw.page != prev.page or raw.block != prev.block
+            sep = "\n\n" if new_block else "\n"
+            parts.append(sep)
+            pos += len(sep)
+        if prev is None or raw.page != prev.page or raw.block != prev.block:
+            block_id += 1
+        start = pos
+        for j, word in enumerate(raw.words):
+            if j:
+                parts.append(" ")
+                pos += 1
+            parts.append(word.text)
+            tokens.append(Token(pos, pos + len(word.text), raw.page, word.box, word.conf))
+            pos += len(word.text)
+        lines.append(Line(start, pos, raw.page, raw.box(), block_id, index in margin))
+        prev = raw
+    return DocumentText("".join(parts), tuple(tokens), tuple(lines))
+
+
+def plain_text(text: str) -> DocumentText:
+    """A DocumentText for text with no pages (a .txt file): lines, blocks at blank lines."""
+    lines: list[Line] = []
+    block = 0
+    pos = 0
+    blank_run = False
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        if raw.strip():
+            if blank_run and lines:
+                block += 1
+            lines.append(Line(pos, end, 0, (0.0, 0.0, 0.0, 0.0), block))
+            blank_run = False
+        else:
+            blank_run = True
+        pos = end + 1
+    return DocumentText(text, (), tuple(lines))
