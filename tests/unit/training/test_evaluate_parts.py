@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from westfall_legal.training.evaluate import DocResult, _gold_fact, fact_accuracy
+
+
+def test_cuad_answers_normalise_to_our_forms() -> None:
+    assert _gold_fact("agreement_date", "6/21/99") == "1999-06-21"
+    assert _gold_fact("agreement_date", "[]/[]/2020") is None  # partly redacted: not comparable
+    assert _gold_fact("governing_law", "New York") == "new york"
+    assert _gold_fact("renewal_term", "successive 1 year") == "P1Y"
+    assert _gold_fact("notice_period", "30 days") == "P30D"
+    assert _gold_fact("expiration_date", "perpetual") is None
+    assert _gold_fact("governing_law", "") is None
+
+
+def test_fact_accuracy_counts_only_comparable_answers() -> None:
+    results = [
+        DocResult("a", "X", facts={"governing_law": "New York", "agreement_date": "1999-06-21"}),
+        DocResult("b", "X", facts={"governing_law": "Delaware"}),
+        DocResult("c", "X", facts={}),
+    ]
+    answers = {
+        "a": {"Governing Law": "New York", "Agreement Date": "6/21/99"},
+        "b": {"Governing Law": "California", "Agreement Date": ""},
+        "c": {"Governing Law": "Texas"},
+    }
+    acc = fact_accuracy(results, answers)
+    assert acc["governing_law"] == round(1 / 3, 4) and acc["governing_law_support"] == 3
+    assert acc["agreement_date"] == 1.0 and acc["agreement_date_support"] == 1
+    assert acc["renewal_term"] is None

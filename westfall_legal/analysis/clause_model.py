@@ -1,0 +1,169 @@
+"""The shipped clause model: CUAD's 41 categories per candidate clause, and contract type.
+
+Two linear models over the features of :mod:`westfall_legal.analysis.features`, stored as
+plain numpy arrays in one ``.npz`` (loaded with ``allow_pickle=False``: no code runs on
+load) next to a ``manifest.json`` that records its sha256. Scores are logistic
+probabilities; per-category document thresholds were chosen by cross-validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from westfall_legal.analysis.features import (
+    Vectoriser,
+    candidate_counts,
+    scores,
+    term_counts,
+    tokens,
+)
+from westfall_legal.errors import ModelError
+from westfall_legal.models import ContractType
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "model.npz"
+MANIFEST_FILE = "manifest.json"
+TYPE_HEAD_CHARS = 3000
+TYPE_TITLE_CHARS = 400
+
+
+def type_counts(text: str) -> Counter[str]:
+    """Contract-type features: the opening (title, parties, recitals) and the whole text."""
+    counts = term_counts(text[:TYPE_HEAD_CHARS])
+    counts.update("t:" + w for w in tokens(text[:TYPE_TITLE_CHARS]))
+    counts.update("d:" + w for w in tokens(text))
+    return counts
+
+
+def _sigmoid(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
+    return out
+
+
+def _softmax(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    z = np.exp(x - x.max())
+    out: npt.NDArray[np.float32] = (z / z.sum()).astype(np.float32)
+    return out
+
+
+@dataclass
+class ClauseModel:
+    categories: list[str]
+    clause_vec: Vectoriser
+    clause_w: npt.NDArray[np.float32]  # (features, categories)
+    clause_b: npt.NDArray[np.float32]
+    thresholds: npt.NDArray[np.float32]  # per category: document-level decision
+    type_labels: list[str]
+    type_vec: Vectoriser
+    type_w: npt.NDArray[np.float32]  # (features, types)
+    type_b: npt.NDArray[np.float32]
+    version: str = "clauses-v1"
+    sha256: str = ""  # of the stored file, once saved or loaded
+
+    def clause_probabilities(
+        self, texts: Sequence[str], headings: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        """(segments, categories) probabilities."""
+        if not texts:
+            return np.zeros((0, len(self.categories)), np.float32)
+        rows = self.clause_vec.rows(candidate_counts(texts, headings))
+        return _sigmoid(scores(*rows, self.clause_w, self.clause_b))
+
+    def contract_type(self, text: str) -> ContractType:
+        rows = self.type_vec.rows([type_counts(text)])
+        probs = _softmax(scores(*rows, self.type_w, self.type_b)[0])
+        best = int(np.argmax(probs))
+        return ContractType(self.type_labels[best], round(float(probs[best]), 4))
+
+    # -- storage -------------------------------------------------------------------------
+
+    def save(self, folder: Path, extra: dict[str, object] | None = None) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / MODEL_FILE
+        with path.open("wb") as fh:
+            np.savez_compressed(
+                fh,
+                categories=np.asarray(self.categories),
+                clause_terms=np.asarray(_terms(self.clause_vec)),
+                clause_idf=self.clause_vec.idf,
+                clause_w=self.clause_w.astype(np.float16),
+                clause_b=self.clause_b,
+                thresholds=self.thresholds,
+                type_labels=np.asarray(self.type_labels),
+                type_terms=np.asarray(_terms(self.type_vec)),
+                type_idf=self.type_vec.idf,
+                type_w=self.type_w.astype(np.float16),
+                type_b=self.type_b,
+                version=np.asarray(self.version),
+            )
+        self.sha256 = sha256_of(path)
+        manifest = {
+            "id": self.version,
+            "file": MODEL_FILE,
+            "sha256": self.sha256,
+            "size": path.stat().st_size,
+            **(extra or {}),
+        }
+        (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+        return path
+
+    @classmethod
+    def load(cls, folder: Path) -> ClauseModel:
+        path = folder / MODEL_FILE
+        manifest_path = folder / MANIFEST_FILE
+        hint = "Reinstall Westfall Legal, or rebuild it with `westfall train-clauses --cuad DIR`."
+        if not path.exists() or not manifest_path.exists():
+            raise ModelError(f"{folder}: the clause model is missing.", hint=hint)
+        try:
+            manifest = json.loads(manifest_path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{manifest_path}: unreadable model manifest.", hint=hint) from exc
+        digest = sha256_of(path)
+        if digest != manifest.get("sha256"):
+            raise ModelError(f"{path}: the clause model does not match its manifest.", hint=hint)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return cls(
+                    categories=[str(c) for c in z["categories"]],
+                    clause_vec=Vectoriser(_vocab(z["clause_terms"]), z["clause_idf"]),
+                    clause_w=z["clause_w"].astype(np.float32),
+                    clause_b=z["clause_b"].astype(np.float32),
+                    thresholds=z["thresholds"].astype(np.float32),
+                    type_labels=[str(c) for c in z["type_labels"]],
+                    type_vec=Vectoriser(_vocab(z["type_terms"]), z["type_idf"]),
+                    type_w=z["type_w"].astype(np.float32),
+                    type_b=z["type_b"].astype(np.float32),
+                    version=str(z["version"]),
+                    sha256=digest,
+                )
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{path}: the clause model is damaged.", hint=hint) from exc
+
+
+def _terms(vec: Vectoriser) -> list[str]:
+    terms = [""] * vec.size
+    for term, index in vec.vocabulary.items():
+        terms[index] = term
+    return terms
+
+
+def _vocab(terms: npt.NDArray[np.str_]) -> dict[str, int]:
+    return {str(t): i for i, t in enumerate(terms)}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

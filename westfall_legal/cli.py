@@ -1,0 +1,220 @@
+"""The command line: ``westfall review|evaluate|train-clauses`` over the same core as the GUI.
+
+Every KnownError becomes one line on stderr (what happened, what to do) and its exit code;
+anything else is a bug and is reported as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from westfall_legal import __version__
+from westfall_legal.errors import ExitCode, InputNotFoundError, KnownError, WestfallError
+from westfall_legal.ingest.pdf import IMAGE_SUFFIXES, PDF_SUFFIXES
+from westfall_legal.progress import ProgressEvent
+
+log = logging.getLogger("westfall_legal")
+FORMATS = ("json", "html")
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, label: str, enabled: bool = True) -> None:
+        self.label = label
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if not self.enabled or not self.tty:
+            return
+        width = 30
+        filled = int(width * event.done / max(event.total, 1))
+        sys.stderr.write(
+            f"\r{self.label[:40]:40} {event.stage:9} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{event.done}/{event.total}"
+        )
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+
+
+def _expand(inputs: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in PDF_SUFFIXES | IMAGE_SUFFIXES
+            )
+            if not found:
+                raise InputNotFoundError(
+                    f"{path}: the folder has no PDF, PNG, JPEG or TIFF files.",
+                    hint="Point at a contract file or a folder of them.",
+                )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from westfall_legal.pipeline import Engines, analyse
+    from westfall_legal.report import dumps, review_html, review_json, write_atomic
+    from westfall_legal.settings import load
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise KnownError(
+            f"unknown output format {', '.join(bad) or '(none)'}.",
+            hint=f"Use --format with one or more of: {', '.join(FORMATS)}.",
+        )
+    settings = load()
+    if args.no_llm:
+        settings = settings.replace(use_llm=False)
+    engines = Engines()
+    out = Path(args.out)
+    failures: list[KnownError] = []
+    files = _expand(args.files)
+    for path in files:
+        bar = ProgressBar(path.name, enabled=not args.quiet)
+        try:
+            review = analyse(
+                path, settings=settings, engines=engines, password=args.password, progress=bar
+            )
+        except KnownError as exc:
+            bar.close()
+            print(f"westfall: {exc.user_line()}", file=sys.stderr)
+            failures.append(exc)
+            continue
+        bar.close()
+        data = review_json(review)
+        written = []
+        if "json" in formats:
+            target = out / f"{path.stem}.review.json"
+            write_atomic(target, dumps(data))
+            written.append(target)
+        if "html" in formats:
+            target = out / f"{path.stem}.review.html"
+            write_atomic(target, review_html(data))
+            written.append(target)
+        found = len({c.category for c in review.clauses})
+        ct = review.contract_type.label if review.contract_type else "unknown"
+        print(
+            f"{path}: {len(review.document.pages)} pages, {len(review.clauses)} clauses in "
+            f"{found} categories, {ct}; wrote {', '.join(str(w) for w in written)}"
+        )
+    if failures:
+        return failures[0].exit_code
+    return ExitCode.OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from westfall_legal.training.evaluate import run_evaluation
+
+    run_evaluation(
+        Path(args.gold),
+        source=args.source,
+        out=Path(args.out),
+        html_out=Path(args.html) if args.html else None,
+        split=args.split,
+        limit=args.limit,
+        workers=args.workers,
+        quiet=args.quiet,
+    )
+    return ExitCode.OK
+
+
+def cmd_train_clauses(args: argparse.Namespace) -> int:
+    from westfall_legal.training.train_clauses import train_and_save
+
+    train_and_save(Path(args.cuad), Path(args.out), cache=Path(args.cache) if args.cache else None)
+    return ExitCode.OK
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from westfall_legal.llm.default_model import install_default_model
+
+    if args.action == "install-default":
+        path, new = install_default_model()
+        print(f"default model {'assembled at' if new else 'already at'} {path}")
+    return ExitCode.OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="westfall", description="Offline contract review (Westfall Legal)."
+    )
+    parser.add_argument("--version", action="version", version=f"westfall {__version__}")
+    parser.add_argument("--data-dir", help="the data folder (default: WESTFALL_HOME or per-user)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    review = sub.add_parser("review", help="review contracts and write reports")
+    review.add_argument("files", nargs="+", help="PDF/PNG/JPEG/TIFF files or folders")
+    review.add_argument("--out", default="out", help="output folder (default: out)")
+    review.add_argument("--format", default="json,html", help="json, html or both (default)")
+    review.add_argument("--no-llm", action="store_true", help="skip the local LLM summary")
+    review.add_argument("--password", help="password of a protected PDF")
+    review.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    review.set_defaults(func=cmd_review)
+
+    ev = sub.add_parser("evaluate", help="evaluate the clause model on CUAD-format gold data")
+    ev.add_argument("--gold", required=True, help="CUAD-format labels .jsonl")
+    ev.add_argument("--source", choices=("pdf", "txt"), default="pdf")
+    ev.add_argument("--out", default="out/evaluation.json")
+    ev.add_argument("--html", help="also write an HTML report with plots")
+    ev.add_argument(
+        "--split",
+        choices=("validation", "all"),
+        default="all",
+        help="validation: only the fixed held-out split of the development set",
+    )
+    ev.add_argument("--limit", type=int, help="evaluate only the first N contracts")
+    ev.add_argument("--workers", type=int, default=0, help="processes (default: cores)")
+    ev.add_argument("-q", "--quiet", action="store_true")
+    ev.set_defaults(func=cmd_evaluate)
+
+    tr = sub.add_parser("train-clauses", help="train the clause model from CUAD")
+    tr.add_argument("--cuad", required=True, help="the CUAD folder (with labels.dev.jsonl)")
+    tr.add_argument("--out", default="models/clauses-v1", help="model folder to write")
+    tr.add_argument("--cache", help="cache file for the read contracts (speeds up re-runs)")
+    tr.set_defaults(func=cmd_train_clauses)
+    models = sub.add_parser("models", help="local model files")
+    models.add_argument("action", choices=("install-default",))
+    models.set_defaults(func=cmd_models)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.data_dir:
+        os.environ["WESTFALL_HOME"] = args.data_dir
+    try:
+        code: int = args.func(args)
+        return code
+    except WestfallError as exc:
+        print(f"westfall: {exc.user_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("westfall: interrupted; nothing was written.", file=sys.stderr)
+        return ExitCode.CANCELLED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

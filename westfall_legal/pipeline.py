@@ -1,0 +1,173 @@
+"""The one orchestrator: a document on disk -> a complete Review.
+
+document -> pages/words (ingest) -> text, sections (layout) -> candidate clauses ->
+labelled clauses, contract type, key facts (analysis). Each stage is timed; progress goes to
+a plain callback and a cancel token is checked between stages and pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from westfall_legal import paths
+from westfall_legal.analysis.clause_model import ClauseModel
+from westfall_legal.analysis.clauses import classify
+from westfall_legal.analysis.facts import extract_facts
+from westfall_legal.analysis.segment import segment
+from westfall_legal.ingest.document import OcrEngine, load_document
+from westfall_legal.layout.sections import build_sections
+from westfall_legal.layout.text import build_text, plain_text
+from westfall_legal.models import (
+    Clause,
+    ContractType,
+    Document,
+    DocumentText,
+    Fact,
+    Finding,
+    Section,
+)
+from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
+from westfall_legal.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Engines:
+    """The outside engines a review uses; tests pass fakes, the app passes real ones."""
+
+    ocr: OcrEngine | None = None
+    clause_model: ClauseModel | None = None
+
+    def clauses(self, settings: Settings) -> ClauseModel:
+        if self.clause_model is None:
+            self.clause_model = load_clause_model(settings.clause_model)
+        return self.clause_model
+
+
+@dataclass(frozen=True)
+class Review:
+    document: Document
+    doc_text: DocumentText
+    sections: list[Section]
+    clauses: list[Clause]
+    contract_type: ContractType | None
+    facts: dict[str, Fact]
+    findings: list[Finding] = field(default_factory=list)
+    summary: str | None = None
+    model: dict[str, str] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def clause_model_dir(name: str) -> Path:
+    """The user's own copy of a clause model wins over the shipped one."""
+    user = paths.user_models_dir() / name
+    return user if (user / "manifest.json").exists() else paths.shipped_models_dir() / name
+
+
+def load_clause_model(name: str) -> ClauseModel:
+    return ClauseModel.load(clause_model_dir(name))
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = round(time.perf_counter() - start, 4)
+
+
+def analyse(
+    path: Path,
+    *,
+    settings: Settings | None = None,
+    engines: Engines | None = None,
+    password: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    floor: float | None = None,
+) -> Review:
+    """Review one document. ``floor`` keeps every clause scoring at least it (evaluation)."""
+    settings = settings or Settings()
+    engines = engines or Engines()
+    cancel = cancel or CancelToken()
+    timings: dict[str, float] = {}
+    model = engines.clauses(settings)  # fail on a missing model before the slow work
+    with _timed(timings, "ingest"):
+        document = load_document(
+            path,
+            password=password,
+            ocr=engines.ocr,
+            workers=settings.ocr_workers,
+            progress=progress,
+            cancel=cancel,
+        )
+    cancel.check()
+    return _analyse_document(document, build_text, model, settings, timings, progress, floor)
+
+
+def analyse_text(
+    text: str,
+    *,
+    path: Path,
+    settings: Settings | None = None,
+    engines: Engines | None = None,
+    floor: float | None = None,
+) -> Review:
+    """Review plain text (a .txt contract): the same stages after ingestion, no pages."""
+    settings = settings or Settings()
+    model = (engines or Engines()).clauses(settings)
+    document = Document(path=path, sha256=sha256_bytes(text.encode("utf-8")), pages=())
+    return _analyse_document(
+        document, lambda _doc: plain_text(text), model, settings, {}, no_progress, floor
+    )
+
+
+def _analyse_document(
+    document: Document,
+    to_text: Callable[[Document], DocumentText],
+    model: ClauseModel,
+    settings: Settings,
+    timings: dict[str, float],
+    progress: ProgressCallback,
+    floor: float | None,
+) -> Review:
+    with _timed(timings, "layout"):
+        doc_text = to_text(document)
+        sections = build_sections(doc_text)
+    progress(ProgressEvent("layout", 1, 1))
+    with _timed(timings, "analysis"):
+        segments = segment(doc_text, sections)
+        clauses = classify(
+            doc_text, segments, model, floor=floor, review_below=settings.review_threshold
+        )
+        contract_type = model.contract_type(doc_text.text)
+        facts = extract_facts(doc_text, clauses)
+    progress(ProgressEvent("analysis", 1, 1))
+    log.info(
+        "reviewed %d pages: %d sections, %d clauses",
+        len(document.pages),
+        len(sections),
+        len(clauses),
+    )
+    return Review(
+        document=document,
+        doc_text=doc_text,
+        sections=sections,
+        clauses=clauses,
+        contract_type=contract_type,
+        facts=facts,
+        model={"id": model.version, "sha256": model.sha256},
+        timings=timings,
+    )

@@ -1,0 +1,196 @@
+"""A Review as the stable review JSON (``westfall.review/1``) and as a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from westfall_legal.errors import OutputError
+from westfall_legal.pipeline import Review
+
+SCHEMA = "westfall.review/1"
+
+
+def _r(x: float) -> float:
+    return round(x, 2)
+
+
+def review_json(review: Review) -> dict[str, Any]:
+    doc = review.document
+    return {
+        "schema": SCHEMA,
+        "document": {
+            "path": str(doc.path),
+            "sha256": doc.sha256,
+            "pages": [
+                {
+                    "number": p.number,
+                    "source": p.source,
+                    "ocr_confidence": p.ocr_confidence,
+                    **({"error": p.error} if p.error else {}),
+                }
+                for p in doc.pages
+            ],
+        },
+        "text": review.doc_text.text,
+        "contract_type": (
+            {"label": review.contract_type.label, "confidence": review.contract_type.confidence}
+            if review.contract_type
+            else None
+        ),
+        "clauses": [
+            {
+                "id": c.id,
+                "category": c.category,
+                "confidence": c.confidence,
+                "text": c.text,
+                "char_start": c.char_start,
+                "char_end": c.char_end,
+                "page": c.page,
+                "boxes": [[_r(v) for v in b] for b in c.boxes],
+                "section": c.section,
+                "needs_review": c.needs_review,
+            }
+            for c in review.clauses
+        ],
+        "facts": {
+            name: {
+                "value": f.value,
+                "text": f.text,
+                "char_start": f.char_start,
+                "char_end": f.char_end,
+                "page": f.page,
+                "confidence": f.confidence,
+            }
+            for name, f in review.facts.items()
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "explanation": f.explanation,
+                "citations": list(f.citations),
+            }
+            for f in review.findings
+        ],
+        "summary": review.summary,
+        "model": review.model,
+        "timings": review.timings,
+        "structure": {
+            "sections": [
+                {
+                    "id": s.id,
+                    "number": s.number,
+                    "title": s.title,
+                    "level": s.level,
+                    "parent": s.parent,
+                    "char_start": s.char_start,
+                    "char_end": s.char_end,
+                    "page": s.page,
+                }
+                for s in review.sections
+            ],
+        },
+    }
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write through a temporary file in the same folder, so nothing is left half-written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the report ({exc.strerror}).") from exc
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+_CSS = """
+body{font-family:Georgia,serif;margin:2em auto;max-width:980px;color:#1d2430;line-height:1.45}
+h1{font-size:1.5em;margin-bottom:.2em} h2{border-bottom:1px solid #ccd;padding-bottom:.2em}
+.meta{color:#556;font-size:.9em} table{border-collapse:collapse;width:100%;font-size:.92em}
+td,th{border-bottom:1px solid #e3e6ee;padding:.35em .5em;text-align:left;vertical-align:top}
+th{background:#f3f5f9} .conf{font-variant-numeric:tabular-nums;white-space:nowrap}
+.bar{display:inline-block;height:.6em;background:#3b6fb6;margin-right:.4em}
+.clause{white-space:pre-wrap;font-family:system-ui,sans-serif;font-size:.88em}
+details{margin:.3em 0} summary{cursor:pointer;font-weight:600}
+.review{color:#a0522d;font-weight:600}
+"""
+
+
+def _percent(value: float) -> str:
+    return f" ({value:.0%})"
+
+
+def review_html(data: dict[str, Any]) -> str:
+    """One self-contained HTML page (no scripts, no outside resources)."""
+    e = html.escape
+    doc = data["document"]
+    ct = data["contract_type"]
+    by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in data["clauses"]:
+        by_cat[c["category"]].append(c)
+    ocr_pages = sum(1 for p in doc["pages"] if p["source"] == "ocr")
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Review: {e(Path(doc['path']).name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(Path(doc['path']).name)}</h1>",
+        f"<p class='meta'>{len(doc['pages'])} pages ({ocr_pages} read by OCR) · sha256 "
+        f"{e(doc['sha256'][:16])}… · contract type: "
+        f"<b>{e(ct['label']) if ct else 'unknown'}</b>"
+        f"{_percent(ct['confidence']) if ct else ''}</p>",
+        "<h2>Key facts</h2>",
+    ]
+    if data["facts"]:
+        parts.append("<table><tr><th>Fact</th><th>Value</th><th>Page</th><th>Source text</th></tr>")
+        for name, f in data["facts"].items():
+            parts.append(
+                f"<tr><td>{e(name.replace('_', ' '))}</td><td><b>{e(str(f['value']))}</b></td>"
+                f"<td>{f['page']}</td><td>{e(f['text'])}</td></tr>"
+            )
+        parts.append("</table>")
+    else:
+        parts.append("<p>No key facts found.</p>")
+    parts.append(f"<h2>Clauses ({len(data['clauses'])} in {len(by_cat)} categories)</h2>")
+    parts.append("<table><tr><th>Category</th><th>Clauses</th><th>Best confidence</th></tr>")
+    for cat, items in sorted(by_cat.items(), key=lambda kv: -max(c["confidence"] for c in kv[1])):
+        best = max(c["confidence"] for c in items)
+        parts.append(
+            f"<tr><td><a href='#{e(cat)}'>{e(cat)}</a></td><td>{len(items)}</td>"
+            f"<td class='conf'><span class='bar' style='width:{best * 80:.0f}px'></span>"
+            f"{best:.0%}</td></tr>"
+        )
+    parts.append("</table>")
+    for cat, items in sorted(by_cat.items()):
+        parts.append(f"<h3 id='{e(cat)}'>{e(cat)}</h3>")
+        for c in sorted(items, key=lambda c: -c["confidence"]):
+            flag = " <span class='review'>needs human review</span>" if c["needs_review"] else ""
+            parts.append(
+                f"<details><summary>{c['confidence']:.0%} · page {c['page']}{flag}</summary>"
+                f"<div class='clause'>{e(c['text'])}</div></details>"
+            )
+    if data["findings"]:
+        parts.append("<h2>Risk findings</h2><ul>")
+        for f in data["findings"]:
+            parts.append(f"<li><b>{e(f['severity'])}</b> {e(f['explanation'])}</li>")
+        parts.append("</ul>")
+    timings = ", ".join(f"{k} {v:.2f} s" for k, v in data["timings"].items())
+    parts.append(f"<p class='meta'>Timings: {e(timings)}. Generated offline by Westfall Legal.</p>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

@@ -1,0 +1,269 @@
+"""``westfall evaluate``: the real review pipeline against CUAD-format gold data.
+
+For each contract the app reads the PDF (or, with ``--source txt``, the .txt) exactly as
+``westfall review`` does, keeping every candidate clause with its score; CUAD's gold spans
+are projected onto the text the app read. Metric definitions: :mod:`.metrics` and README.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from westfall_legal.analysis.facts import parse_date, parse_duration
+from westfall_legal.errors import KnownError
+from westfall_legal.pipeline import Engines, Review, analyse, analyse_text
+from westfall_legal.report import dumps, write_atomic
+from westfall_legal.training import cuad
+from westfall_legal.training.metrics import (
+    CategoryAccumulator,
+    SpanMatch,
+    TokenIndex,
+    macro_average,
+    match_spans_offsets,
+)
+
+log = logging.getLogger(__name__)
+EVAL_FLOOR = 0.001  # candidates scoring under this are left out of the ranking
+TOP_CATEGORIES = (
+    "Governing Law", "Termination For Convenience", "Cap On Liability", "Uncapped Liability",
+    "Anti-Assignment", "Change Of Control", "Non-Compete", "Exclusivity",
+    "Ip Ownership Assignment", "Renewal Term",
+)  # fmt: skip
+FACT_COLUMNS = {
+    "governing_law": "Governing Law",
+    "agreement_date": "Agreement Date",
+    "effective_date": "Effective Date",
+    "expiration_date": "Expiration Date",
+    "renewal_term": "Renewal Term",
+    "notice_period": "Notice Period To Terminate Renewal",
+}
+
+
+@dataclass
+class DocResult:
+    name: str
+    contract_type: str
+    predicted_type: str | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    matches: dict[str, SpanMatch] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0
+    error: str | None = None
+
+
+def _review(contract: cuad.GoldContract, source: str, engines: Engines) -> tuple[Review, str]:
+    txt = contract.txt_path.read_text(encoding="utf-8", errors="replace")
+    if source == "txt":
+        return analyse_text(txt, path=contract.txt_path, engines=engines, floor=EVAL_FLOOR), txt
+    return analyse(contract.pdf_path, engines=engines, floor=EVAL_FLOOR), txt
+
+
+_ENGINES: Engines | None = None
+
+
+def evaluate_contract(contract: cuad.GoldContract, source: str) -> DocResult:
+    """Review one contract and match its clauses against its gold spans."""
+    global _ENGINES
+    if _ENGINES is None:
+        _ENGINES = Engines()
+    result = DocResult(contract.name, contract.contract_type)
+    start = time.perf_counter()
+    try:
+        review, txt = _review(contract, source, _ENGINES)
+    except (KnownError, OSError) as exc:
+        result.error = exc.message if isinstance(exc, KnownError) else str(exc)
+        return result
+    result.seconds = time.perf_counter() - start
+    text = review.doc_text.text
+    result.pages = max(1, len(review.document.pages))
+    result.predicted_type = review.contract_type.label if review.contract_type else None
+    projection = cuad.Projection(txt, text)
+    index = TokenIndex(text)
+    preds: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for clause in review.clauses:
+        preds[clause.category].append((clause.char_start, clause.char_end, clause.confidence))
+    for category in cuad.CATEGORIES:
+        gold: list[tuple[int, int]] = []
+        for segs in contract.spans.get(category, []):
+            idx = [j for s, e in segs for j in projection.target_tokens(s, e)]
+            if idx:
+                gold.append((projection.dst[min(idx)][1], projection.dst[max(idx)][2]))
+        result.matches[category] = match_spans_offsets(index, gold, preds.get(category, []))
+    result.facts = {name: f.value for name, f in review.facts.items()}
+    result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def _gold_fact(name: str, answer: str) -> str | None:
+    """CUAD's normalised answer in our normal form; None where it cannot be compared."""
+    answer = answer.strip()
+    if not answer or "[]" in answer:
+        return None
+    if name == "governing_law":
+        return answer.lower()
+    if name.endswith("_date"):
+        parsed = parse_date(answer)
+        return parsed[0] if parsed else None
+    parsed = parse_duration(answer)
+    return parsed[0] if parsed else None
+
+
+def fact_accuracy(results: list[DocResult], answers: dict[str, dict[str, str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, column in FACT_COLUMNS.items():
+        right = total = 0
+        for r in results:
+            gold = _gold_fact(name, answers.get(r.name, {}).get(column, ""))
+            if gold is None:
+                continue
+            total += 1
+            value = r.facts.get(name)
+            right += value is not None and str(value).lower() == gold
+        out[name] = round(right / total, 4) if total else None
+        out[f"{name}_support"] = total
+    return out
+
+
+def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[str, Any]:
+    ok = [r for r in results if r.error is None]
+    per_category: dict[str, dict[str, Any]] = {}
+    curves: dict[str, Any] = {}
+    for category in cuad.CATEGORIES:
+        acc = CategoryAccumulator(category)
+        for r in ok:
+            acc.add_match(r.matches[category])
+        doc = acc.doc_prf(thresholds.get(category, 0.5))
+        curve = acc.curve()
+        per_category[category] = {
+            "doc_precision": doc.precision,
+            "doc_recall": doc.recall,
+            "doc_f1": doc.f1,
+            "span_aupr": acc.aupr(),
+            "span_p_at_80r": acc.precision_at_recall(0.8),
+            "span_p_at_90r": acc.precision_at_recall(0.9),
+            "support": acc.n_gold,
+            "doc_support": acc.n_gold_docs,
+        }
+        curves[category] = {"precision": curve.precisions, "recall": curve.recalls}
+    support = {c: int(v["support"]) for c, v in per_category.items()}
+    keys = ["doc_precision", "doc_recall", "doc_f1", "span_aupr", "span_p_at_80r", "span_p_at_90r"]
+    macro = {k: macro_average({c: v[k] for c, v in per_category.items()}, support) for k in keys}
+    typed = [r for r in ok if r.predicted_type is not None]
+    confusion: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in typed:
+        confusion[r.contract_type][r.predicted_type or "?"] += 1
+    pages = sum(r.pages for r in ok)
+    top_recall = [per_category[c]["doc_recall"] for c in TOP_CATEGORIES]
+    return {
+        "macro": macro,
+        "per_category": per_category,
+        "top_categories_doc_recall": {c: per_category[c]["doc_recall"] for c in TOP_CATEGORIES},
+        "top_categories_min_doc_recall": min(
+            (x for x in top_recall if x is not None), default=None
+        ),
+        "contract_type_accuracy": (
+            sum(r.predicted_type == r.contract_type for r in typed) / len(typed) if typed else None
+        ),
+        "contract_type_confusion": {k: dict(v) for k, v in sorted(confusion.items())},
+        "seconds_per_page": sum(r.seconds for r in ok) / pages if pages else None,
+        "seconds_per_document": sum(r.seconds for r in ok) / len(ok) if ok else None,
+        "peak_rss_mb": max((r.peak_rss_mb for r in ok), default=0.0),
+        "documents": len(ok),
+        "failed_documents": [{"name": r.name, "error": r.error} for r in results if r.error],
+        "_curves": curves,
+    }
+
+
+def run_evaluation(
+    gold_path: Path,
+    *,
+    source: str = "pdf",
+    out: Path,
+    html_out: Path | None = None,
+    split: str = "all",
+    limit: int | None = None,
+    workers: int = 0,
+    quiet: bool = False,
+) -> dict[str, Any]:
+    import os
+
+    contracts = cuad.read_gold(gold_path)
+    if split == "validation":
+        _, names = cuad.validation_split(contracts)
+        keep = set(names)
+        contracts = [c for c in contracts if c.name in keep]
+    if limit:
+        contracts = contracts[:limit]
+    model = Engines().clauses(_settings())
+    thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
+    results: list[DocResult] = []
+    workers = workers or max(1, os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = pool.map(evaluate_contract, contracts, [source] * len(contracts), chunksize=2)
+        for i, result in enumerate(futures, 1):
+            results.append(result)
+            if not quiet:
+                print(f"\r[{i}/{len(contracts)}] {result.name[:60]:60}", end="", file=sys.stderr)
+    if not quiet:
+        print(file=sys.stderr)
+    report = summarise(results, thresholds)
+    answers_path = gold_path.parent / "master_clauses.dev.csv"
+    if not answers_path.exists():
+        candidates = sorted(gold_path.parent.glob("master_clauses*.csv"))
+        answers_path = candidates[0] if candidates else answers_path
+    answers = dict(cuad.iter_master_answers(answers_path)) if answers_path.exists() else {}
+    report["facts"] = fact_accuracy(results, answers)
+    report["model"] = {"id": model.version, "source": source, "split": split}
+    report["peak_rss_mb"] = max(
+        report["peak_rss_mb"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+    curves = report.pop("_curves")
+    write_atomic(out, dumps(report))
+    if html_out is not None:
+        from westfall_legal.training.evaluate_html import evaluation_html
+
+        write_atomic(html_out, evaluation_html(report, curves))
+    print_table(report)
+    return report
+
+
+def _settings() -> Any:
+    from westfall_legal.settings import load
+
+    return load()
+
+
+def _fmt(x: float | None) -> str:
+    return "   -" if x is None else f"{x:.3f}"
+
+
+def print_table(report: dict[str, Any]) -> None:
+    print(f"{'category':38} {'supp':>5} {'docP':>6} {'docR':>6} {'docF1':>6} "
+          f"{'AUPR':>6} {'P@80':>6} {'P@90':>6}")  # fmt: skip
+    rows = [*report["per_category"].items(), ("MACRO", {**report["macro"], "support": ""})]
+    for category, v in rows:
+        print(
+            f"{category[:38]:38} {v['support']!s:>5} {_fmt(v['doc_precision']):>6} "
+            f"{_fmt(v['doc_recall']):>6} {_fmt(v['doc_f1']):>6} {_fmt(v['span_aupr']):>6} "
+            f"{_fmt(v['span_p_at_80r']):>6} {_fmt(v['span_p_at_90r']):>6}"
+        )
+    print(f"contract type accuracy: {_fmt(report['contract_type_accuracy'])}")
+    facts = report.get("facts", {})
+    print(
+        "facts: "
+        + ", ".join(f"{k} {_fmt(v)}" for k, v in facts.items() if not k.endswith("_support"))
+    )
+    failed = len(report["failed_documents"])
+    print(
+        f"seconds per page: {_fmt(report['seconds_per_page'])}; "
+        f"documents: {report['documents']}; failed: {failed}"
+    )

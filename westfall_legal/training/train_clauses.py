@@ -1,0 +1,280 @@
+"""Train the clause and contract-type model from CUAD: ``westfall train-clauses --cuad DIR``.
+
+Steps: read every development contract from its PDF through the app's pipeline and label
+its candidate clauses (:mod:`westfall_legal.training.dataset`); fit one logistic regression
+per category over TF-IDF features; choose each category's document threshold on
+out-of-fold scores (k-fold over the training contracts, never the validation split); fit
+a multinomial contract-type model; evaluate on the fixed validation split; fit the shipped
+model on the training contracts and save it with its model card.
+
+scikit-learn and scipy are training dependencies only (the ``train`` extra).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from westfall_legal.analysis.clause_model import ClauseModel, type_counts
+from westfall_legal.analysis.features import Vectoriser, build_vocabulary, candidate_counts
+from westfall_legal.errors import MissingDependencyError
+from westfall_legal.training.cuad import CATEGORIES
+from westfall_legal.training.dataset import ContractRecord
+from westfall_legal.training.metrics import best_threshold
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Params:
+    min_df: int = 3
+    max_features: int = 60_000
+    c: float = 8.0
+    learner: str = "sgd"  # "sgd" (fast, log loss) or "liblinear" (exact logistic regression)
+    alpha: float = 1e-6
+    epochs: int = 12
+    type_max_features: int = 30_000
+    type_c: float = 1000.0
+    folds: int = 5
+    seed: int = 0
+
+
+def _sklearn() -> Any:
+    try:
+        import scipy.sparse
+        import sklearn.linear_model
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "Training needs scikit-learn and scipy.",
+            hint="Install the training extra: pip install 'westfall-legal[train]'.",
+        ) from exc
+    return sklearn.linear_model, scipy.sparse
+
+
+def _segment_counts(records: Sequence[ContractRecord]) -> list[Any]:
+    out = []
+    for r in records:
+        texts = [r.text[s:e] for s, e, _ in r.segments]
+        out += candidate_counts(texts, [h for *_, h in r.segments])
+    return out
+
+
+def _labels(records: Sequence[ContractRecord]) -> npt.NDArray[np.bool_]:
+    rows = [labels for r in records for labels in r.labels]
+    y = np.zeros((len(rows), len(CATEGORIES)), dtype=bool)
+    index = {c: i for i, c in enumerate(CATEGORIES)}
+    for i, labels in enumerate(rows):
+        for c in labels:
+            y[i, index[c]] = True
+    return y
+
+
+def _csr(vec: Vectoriser, counts: Sequence[Any]) -> Any:
+    _, sparse = _sklearn()
+    indptr, indices, data = vec.rows(counts)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(counts), vec.size))
+
+
+def fit_clause_weights(
+    x: Any, y: npt.NDArray[np.bool_], params: Params
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    linear, _ = _sklearn()
+    n_features, n_cat = x.shape[1], y.shape[1]
+    w = np.zeros((n_features, n_cat), np.float32)
+    b = np.full(n_cat, -10.0, np.float32)
+    for j in range(n_cat):
+        if y[:, j].sum() == 0:
+            continue
+        if params.learner == "sgd":
+            clf = linear.SGDClassifier(
+                loss="log_loss",
+                alpha=params.alpha,
+                max_iter=params.epochs,
+                tol=None,
+                random_state=params.seed,
+            )
+        else:
+            clf = linear.LogisticRegression(C=params.c, solver="liblinear", max_iter=200)
+        clf.fit(x, y[:, j])
+        w[:, j] = clf.coef_[0]
+        b[j] = clf.intercept_[0]
+    return w, b
+
+
+def fit_type(
+    records: Sequence[ContractRecord], params: Params
+) -> tuple[Vectoriser, npt.NDArray[np.float32], npt.NDArray[np.float32], list[str]]:
+    linear, _ = _sklearn()
+    counts = [type_counts(r.text) for r in records]
+    vocab, idf = build_vocabulary(counts, params.min_df, params.type_max_features)
+    vec = Vectoriser(vocab, idf)
+    labels = sorted({r.contract_type for r in records})
+    y = np.asarray([labels.index(r.contract_type) for r in records])
+    clf = linear.LogisticRegression(C=params.type_c, max_iter=2000)
+    clf.fit(_csr(vec, counts), y)
+    w = np.asarray(clf.coef_.T, np.float32)
+    b = np.asarray(clf.intercept_, np.float32)
+    return vec, w, b, labels
+
+
+def fit_model(
+    records: Sequence[ContractRecord],
+    params: Params,
+    thresholds: npt.NDArray[np.float32] | None = None,
+    *,
+    with_type: bool = True,
+) -> ClauseModel:
+    counts = _segment_counts(records)
+    vocab, idf = build_vocabulary(counts, params.min_df, params.max_features)
+    vec = Vectoriser(vocab, idf)
+    w, b = fit_clause_weights(_csr(vec, counts), _labels(records), params)
+    if with_type:
+        type_vec, type_w, type_b, type_labels = fit_type(records, params)
+    else:
+        type_vec, type_w, type_b, type_labels = (
+            Vectoriser({}, np.zeros(0, np.float32)),
+            (np.zeros((0, 1), np.float32)),
+            np.zeros(1, np.float32),
+            ["?"],
+        )
+    return ClauseModel(
+        categories=list(CATEGORIES),
+        clause_vec=vec,
+        clause_w=w,
+        clause_b=b,
+        thresholds=thresholds if thresholds is not None else np.full(len(CATEGORIES), 0.5),
+        type_labels=type_labels,
+        type_vec=type_vec,
+        type_w=type_w,
+        type_b=type_b,
+    )
+
+
+def record_probabilities(model: ClauseModel, record: ContractRecord) -> npt.NDArray[np.float32]:
+    texts = [record.text[s:e] for s, e, _ in record.segments]
+    headings = [h for _, _, h in record.segments]
+    return model.clause_probabilities(texts, headings)
+
+
+def cv_thresholds(
+    records: Sequence[ContractRecord],
+    params: Params,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> npt.NDArray[np.float32]:
+    """Per-category document thresholds maximising F1 on out-of-fold document scores."""
+    order = np.random.default_rng(params.seed).permutation(len(records))
+    folds = [order[k :: params.folds] for k in range(params.folds)]
+    doc_scores = np.zeros((len(records), len(CATEGORIES)), np.float32)
+    for k, held in enumerate(folds):
+        held_set = set(held.tolist())
+        train = [r for i, r in enumerate(records) if i not in held_set]
+        model = fit_model(train, params, with_type=False)
+        for i in held:
+            probs = record_probabilities(model, records[i])
+            doc_scores[i] = probs.max(axis=0) if len(probs) else 0.0
+        progress(f"fold {k + 1}/{params.folds}")
+    thresholds = np.zeros(len(CATEGORIES), np.float32)
+    for j, category in enumerate(CATEGORIES):
+        labels = [category in r.gold for r in records]
+        thresholds[j] = best_threshold(doc_scores[:, j].tolist(), labels) if any(labels) else 1.0
+    return thresholds
+
+
+def timed(label: str, progress: Callable[[str], None]) -> Callable[[], None]:
+    start = time.perf_counter()
+
+    def done() -> None:
+        progress(f"{label}: {time.perf_counter() - start:.0f} s")
+
+    return done
+
+
+def evaluate_records(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, float]:
+    """Quick validation figures on already-read contracts (same rules as ``evaluate``)."""
+    from westfall_legal.training.metrics import CategoryAccumulator, TokenIndex, macro_average
+
+    accs = {c: CategoryAccumulator(c) for c in CATEGORIES}
+    right_type = 0
+    for r in records:
+        probs = record_probabilities(model, r)
+        index = TokenIndex(r.text)
+        for j, category in enumerate(CATEGORIES):
+            preds = [
+                (s, e, float(probs[i, j]))
+                for i, (s, e, _) in enumerate(r.segments)
+                if probs[i, j] >= 0.001
+            ]
+            accs[category].add_offsets(index, r.gold.get(category, []), preds)
+        right_type += model.contract_type(r.text).label == r.contract_type
+    support = {c: a.n_gold for c, a in accs.items()}
+    thresholds = dict(zip(CATEGORIES, model.thresholds.tolist(), strict=True))
+
+    def macro(values: dict[str, float | None]) -> float:
+        return float(macro_average(values, support) or 0.0)
+
+    return {
+        "span_aupr": macro({c: a.aupr() for c, a in accs.items()}),
+        "span_p_at_80r": macro({c: a.precision_at_recall(0.8) for c, a in accs.items()}),
+        "span_p_at_90r": macro({c: a.precision_at_recall(0.9) for c, a in accs.items()}),
+        "doc_f1": macro({c: a.doc_prf(thresholds[c]).f1 for c, a in accs.items()}),
+        "doc_precision": macro({c: a.doc_prf(thresholds[c]).precision for c, a in accs.items()}),
+        "doc_recall": macro({c: a.doc_prf(thresholds[c]).recall for c, a in accs.items()}),
+        "contract_type_accuracy": right_type / len(records) if records else 0.0,
+    }
+
+
+def train_and_save(
+    cuad_dir: Path,
+    out: Path,
+    *,
+    params: Params | None = None,
+    cache: Path | None = None,
+    progress: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Reproduce the shipped model from the CUAD folder; return its validation figures."""
+    from westfall_legal.training.cuad import read_gold, validation_split
+    from westfall_legal.training.dataset import build_records
+
+    params = params or Params()
+    contracts = read_gold(cuad_dir / "labels.dev.jsonl")
+    _, val_names = validation_split(contracts)
+    done = timed("read contracts", progress)
+    records = build_records(
+        contracts,
+        cache=cache,
+        progress=lambda i, n: progress(f"read {i}/{n}") if i % 50 == 0 or i == n else None,
+    )
+    done()
+    failed = [r.name for r in records if r.error]
+    val_set = set(val_names)
+    train = [r for r in records if r.name not in val_set and r.error is None]
+    val = [r for r in records if r.name in val_set and r.error is None]
+    done = timed("cross-validated thresholds", progress)
+    thresholds = cv_thresholds(train, params, progress)
+    done()
+    done = timed("final fit", progress)
+    model = fit_model(train, params, thresholds)
+    done()
+    figures = evaluate_records(model, val)
+    progress("validation: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+    extra: dict[str, object] = {
+        "kind": "clause-classifier",
+        "categories": list(CATEGORIES),
+        "training_data": "CUAD v1 (The Atticus Project, CC BY 4.0): "
+        f"{len(train)} development contracts; validation split of {len(val)} held out",
+        "licence": "Model: AGPL-3.0-or-later (Westfall Legal); trained on CUAD v1, CC BY 4.0",
+        "params": params.__dict__,
+        "validation": figures,
+        "failed_contracts": failed,
+    }
+    model.save(out, extra)
+    (out / "validation_split.txt").write_text("\n".join(val_names) + "\n", "utf-8")
+    progress(f"wrote {out}")
+    return figures
