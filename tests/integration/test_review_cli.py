@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -138,3 +139,23 @@ def test_unknown_format_is_a_clear_error(
 ) -> None:
     code, _, err = _review(capsys, str(SAMPLE), "--out", str(tmp_path), "--format", "docx")
     assert code != 0 and "docx" in err
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+def test_scanned_contract_is_read_by_ocr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    digital = pymupdf.open(_contract_pdf(tmp_path / "digital.pdf", pages=1))
+    pix = digital[0].get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    scan = pymupdf.open()
+    page = scan.new_page(width=digital[0].rect.width, height=digital[0].rect.height)
+    page.insert_image(page.rect, pixmap=pix)
+    scan.save(tmp_path / "scan.pdf")
+    code, _, err = _review(
+        capsys, str(tmp_path / "scan.pdf"), "--out", str(tmp_path / "o"), "--format", "json"
+    )
+    assert code == 0, err
+    data = json.loads((tmp_path / "o" / "scan.review.json").read_text())
+    jsonschema.validate(data, SCHEMA)
+    assert data["document"]["pages"][0]["source"] == "ocr"
+    assert data["document"]["pages"][0]["ocr_confidence"] > 80
+    law = data["facts"]["governing_law"]
+    assert law["value"] == "Delaware" and law["page"] == 1

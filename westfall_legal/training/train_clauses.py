@@ -28,6 +28,7 @@ from westfall_legal.errors import MissingDependencyError
 from westfall_legal.training.cuad import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.metrics import best_threshold
+from westfall_legal.training.model_card import write_model_card
 
 log = logging.getLogger(__name__)
 
@@ -276,5 +277,6 @@ def train_and_save(
     }
     model.save(out, extra)
     (out / "validation_split.txt").write_text("\n".join(val_names) + "\n", "utf-8")
+    write_model_card(out)
     progress(f"wrote {out}")
     return figures
