@@ -153,7 +153,9 @@ def _analyse_document(
             doc_text, segments, model, floor=floor, review_below=settings.review_threshold
         )
         contract_type = model.contract_type(doc_text.text)
-        facts = extract_facts(doc_text, clauses)
+        limits = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
+        decided = [c for c in clauses if c.confidence >= limits[c.category]]
+        facts = extract_facts(doc_text, decided)
     progress(ProgressEvent("analysis", 1, 1))
     log.info(
         "reviewed %d pages: %d sections, %d clauses",

@@ -7,9 +7,10 @@ the matching category first): ISO 8601 dates (``2025-03-03``), ISO durations (``
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from westfall_legal.models import Clause, DocumentText, Fact
 
@@ -45,14 +46,17 @@ _NUMBER_WORDS.update({"ninety": 90, "one hundred twenty": 120, "one hundred eigh
 _QTY = r"(?P<qty>\d{1,3}|[a-z]+(?:[- ][a-z]+)?)(?:\s*\(\d{1,3}\))?"
 _UNIT = r"(?P<unit>year|month|day|week)s?"
 _DURATION = re.compile(rf"\b{_QTY}[\s-]+(?:calendar\s+|business\s+)?{_UNIT}\b", re.I)
+_PLACE = (
+    r"(?:the\s+)?(?:(?i:state|commonwealth|province|federal\s+republic|republic|kingdom)\s+of\s+)?"
+    r"(?:the\s+)?(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:and[ \t]+)?[A-Z][A-Za-z]+){0,3})"
+)
+# Anywhere in the text: a choice-of-law sentence.
 _LAW = re.compile(
-    r"govern(?:ed|s)?\s+(?:by|under)[^.;]{0,80}?\blaws?\s+of\s+(?:the\s+)?"
-    r"(?:(?i:state|commonwealth|province|republic|kingdom)\s+of\s+)?"
-    r"(?P<place>[A-Z][A-Za-z.]*(?:\s+(?:and\s+)?[A-Z][A-Za-z.]*){0,3})",
+    r"(?i:govern\w*|constru\w*|interpret\w*|enforc\w*)\s+(?:by|under|in accordance with)"
+    r"[^.;]{0,80}?\b(?i:laws?)\s+of\s+" + _PLACE
 )
-_LAW_FALLBACK = re.compile(
-    r"\blaws?\s+of\s+(?:the\s+)?(?i:state|commonwealth)\s+of\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
-)
+# Inside a clause the model labelled Governing Law: any "laws of X".
+_LAW_IN_CLAUSE = re.compile(r"\b(?i:laws?)\s+of\s+" + _PLACE)
 _TRAILING = re.compile(r"\s+(?:and|without|applicable|excluding|except|as|which|in|to)$")
 
 
@@ -83,6 +87,11 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
 
 def parse_duration(text: str) -> tuple[str, int, int] | None:
     """The first duration in ``text`` as ISO 8601 (``P3Y``), with its span."""
+    return next(iter_durations(text), None)
+
+
+def iter_durations(text: str) -> Iterator[tuple[str, int, int]]:
+    """Every duration in ``text`` as ISO 8601 (``P3Y``), with its span."""
     for m in _DURATION.finditer(text):
         qty = m.group("qty").lower()
         n = int(qty) if qty.isdigit() else _NUMBER_WORDS.get(qty.replace(" ", "-"))
@@ -91,7 +100,59 @@ def parse_duration(text: str) -> tuple[str, int, int] | None:
         if not n:
             continue
         unit = {"year": "Y", "month": "M", "day": "D", "week": "W"}[m.group("unit").lower()]
-        return f"P{n}{unit}", m.start(), m.end()
+        yield f"P{n}{unit}", m.start(), m.end()
+
+
+_CUES = {
+    "term": re.compile(r"\b(?:term|period|expir\w*|continu\w*|until)\b", re.I),
+    "renewal_term": re.compile(r"\b(?:renew\w*|successive|additional|extend\w*)\b", re.I),
+    "notice_period": re.compile(r"\b(?:notice|prior|before|advance|written)\b", re.I),
+}
+
+
+def pick_duration(text: str, cue: re.Pattern[str]) -> tuple[str, int, int] | None:
+    """The duration nearest a cue word ("notice", "renew"...): a clause often has several."""
+    cues = [(m.start(), m.end()) for m in cue.finditer(text)]
+    best: tuple[int, tuple[str, int, int]] | None = None
+    for dur in iter_durations(text):
+        gap = min((max(cs - dur[2], dur[1] - ce, 0) for cs, ce in cues), default=10**6)
+        if best is None or gap < best[0]:
+            best = (gap, dur)
+    return best[1] if best else None
+
+
+def add_duration(iso_date: str, duration: str) -> str | None:
+    """``2004-06-16`` + ``P5Y`` -> ``2009-06-16`` (the end of a fixed term)."""
+    m = re.fullmatch(r"P(\d+)([YMWD])", duration)
+    if not m:
+        return None
+    n, unit = int(m.group(1)), m.group(2)
+    start = dt.date.fromisoformat(iso_date)
+    if unit in "WD":
+        return (start + dt.timedelta(days=n * (7 if unit == "W" else 1))).isoformat()
+    months = start.month - 1 + n * (12 if unit == "Y" else 1)
+    year, month = start.year + months // 12, months % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day).isoformat()
+
+
+def _expiration(
+    doc_text: DocumentText, clauses: Sequence[Clause], facts: dict[str, Fact]
+) -> Fact | None:
+    """A date the term ends on, or the start date plus a fixed term."""
+    text = doc_text.text
+    start = facts.get("effective_date") or facts.get("agreement_date")
+    for s0, e0 in _spans_of(clauses, "Expiration Date"):
+        chunk = text[s0:e0]
+        parsed = parse_date(chunk)
+        if parsed and (start is None or parsed[0] > str(start.value)):
+            iso, s, e = parsed
+            return _fact(doc_text, "expiration_date", iso, s0 + s, s0 + e, 0.7)
+        term = pick_duration(chunk, _CUES["term"])
+        if term and start is not None:
+            end = add_duration(str(start.value), term[0])
+            if end:
+                return _fact(doc_text, "expiration_date", end, s0 + term[1], s0 + term[2], 0.5)
     return None
 
 
@@ -132,8 +193,8 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
     whole = [(0, len(text))]
     facts: dict[str, Fact] = {}
 
-    found = _first(doc_text, _spans_of(clauses, "Governing Law") + whole, _LAW) or _first(
-        doc_text, whole, _LAW_FALLBACK
+    found = _first(doc_text, _spans_of(clauses, "Governing Law"), _LAW_IN_CLAUSE) or _first(
+        doc_text, whole, _LAW
     )
     if found:
         m, _ = found
@@ -161,19 +222,12 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
         ("notice_period", "Notice Period To Terminate Renewal"),
     ):
         for start, end in _spans_of(clauses, category):
-            dur = parse_duration(text[start:end])
+            dur = pick_duration(text[start:end], _CUES[name])
             if dur:
                 iso, s, e = dur
                 facts[name] = _fact(doc_text, name, iso, start + s, start + e, 0.7)
                 break
-    expiry = next(
-        (p for s, e in _spans_of(clauses, "Expiration Date") if (p := parse_date(text[s:e]))),
-        None,
-    )
+    expiry = _expiration(doc_text, clauses, facts)
     if expiry is not None:
-        spans = _spans_of(clauses, "Expiration Date")
-        s0 = next(s for s, e in spans if parse_date(text[s:e]) == expiry)
-        facts["expiration_date"] = _fact(
-            doc_text, "expiration_date", expiry[0], s0 + expiry[1], s0 + expiry[2], 0.7
-        )
+        facts["expiration_date"] = expiry
     return facts

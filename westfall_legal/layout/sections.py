@@ -52,7 +52,7 @@ def _title_from(rest: str) -> str | None:
 
 
 def _paren_kind(label: str, previous_kind: str | None) -> str:
-    if _ROMAN_LOWER.match(label) and (label != "i" or previous_kind == "paren-a-h"):
+    if _ROMAN_LOWER.match(label) and (label != "i" or previous_kind != "paren-a-h"):
         return "paren-i"
     if label.isdigit():
         return "paren-1"

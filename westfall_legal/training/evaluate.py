@@ -117,6 +117,20 @@ def _gold_fact(name: str, answer: str) -> str | None:
     return parsed[0] if parsed else None
 
 
+def _jurisdiction_parts(value: str) -> list[str]:
+    value = value.lower().replace(";", ",").replace(" and ", ",")
+    return [p.strip() for p in value.split(",") if p.strip()]
+
+
+def same_fact(name: str, value: str, gold: str) -> bool:
+    """Exact match after normalisation; a jurisdiction matches CUAD's "Ontario, Canada" or
+    "England; Wales" when it names the same places, or the first (most specific) one."""
+    if name != "governing_law":
+        return value.lower() == gold.lower()
+    ours, theirs = _jurisdiction_parts(value), _jurisdiction_parts(gold)
+    return ours == theirs or (len(ours) == 1 and ours[0] == theirs[0])
+
+
 def fact_accuracy(results: list[DocResult], answers: dict[str, dict[str, str]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, column in FACT_COLUMNS.items():
@@ -127,7 +141,7 @@ def fact_accuracy(results: list[DocResult], answers: dict[str, dict[str, str]]) 
                 continue
             total += 1
             value = r.facts.get(name)
-            right += value is not None and str(value).lower() == gold
+            right += value is not None and same_fact(name, str(value), gold)
         out[name] = round(right / total, 4) if total else None
         out[f"{name}_support"] = total
     return out
