@@ -46,7 +46,9 @@ def _gold_set(folder: Path) -> Path:
             },
             "Anti-Assignment": {
                 "answer": "Yes",
-                "spans": [{"text": ASSIGN, "segments": [[assign_start, assign_start + len(ASSIGN)]]}],
+                "spans": [
+                    {"text": ASSIGN, "segments": [[assign_start, assign_start + len(ASSIGN)]]}
+                ],
             },
         },
     }
@@ -90,8 +92,9 @@ def test_evaluate_reports_a_broken_contract_as_failed(tmp_path: Path) -> None:
 @pytest.mark.cuad
 def test_evaluate_on_real_cuad_contracts(tmp_path: Path, cuad_dir: Path) -> None:
     out = tmp_path / "r.json"
-    code = main(["evaluate", "--gold", str(cuad_dir / "labels.dev.jsonl"), "--split",
-                 "validation", "--limit", "3", "--out", str(out), "--workers", "1", "-q"])  # fmt: skip
+    gold = str(cuad_dir / "labels.dev.jsonl")
+    args = ["--split", "validation", "--limit", "3", "--out", str(out), "--workers", "1", "-q"]
+    code = main(["evaluate", "--gold", gold, *args])
     assert code == 0
     report = json.loads(out.read_text())
     assert report["documents"] == 3

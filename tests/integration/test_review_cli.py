@@ -142,7 +142,9 @@ def test_unknown_format_is_a_clear_error(
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
-def test_scanned_contract_is_read_by_ocr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scanned_contract_is_read_by_ocr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     digital = pymupdf.open(_contract_pdf(tmp_path / "digital.pdf", pages=1))
     pix = digital[0].get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
     scan = pymupdf.open()
