@@ -51,6 +51,9 @@ def test_sample_review_fills_the_schema(tmp_path: Path, capsys: pytest.CaptureFi
     assert {"Governing Law", "Cap On Liability", "Anti-Assignment"} <= categories
     assert data["facts"]["governing_law"]["value"] == "New York"
     assert data["facts"]["agreement_date"]["value"] == "2025-03-03"
+    facts = {name: fact["value"] for name, fact in data["facts"].items()}
+    assert facts["term"] == "P3Y" and facts["expiration_date"] == "2028-03-03"
+    assert facts["renewal_term"] == "P1Y" and facts["notice_period"] == "P30D"
     assert data["contract_type"]["label"]
     # Provenance: every clause's text is exactly its span of the document text, boxes on its page.
     for clause in data["clauses"]:

@@ -112,13 +112,28 @@ _CUES = {
 
 def pick_duration(text: str, cue: re.Pattern[str]) -> tuple[str, int, int] | None:
     """The duration nearest a cue word ("notice", "renew"...): a clause often has several."""
+    found = _nearest_duration(text, cue)
+    return found[1] if found else None
+
+
+_NOTICE_AFTER = re.compile(r"^\W{0,3}(?:s?'s?\s+)?(?:prior|before|advance|notice|written)", re.I)
+
+
+def _nearest_duration(text: str, cue: re.Pattern[str]) -> tuple[int, tuple[str, int, int]] | None:
+    """(gap in characters to the nearest cue word, duration) of the closest duration.
+
+    Outside the notice period itself, a duration followed by "notice"/"prior"/"before" is a
+    notice period and is passed over ("renews for one year unless 30 days' notice").
+    """
     cues = [(m.start(), m.end()) for m in cue.finditer(text)]
     best: tuple[int, tuple[str, int, int]] | None = None
     for dur in iter_durations(text):
+        if cue is not _CUES["notice_period"] and _NOTICE_AFTER.match(text[dur[2] : dur[2] + 30]):
+            continue
         gap = min((max(cs - dur[2], dur[1] - ce, 0) for cs, ce in cues), default=10**6)
         if best is None or gap < best[0]:
             best = (gap, dur)
-    return best[1] if best else None
+    return best
 
 
 def add_duration(iso_date: str, duration: str) -> str | None:
@@ -221,12 +236,16 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
         ("renewal_term", "Renewal Term"),
         ("notice_period", "Notice Period To Terminate Renewal"),
     ):
-        for start, end in _spans_of(clauses, category):
-            dur = pick_duration(text[start:end], _CUES[name])
-            if dur:
-                iso, s, e = dur
-                facts[name] = _fact(doc_text, name, iso, start + s, start + e, 0.7)
-                break
+        # Over all clauses of the category, the duration closest to its cue word wins; ties
+        # go to the more confident clause (the spans come most confident first).
+        choices = [
+            (near[0], i, start, near[1])
+            for i, (start, end) in enumerate(_spans_of(clauses, category))
+            if (near := _nearest_duration(text[start:end], _CUES[name]))
+        ]
+        if choices:
+            _, _, start, (iso, s, e) = min(choices)
+            facts[name] = _fact(doc_text, name, iso, start + s, start + e, 0.7)
     expiry = _expiration(doc_text, clauses, facts)
     if expiry is not None:
         facts["expiration_date"] = expiry

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from westfall_legal.analysis.facts import (
+    _CUES,
+    add_duration,
     extract_facts,
     normalise_jurisdiction,
     parse_date,
     parse_duration,
+    pick_duration,
 )
 from westfall_legal.analysis.segment import MAX_WORDS, segment
 from westfall_legal.layout.sections import build_sections
@@ -64,3 +67,19 @@ def test_facts_carry_provenance() -> None:
     assert law.value == "California"
     assert text[law.char_start : law.char_end] == law.text and "California" in law.text
     assert facts["agreement_date"].value == "2021-01-05"
+
+
+def test_the_duration_near_its_cue_is_picked() -> None:
+    clause = (
+        "This Agreement renews for successive periods of one (1) year each, unless either "
+        "party gives notice at least sixty (60) days before the end of the then-current term."
+    )
+    assert pick_duration(clause, _CUES["renewal_term"])[0] == "P1Y"  # type: ignore[index]
+    assert pick_duration(clause, _CUES["notice_period"])[0] == "P60D"  # type: ignore[index]
+
+
+def test_a_fixed_term_ends_on_start_plus_term() -> None:
+    assert add_duration("2004-06-16", "P5Y") == "2009-06-16"
+    assert add_duration("2020-02-29", "P1Y") == "2021-02-28"
+    assert add_duration("2021-11-30", "P3M") == "2022-02-28"
+    assert add_duration("2021-01-01", "P30D") == "2021-01-31"
