@@ -8,12 +8,14 @@ failure of PyMuPDF becomes one of the project's errors, naming the file and the 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
+from PIL import Image
 
 from westfall_legal.errors import (
     CorruptDocumentError,
@@ -36,6 +38,17 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _WORD_FLAGS = pymupdf.TEXTFLAGS_WORDS & ~pymupdf.TEXT_PRESERVE_LIGATURES
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
+
+# Images: a resolution tag is trusted when it gives a plausible sheet of paper. Without one
+# (PyMuPDF then assumes 96 dpi, which makes a 300 dpi letter scan a 26.6 x 34.4 in page that
+# OCR would upsample 3x), the image is taken as a standard page at a usual scan resolution
+# when its pixel size fits one, and as 300 dpi otherwise, so it is OCR'd at its own pixels.
+DEFAULT_IMAGE_DPI = 300.0
+MIN_TAGGED_DPI = 50.0  # below this a tag is a placeholder (Pillow writes 1 for "none")
+MAX_PAGE_INCHES = 17.5  # longest side of tabloid / A3 with a margin
+_PAPER_INCHES = ((8.5, 11.0), (8.27, 11.69), (8.5, 14.0), (5.83, 8.27), (11.0, 17.0))
+_SCAN_DPIS = (300.0, 200.0, 400.0, 600.0, 150.0)
+_PAPER_TOLERANCE = 0.04
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +91,13 @@ def check_file(path: Path) -> str:
 
 
 @contextmanager
-def open_document(path: Path, password: str | None = None) -> Iterator[pymupdf.Document]:
-    """Open a PDF or image after :func:`check_file`; translate PyMuPDF's failures."""
+def open_document(
+    path: Path, password: str | None = None, *, as_pdf: bool = True
+) -> Iterator[pymupdf.Document]:
+    """Open a PDF or image after :func:`check_file`; translate PyMuPDF's failures.
+
+    An image is converted to a PDF unless ``as_pdf`` is False.
+    """
     kind = check_file(path)
     try:
         doc = pymupdf.open(path)
@@ -93,7 +111,7 @@ def open_document(path: Path, password: str | None = None) -> Iterator[pymupdf.D
                 raise WrongPasswordError(f"{path}: wrong password for this PDF.")
         if doc.page_count == 0:
             raise CorruptDocumentError(f"{path}: the document has no pages.")
-        if kind == "image" and not doc.is_pdf:
+        if as_pdf and kind == "image" and not doc.is_pdf:
             pdf_bytes = doc.convert_to_pdf()
             doc.close()
             doc = pymupdf.open("pdf", pdf_bytes)
@@ -107,12 +125,66 @@ def page_count(path: Path, password: str | None = None) -> int:
         return int(doc.page_count)
 
 
+def image_dpi(
+    width_px: int, height_px: int, tagged: tuple[float, float] | None
+) -> tuple[float, float]:
+    """The (x, y) resolution to read a ``width_px`` x ``height_px`` image at.
+
+    ``tagged`` is the image's own resolution tag, None when it has none.
+    """
+    if tagged is not None and min(tagged) >= MIN_TAGGED_DPI:
+        x_dpi, y_dpi = float(tagged[0]), float(tagged[1])
+        if max(width_px / x_dpi, height_px / y_dpi) <= MAX_PAGE_INCHES:
+            return x_dpi, y_dpi
+    short, long = sorted((width_px, height_px))
+    for dpi in _SCAN_DPIS:
+        for paper_short, paper_long in _PAPER_INCHES:
+            if (
+                abs(short / dpi - paper_short) <= _PAPER_TOLERANCE * paper_short
+                and abs(long / dpi - paper_long) <= _PAPER_TOLERANCE * paper_long
+            ):
+                return dpi, dpi
+    return DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI
+
+
+def _image_frames(path: Path) -> list[tuple[int, int, tuple[float, float]]]:
+    """Each frame's pixel size and the resolution it is read at (see :func:`image_dpi`)."""
+    frames = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                for index in range(getattr(image, "n_frames", 1)):
+                    image.seek(index)
+                    tag = image.info.get("dpi")
+                    # PNG stores pixels per metre: 300 dpi reads back as 299.9994.
+                    tagged = (round(float(tag[0]), 1), round(float(tag[1]), 1)) if tag else None
+                    width, height = image.size
+                    frames.append((width, height, image_dpi(width, height, tagged)))
+        except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError...
+            raise CorruptDocumentError(f"{path}: cannot be opened as IMAGE.") from exc
+    return frames
+
+
+def _image_page_size(frame: tuple[int, int, tuple[float, float]]) -> tuple[float, float]:
+    width, height, (x_dpi, y_dpi) = frame
+    return width * 72.0 / x_dpi, height * 72.0 / y_dpi
+
+
 def _page_words(page: pymupdf.Page) -> tuple[tuple[Word, ...], int]:
+    """Text-layer words, boxes in the coordinates of the page as displayed.
+
+    PyMuPDF gives words on a page with /Rotate in the unrotated page's coordinates, while
+    ``page.rect`` and rendering are as displayed: the rotation matrix maps them across.
+    """
     raw = page.get_text("words", sort=False, flags=_WORD_FLAGS)
+    matrix = page.rotation_matrix if page.rotation % 360 else None
     words = []
     bad = 0
     for x0, y0, x1, y1, text, block, line, _ in raw:
         bad += text.count("\ufffd")
+        if matrix is not None:
+            x0, y0, x1, y1 = pymupdf.Rect(x0, y0, x1, y1) * matrix
         words.append(Word(text, (float(x0), float(y0), float(x1), float(y1)), block, line))
     return tuple(words), bad
 
@@ -128,7 +200,20 @@ def _image_coverage(page: pymupdf.Page, area: float) -> float:
 
 
 def read_pages(path: Path, password: str | None = None) -> Iterator[RawPage]:
-    """Yield each page's text-layer words (possibly none) with its size."""
+    """Yield each page's text-layer words (possibly none) with its size.
+
+    An image's pages are all picture (no words, fully covered), sized by :func:`image_dpi`.
+    """
+    if check_file(path) == "image":
+        with open_document(path, password, as_pdf=False) as doc:
+            count = int(doc.page_count)
+        frames = _image_frames(path)
+        if len(frames) != count:
+            raise CorruptDocumentError(f"{path}: the image's frames cannot all be read.")
+        for index, frame in enumerate(frames):
+            width, height = _image_page_size(frame)
+            yield RawPage(index + 1, width, height, (), 1.0, 0)
+        return
     with open_document(path, password) as doc:
         for index in range(doc.page_count):
             try:
@@ -146,11 +231,38 @@ def read_pages(path: Path, password: str | None = None) -> Iterator[RawPage]:
 def render_page_grey(
     path: Path, number: int, dpi: int, password: str | None = None
 ) -> tuple[bytes, int, int]:
-    """Render page ``number`` (1-based) as 8-bit greyscale; return (samples, width, height)."""
+    """Render page ``number`` (1-based) as 8-bit greyscale; return (samples, width, height).
+
+    The page is the one :func:`read_pages` gave: an image is rendered at ``dpi`` for the
+    size it was read at (so an untagged 300 dpi scan at ``dpi=300`` keeps its own pixels),
+    straight from the image without converting it to PDF.
+    """
+    if check_file(path) == "image":
+        return _render_image_grey(path, number, dpi)
     with open_document(path, password) as doc:
         try:
             page = doc.load_page(number - 1)
             pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+        except Exception as exc:
+            raise CorruptDocumentError(
+                f"{path}: page {number} cannot be rendered ({type(exc).__name__})."
+            ) from exc
+        return bytes(pix.samples), int(pix.width), int(pix.height)
+
+
+def _render_image_grey(path: Path, number: int, dpi: int) -> tuple[bytes, int, int]:
+    frames = _image_frames(path)
+    if not 1 <= number <= len(frames):
+        raise CorruptDocumentError(f"{path}: has no page {number}.")
+    width_pt, height_pt = _image_page_size(frames[number - 1])
+    target_w = max(1, round(width_pt * dpi / 72.0))
+    target_h = max(1, round(height_pt * dpi / 72.0))
+    with open_document(path, as_pdf=False) as doc:
+        try:
+            page = doc.load_page(number - 1)
+            rect = page.rect
+            matrix = pymupdf.Matrix(target_w / rect.width, target_h / rect.height)
+            pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False)
         except Exception as exc:
             raise CorruptDocumentError(
                 f"{path}: page {number} cannot be rendered ({type(exc).__name__})."
