@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
-from westfall_legal.errors import KnownError, MissingDependencyError, NoTextError
+from westfall_legal.errors import Cancelled, KnownError, MissingDependencyError, NoTextError
 from westfall_legal.ingest import pdf
 from westfall_legal.models import Document, Page, Word
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
@@ -91,13 +91,18 @@ def load_document(
         else:
             to_ocr.append(raw)
 
+    done = 0
+
     def finished(page: Page) -> None:
+        nonlocal done
         pages[page.number] = page
+        done += 1
         if on_page is not None:
             on_page(page)
-        progress(ProgressEvent("ingest", len(pages), total, f"page {page.number}"))
+        progress(ProgressEvent("ingest", done, total, f"page {page.number}"))
 
     for number in sorted(pages):
+        cancel.check()
         finished(pages[number])
     if to_ocr:
         if ocr is None:
@@ -107,7 +112,15 @@ def load_document(
         _run_ocr(path, password, ocr, to_ocr, workers or default_workers(), finished, cancel)
     ordered = tuple(pages[n] for n in sorted(pages))
     if not any(p.words for p in ordered):
-        raise NoTextError(f"{path}: no text was found on any of its {total} page(s).")
+        failed = [p for p in ordered if p.error]
+        detail = ""
+        if failed:
+            reason = (failed[0].error or "").rstrip(".")
+            detail = f"; OCR failed on {len(failed)} of them (page {failed[0].number}: {reason})"
+        raise NoTextError(f"{path}: no text was found on any of its {total} page(s){detail}.")
+    failed_pages = [p.number for p in ordered if p.error]
+    if failed_pages:
+        log.warning("OCR failed on page(s) %s of %s", failed_pages, path.name)
     log.info("read %d pages (%d by OCR)", total, len(to_ocr))
     return Document(path=path, sha256=sha256_file(path), pages=ordered)
 
@@ -121,26 +134,34 @@ def _run_ocr(
     finished: Callable[[Page], None],
     cancel: CancelToken,
 ) -> None:
-    """OCR pages in a pool (one single-threaded Tesseract per worker), streaming results."""
+    """OCR pages in a pool (one single-threaded Tesseract per worker), streaming results.
+
+    Pages are handed to ``finished`` in page order as soon as each (and those before it) is
+    read. Cancelling stops the pages not yet started; the ones running (at most one per
+    worker) are waited for, so ``Cancelled`` comes within about one page's time.
+    """
 
     def one(raw: pdf.RawPage) -> Page:
         if cancel.cancelled:
             return Page(raw.number, raw.width, raw.height, (), "ocr", None, "cancelled")
         try:
             return ocr.recognise(path, raw.number, raw.width, raw.height, password)
-        except MissingDependencyError:
+        except (MissingDependencyError, Cancelled):
             raise  # a missing Tesseract fails every page: say it once
-        except KnownError as exc:
+        except (KnownError, OSError) as exc:
+            # A crash, a timeout, an unreadable page, no room for Tesseract's temporary
+            # files: this page is lost, the others are not.
+            reason = exc.message if isinstance(exc, KnownError) else f"OCR failed: {exc}"
             log.warning("OCR failed on page %d: %s", raw.number, type(exc).__name__)
-            return Page(raw.number, raw.width, raw.height, (), "ocr", None, exc.message)
+            return Page(raw.number, raw.width, raw.height, (), "ocr", None, reason)
 
-    with ThreadPoolExecutor(max_workers=min(workers, len(raws))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(raws)))
+    try:
         futures: list[Future[Page]] = [pool.submit(one, raw) for raw in raws]
-        try:
-            for future in futures:
-                page = future.result()
-                cancel.check()
-                finished(page)
-        finally:
-            for future in futures:
-                future.cancel()
+        for future in futures:
+            cancel.check()
+            page = future.result()
+            cancel.check()
+            finished(page)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
