@@ -355,3 +355,23 @@ def test_an_untagged_png_scan_is_ocred_onto_letter_pages(tmp_path: Path) -> None
     for wanted in ("Northwind", "Brightline", "invoice."):
         (word,) = [w for w in page.words if w.text == wanted]
         assert _centre(word.box) == pytest.approx(_centre(truth[wanted]), abs=3.0), wanted
+
+
+@needs_tesseract
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_page_scanned_sideways_either_way_is_read_upright(tmp_path: Path, angle: int) -> None:
+    """Turned clockwise, Tesseract alone reads the page as vertical text with high
+    confidence; the words come out taller than wide, so OSD is asked and the page turned."""
+    pix = _scan_of()
+    image = Image.frombytes("L", (pix.width, pix.height), pix.samples).rotate(angle, expand=True)
+    path = tmp_path / f"sideways{angle}.png"
+    image.save(path, dpi=(300, 300))
+    (page,) = load_document(path).pages
+    assert (page.width, page.height) == (HEIGHT, WIDTH)
+    truth = _born_digital_boxes()
+    cx, cy = _centre(truth["Northwind"])
+    expected = (cy, WIDTH - cx) if angle == 90 else (HEIGHT - cy, cx)
+    (word,) = [w for w in page.words if w.text == "Northwind"]
+    assert _centre(word.box) == pytest.approx(expected, abs=3.0)
+    assert page.ocr_confidence is not None and page.ocr_confidence > 80

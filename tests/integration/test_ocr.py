@@ -398,16 +398,68 @@ def test_osd_giving_up_means_upright(original: Original, monkeypatch: pytest.Mon
     assert page.ocr_confidence == 91.0
 
 
-@pytest.mark.parametrize(("confidence", "size"), [(0.5, (2550, 3300)), (12.0, (3300, 2550))])
+@pytest.mark.parametrize(
+    ("confidence", "sizes"),
+    [(0.5, [(2550, 3300)]), (12.0, [(2550, 3300), (3300, 2550)])],
+)
 def test_osd_is_trusted_only_when_confident(
-    original: Original, monkeypatch: pytest.MonkeyPatch, confidence: float, size: tuple[int, int]
+    original: Original,
+    monkeypatch: pytest.MonkeyPatch,
+    confidence: float,
+    sizes: list[tuple[int, int]],
 ) -> None:
+    # The page is read as it stands first; an empty reading asks OSD, and only a confident
+    # quarter turn has the turned page read again.
     fake = FakeTesseract({"rotate": 90, "orientation_conf": confidence}, {})
     fake.install(monkeypatch)
     page = TesseractOcr().recognise(original.pdf, 1, WIDTH, HEIGHT, None)
-    assert fake.images == [size]
+    assert fake.images == sizes
     assert page.words == ()
     assert page.ocr_confidence is None
+
+
+def _words_data(count: int, conf: float, size: tuple[int, int]) -> dict[str, list[Any]]:
+    """Tesseract data of ``count`` words of ``size`` px (width, height), one per line."""
+    return {
+        "level": [5] * count,
+        "block_num": [1] * count,
+        "par_num": [1] * count,
+        "line_num": list(range(1, count + 1)),
+        "left": [300] * count,
+        "top": [300 + 80 * i for i in range(count)],
+        "width": [size[0]] * count,
+        "height": [size[1]] * count,
+        "conf": [conf] * count,
+        "text": ["Agreement"] * count,
+    }
+
+
+def test_a_convincing_upright_reading_skips_osd(
+    original: Original, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeTesseract(AssertionError("OSD must not run"), _words_data(12, 95.0, (300, 50)))
+    fake.install(monkeypatch)
+    page = TesseractOcr().recognise(original.pdf, 1, WIDTH, HEIGHT, None)
+    assert fake.images == [(2550, 3300)]
+    assert len(page.words) == 12 and page.ocr_confidence == 95.0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _words_data(12, 40.0, (300, 50)),
+        _words_data(12, 95.0, (50, 300)),
+        _words_data(5, 95.0, (300, 50)),
+    ],
+    ids=["low-confidence", "vertical-words", "few-words"],
+)
+def test_an_unconvincing_reading_asks_osd(
+    original: Original, monkeypatch: pytest.MonkeyPatch, data: dict[str, list[Any]]
+) -> None:
+    fake = FakeTesseract({"rotate": 180, "orientation_conf": 9.0}, data)
+    fake.install(monkeypatch)
+    TesseractOcr().recognise(original.pdf, 1, WIDTH, HEIGHT, None)
+    assert fake.images == [(2550, 3300), (2550, 3300)]  # read, OSD says upside down, read again
 
 
 def test_language_that_fails_to_load(original: Original, monkeypatch: pytest.MonkeyPatch) -> None:
