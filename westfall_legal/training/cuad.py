@@ -8,6 +8,7 @@ PDF-extracted text by aligning the two texts' normalised token sequences.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
 import json
@@ -116,8 +117,6 @@ class Projection:
 
     def target_tokens(self, start: int, end: int) -> list[int]:
         """Indexes of target tokens matched by the source tokens inside ``[start, end)``."""
-        import bisect
-
         lo = bisect.bisect_left(self._src_starts, start)
         out = []
         for i in range(lo, len(self.src)):

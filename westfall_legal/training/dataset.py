@@ -21,7 +21,7 @@ from westfall_legal.errors import KnownError
 from westfall_legal.ingest.document import load_document
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import build_text
-from westfall_legal.training.cuad import GoldContract, Projection, norm_tokens
+from westfall_legal.training.cuad import GoldContract, Projection
 
 log = logging.getLogger(__name__)
 CACHE_VERSION = 2
@@ -123,7 +123,3 @@ def build_records(
         with cache.open("wb") as fh:
             pickle.dump((key, records), fh)
     return records
-
-
-def token_count(text: str) -> int:
-    return len(norm_tokens(text))

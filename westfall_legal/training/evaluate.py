@@ -8,6 +8,7 @@ are projected onto the text the app read. Metric definitions: :mod:`.metrics` an
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import sys
 import time
@@ -21,6 +22,7 @@ from westfall_legal.analysis.facts import parse_date, parse_duration
 from westfall_legal.errors import KnownError
 from westfall_legal.pipeline import Engines, Review, analyse, analyse_text
 from westfall_legal.report import dumps, write_atomic
+from westfall_legal.settings import load as load_settings
 from westfall_legal.training import cuad
 from westfall_legal.training.metrics import (
     CategoryAccumulator,
@@ -67,7 +69,7 @@ def _review(contract: cuad.GoldContract, source: str, engines: Engines) -> tuple
     return analyse(contract.pdf_path, engines=engines, floor=EVAL_FLOOR), txt
 
 
-_ENGINES: Engines | None = None
+_ENGINES: Engines | None = None  # one per worker process: the model loads once per worker
 
 
 def evaluate_contract(contract: cuad.GoldContract, source: str) -> DocResult:
@@ -208,8 +210,6 @@ def run_evaluation(
     workers: int = 0,
     quiet: bool = False,
 ) -> dict[str, Any]:
-    import os
-
     contracts = cuad.read_gold(gold_path)
     if split == "validation":
         _, names = cuad.validation_split(contracts)
@@ -217,7 +217,7 @@ def run_evaluation(
         contracts = [c for c in contracts if c.name in keep]
     if limit:
         contracts = contracts[:limit]
-    model = Engines().clauses(_settings())
+    model = Engines().clauses(load_settings())
     thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
     results: list[DocResult] = []
     workers = workers or max(1, os.cpu_count() or 1)
@@ -248,12 +248,6 @@ def run_evaluation(
         write_atomic(html_out, evaluation_html(report, curves))
     print_table(report)
     return report
-
-
-def _settings() -> Any:
-    from westfall_legal.settings import load
-
-    return load()
 
 
 def _fmt(x: float | None) -> str:
