@@ -28,6 +28,7 @@ from westfall_legal.training.metrics import (
     CategoryAccumulator,
     SpanMatch,
     TokenIndex,
+    calibration,
     macro_average,
     match_spans_offsets,
 )
@@ -178,6 +179,9 @@ def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[st
     for r in typed:
         confusion[r.contract_type][r.predicted_type or "?"] += 1
     pages = sum(r.pages for r in ok)
+    ece, reliability = calibration(
+        (p.confidence, p.correct) for r in ok for m in r.matches.values() for p in m.preds
+    )
     top_recall = [per_category[c]["doc_recall"] for c in TOP_CATEGORIES]
     return {
         "macro": macro,
@@ -190,6 +194,7 @@ def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[st
             sum(r.predicted_type == r.contract_type for r in typed) / len(typed) if typed else None
         ),
         "contract_type_confusion": {k: dict(v) for k, v in sorted(confusion.items())},
+        "calibration": {"ece": ece, "reliability": reliability},
         "seconds_per_page": sum(r.seconds for r in ok) / pages if pages else None,
         "seconds_per_document": sum(r.seconds for r in ok) / len(ok) if ok else None,
         "peak_rss_mb": max((r.peak_rss_mb for r in ok), default=0.0),
@@ -265,6 +270,7 @@ def print_table(report: dict[str, Any]) -> None:
             f"{_fmt(v['span_p_at_80r']):>6} {_fmt(v['span_p_at_90r']):>6}"
         )
     print(f"contract type accuracy: {_fmt(report['contract_type_accuracy'])}")
+    print(f"calibration error (ECE over all ranked clauses): {_fmt(report['calibration']['ece'])}")
     facts = report.get("facts", {})
     print(
         "facts: "

@@ -438,3 +438,35 @@ class CategoryAccumulator:
         """Document-level PRF: present when any prediction has confidence >= ``threshold``."""
         scores, labels = self.doc_scores()
         return prf_at_threshold(scores, labels, threshold)
+
+
+def calibration(
+    preds: Iterable[tuple[float, bool]], bins: int = 10
+) -> tuple[float | None, list[dict[str, float]]]:
+    """Expected calibration error and the reliability table of (confidence, correct) pairs.
+
+    Confidences fall in ``bins`` equal-width bins over [0, 1]; ECE is the mean, weighted by
+    bin size, of |mean confidence - fraction correct|. ``None`` when there is nothing to rate.
+    """
+    counts = [0] * bins
+    conf_sum = [0.0] * bins
+    right = [0] * bins
+    for conf, ok in preds:
+        b = min(bins - 1, max(0, int(conf * bins)))
+        counts[b] += 1
+        conf_sum[b] += conf
+        right[b] += ok
+    total = sum(counts)
+    if total == 0:
+        return None, []
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        if counts[b]:
+            mean_conf = conf_sum[b] / counts[b]
+            accuracy = right[b] / counts[b]
+            ece += counts[b] / total * abs(mean_conf - accuracy)
+            table.append(
+                {"bin": b / bins, "count": counts[b], "confidence": mean_conf, "accuracy": accuracy}
+            )
+    return ece, table

@@ -354,3 +354,16 @@ def test_best_threshold_ties_and_degenerate_cases() -> None:
         best_threshold([-math.inf], [True])
     with pytest.raises(ValueError):
         best_threshold([0.5, math.nan], [True, False])
+
+
+def test_calibration_error_on_a_worked_example() -> None:
+    from westfall_legal.training.metrics import calibration
+
+    # Bin 0.9: confidences 0.9, 0.9 with one right -> |0.9 - 0.5| = 0.4, weight 2/4.
+    # Bin 0.2: confidences 0.2, 0.2 with none right -> |0.2 - 0.0| = 0.2, weight 2/4.
+    ece, table = calibration([(0.9, True), (0.9, False), (0.2, False), (0.2, False)])
+    assert ece == pytest.approx(0.3)
+    assert [row["count"] for row in table] == [2, 2]
+    perfect, _ = calibration([(1.0, True), (0.0, False)])
+    assert perfect == pytest.approx(0.0)
+    assert calibration([]) == (None, [])
