@@ -51,6 +51,12 @@ def _title_from(rest: str) -> str | None:
     return head.rstrip(".") if titled else None
 
 
+def _heading_rest(rest: str) -> bool:
+    """After ``ARTICLE 4`` or ``Schedule 2``: nothing, a title, or capitals, not a sentence."""
+    rest = rest.strip()
+    return not rest or _title_from(rest) is not None or _is_caps_heading(rest)
+
+
 def _paren_kind(label: str, previous_kind: str | None) -> str:
     if _ROMAN_LOWER.match(label) and (label != "i" or previous_kind != "paren-a-h"):
         return "paren-i"
@@ -65,8 +71,10 @@ def classify_line(text: str, previous_kind: str | None = None) -> tuple[str, str
     """(kind, number, rest-of-line) when ``text`` opens with a clause number."""
     text = text.strip()
     if m := _ARTICLE.match(text):
-        return "article", m.group(1), m.group(2)
+        return ("article", m.group(1), m.group(2)) if _heading_rest(m.group(2)) else None
     if m := _ANNEX.match(text):
+        if not _heading_rest(m.group(3)):
+            return None  # "Schedule 2 unless ..." is a sentence that starts a line
         return "annex", f"{m.group(1).title()} {m.group(2)}", m.group(3)
     if m := _SECTION_WORD.match(text):
         number = m.group(1)

@@ -89,3 +89,13 @@ def test_skipped_and_restarted_numbering_is_tolerated() -> None:
     sections = build_sections(plain_text(text))
     assert [s.number for s in sections] == ["1", "3", "1", "(a)"]
     assert sections[3].parent == sections[2].id
+
+
+def test_a_sentence_opening_with_schedule_or_article_is_not_a_heading() -> None:
+    assert classify_line("Schedule 2 unless the Statement of Work provides otherwise.") is None
+    assert classify_line("Article 8 shall survive termination.") is None
+    assert classify_line("SCHEDULE 1")[:2] == ("annex", "Schedule 1")  # type: ignore[index]
+    assert classify_line("Exhibit A Form of Order")[:2] == ("annex", "Exhibit A")  # type: ignore[index]
+    text = "2.2 Fees.\n\n(c) rates in\n\nSchedule 2 unless agreed otherwise.\n\n2.3 Orders."
+    sections = build_sections(plain_text(text))
+    assert [s.number for s in sections] == ["2.2", "(c)", "2.3"]
