@@ -375,3 +375,21 @@ def test_a_page_scanned_sideways_either_way_is_read_upright(tmp_path: Path, angl
     (word,) = [w for w in page.words if w.text == "Northwind"]
     assert _centre(word.box) == pytest.approx(expected, abs=3.0)
     assert page.ocr_confidence is not None and page.ocr_confidence > 80
+
+
+def test_image_coverage_is_measured_only_where_it_decides(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    _scan_page(doc, _scan_of())  # a picture, no words: coverage decides
+    page = doc.new_page(width=WIDTH, height=HEIGHT)  # a picture under a good text layer
+    page.insert_image(page.rect, pixmap=_scan_of())
+    assert page.insert_textbox(pymupdf.Rect(72, 72, 540, 720), TEXT, fontsize=12) > 0
+    path = tmp_path / "two.pdf"
+    doc.save(path)
+    doc.close()
+    assert [r.image_coverage for r in pdf.read_pages(path)] == [1.0, 1.0]
+    lazy = list(pdf.read_pages(path, coverage_below_words=8))
+    assert [r.image_coverage for r in lazy] == [1.0, None]
+    fake = FakeOcr()
+    loaded = load_document(path, ocr=fake)
+    assert [p.source for p in loaded.pages] == ["ocr", "text-layer"]
+    assert fake.started == [1]

@@ -42,8 +42,9 @@ def _is_garbage(word: Word) -> bool:
     text = word.text
     if "\ufffd" in text:
         return True
-    printable = sum(ch.isprintable() and not ch.isspace() for ch in text)
-    if printable < len(text):
+    # A control, format or whitespace character inside a word (the only whitespace that
+    # str.isprintable() accepts is the plain space): one pass in C, not one per character.
+    if " " in text or not text.isprintable():
         return True
     # Mis-encoded fonts come out as runs of symbols without a single letter or digit.
     return len(text) > 2 and not any(ch.isalnum() for ch in text)
@@ -53,7 +54,7 @@ def text_layer_is_good(raw: pdf.RawPage) -> bool:
     """A page keeps its text layer when it has enough words and few garbage ones."""
     if len(raw.words) < MIN_WORDS_FOR_TEXT_LAYER:
         # Few words over a page-sized picture is a scan; over white paper, a short page.
-        return raw.image_coverage < SCAN_COVERAGE
+        return raw.image_coverage is None or raw.image_coverage < SCAN_COVERAGE
     garbage = sum(_is_garbage(w) for w in raw.words)
     return garbage / len(raw.words) <= MAX_GARBAGE_RATIO
 
@@ -79,7 +80,7 @@ def load_document(
     """
     cancel = cancel or CancelToken()
     raw_pages = []
-    for raw in pdf.read_pages(path, password):
+    for raw in pdf.read_pages(path, password, coverage_below_words=MIN_WORDS_FOR_TEXT_LAYER):
         cancel.check()
         raw_pages.append(raw)
     total = len(raw_pages)

@@ -57,7 +57,7 @@ class RawPage:
     width: float
     height: float
     words: tuple[Word, ...]
-    image_coverage: float  # fraction of the page area under images
+    image_coverage: float | None  # fraction of the page under images; None: not measured
     unreadable_chars: int  # characters PyMuPDF could not map to Unicode
 
 
@@ -199,10 +199,15 @@ def _image_coverage(page: pymupdf.Page, area: float) -> float:
     return min(1.0, covered / area)
 
 
-def read_pages(path: Path, password: str | None = None) -> Iterator[RawPage]:
+def read_pages(
+    path: Path, password: str | None = None, *, coverage_below_words: int | None = None
+) -> Iterator[RawPage]:
     """Yield each page's text-layer words (possibly none) with its size.
 
-    An image's pages are all picture (no words, fully covered), sized by :func:`image_dpi`.
+    The image coverage of a page (a second pass over its content, a quarter of the time of
+    reading its words) is only measured when the page has fewer than
+    ``coverage_below_words`` words, when that is given. An image's pages are all picture
+    (no words, fully covered), sized by :func:`image_dpi`.
     """
     if check_file(path) == "image":
         with open_document(path, password, as_pdf=False) as doc:
@@ -220,7 +225,9 @@ def read_pages(path: Path, password: str | None = None) -> Iterator[RawPage]:
                 page = doc.load_page(index)
                 words, bad = _page_words(page)
                 rect = page.rect
-                coverage = _image_coverage(page, float(rect.width * rect.height))
+                coverage = None
+                if coverage_below_words is None or len(words) < coverage_below_words:
+                    coverage = _image_coverage(page, float(rect.width * rect.height))
             except Exception as exc:
                 raise CorruptDocumentError(
                     f"{path}: page {index + 1} cannot be read ({type(exc).__name__})."
