@@ -156,3 +156,44 @@ class Finding:
     severity: Literal["low", "medium", "high"]
     explanation: str
     citations: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A defined term: the span of its definition and every later use of it."""
+
+    term: str
+    char_start: int  # the definition: the "means" paragraph, or the sentence around "(the ...)"
+    char_end: int
+    term_start: int  # the term itself, inside its quotes
+    term_end: int
+    section: str | None
+    uses: tuple[tuple[int, int], ...] = ()  # (char_start, char_end) of each use outside quotes
+
+
+@dataclass(frozen=True, slots=True)
+class CrossReference:
+    """``Section 5.2(b)``, ``Article IV``, ``Schedule 2``... and the section it points to."""
+
+    text: str
+    char_start: int
+    char_end: int
+    kind: str  # "section", "article", "clause", "paragraph", "schedule", "exhibit", ...
+    label: str  # normalised, e.g. "Section 5.2(b)" even for the "5.3" of "Sections 5.2 and 5.3"
+    target: str | None  # the section id, or None when nothing in the tree matches (dangling)
+    section: str | None = None  # the section the reference sits in
+
+
+SignatureStatus = Literal["signed", "unsigned", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureBlock:
+    party: str | None
+    signatory: str | None
+    title: str | None
+    page: int
+    box: Box | None  # union of the block's word boxes; None for text without pages
+    status: SignatureStatus
+    char_start: int
+    char_end: int

@@ -1,0 +1,158 @@
+"""Signature blocks: the ``By: / Name: / Title: / Date:`` groups after "IN WITNESS WHEREOF".
+
+Each block starts at a ``By:`` line (or, without one, at a ``Name:`` line right under a
+signature line of underscores or a conformed ``/s/`` signature) and takes the labelled lines
+that follow it. Its party is the company-name line just above it (stepping over a role
+label such as ``PROVIDER:``), else that role label, else the party named on the ``By:`` line.
+
+Status comes from the text alone: ``signed`` when a conformed signature (``/s/ Jane Doe``,
+as on EDGAR filings) or a name follows ``By:``, ``unsigned`` when the signature line is only
+underscores, ``unknown`` otherwise (nothing after ``By:``: a scanned page may carry ink there).
+Detecting ink on scanned pages is not done here: layout stays pure text and geometry, and
+that check belongs to a later module that looks at the page image inside the block's box.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from westfall_legal.layout.spans import body_lines, line_text
+from westfall_legal.models import Box, DocumentText, Line, SignatureBlock, SignatureStatus
+
+_LABEL = re.compile(r"^\s*(By|Name|Title|Its|Date|Dated)\s*:\s*(.*)$", re.IGNORECASE)
+_BLANK = re.compile(r"^[_\s.\-–—]*$")
+_UNDERSCORES = re.compile(r"^\s*_{3,}\s*$")
+_CONFORMED = re.compile(r"/s/\s*(.+)", re.IGNORECASE)
+_ROLE = re.compile(r"^\s*([A-Z][A-Za-z ,&'-]{1,40}):\s*(.*)$")
+_COMPANY = re.compile(
+    r"\b(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|LLP|LP|L\.P|"
+    r"plc|GmbH|AG|S\.A|N\.V|B\.V|PLC)\b\.?",
+    re.IGNORECASE,
+)
+WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
+MAX_PARTY_LOOKBACK = 4  # lines above "By:" searched for the party
+
+
+def _label(doc_text: DocumentText, line: Line) -> tuple[str, str] | None:
+    m = _LABEL.match(line_text(doc_text, line))
+    return (m.group(1).lower(), m.group(2).strip()) if m else None
+
+
+def _value(text: str) -> str | None:
+    """A label's value, or None when it is blank (underscores only)."""
+    return None if _BLANK.match(text) else text
+
+
+def _status(by_value: str, block_text: str) -> SignatureStatus:
+    if _CONFORMED.search(block_text):
+        return "signed"
+    if _BLANK.match(by_value):
+        return "unsigned" if "_" in by_value else "unknown"
+    return "signed"
+
+
+def _is_company(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    caps = len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return bool(_COMPANY.search(text)) or (caps and not text.rstrip().endswith(":"))
+
+
+def _party(doc_text: DocumentText, above: Sequence[Line]) -> str | None:
+    """The company name (or role) in the few lines above the block, nearest first."""
+    role = None
+    for line in reversed(above[-MAX_PARTY_LOOKBACK:]):
+        text = line_text(doc_text, line).strip()
+        if _LABEL.match(text) or WITNESS.search(text):
+            break
+        if m := _ROLE.match(text):
+            if m.group(2) and _is_company(m.group(2)):
+                return m.group(2).strip()
+            role = role or m.group(1).strip()
+        elif _is_company(text):
+            return text.rstrip(",")
+        elif text.endswith("."):
+            break  # the end of a paragraph of running text
+    return role
+
+
+def _box(doc_text: DocumentText, start: int, end: int) -> Box | None:
+    boxes = [t.box for t in doc_text.tokens_in(start, end)]
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _starts(doc_text: DocumentText, lines: Sequence[Line]) -> list[int]:
+    """Indexes of the lines that open a block: ``By:``, or ``Name:`` under a signature line."""
+    starts = []
+    for i, line in enumerate(lines):
+        label = _label(doc_text, line)
+        if label and label[0] == "by":
+            starts.append(i)
+        elif label and label[0] == "name" and i > 0:
+            prev = line_text(doc_text, lines[i - 1])
+            if _LABEL.match(prev):
+                continue  # part of a block that a "By:" above opened
+            if _UNDERSCORES.match(prev) or _CONFORMED.search(prev):
+                starts.append(i - 1)
+    return starts
+
+
+def _fields(
+    doc_text: DocumentText, lines: Sequence[Line], first: int
+) -> tuple[dict[str, str], int]:
+    """The block's labelled values and the index of its last line.
+
+    A ``By:`` with nothing after it takes the next line when that line is not a label
+    (``By:`` over ``/s/ Jane Doe`` on the line below).
+    """
+    fields: dict[str, str] = {}
+    last = first
+    for j in range(first, len(lines)):
+        label = _label(doc_text, lines[j])
+        if j > first and label is None and fields.get("by") == "" and j == first + 1:
+            fields["by"] = line_text(doc_text, lines[j]).strip()
+        elif j > first and (label is None or label[0] == "by"):
+            break
+        elif label:
+            fields.setdefault(label[0], label[1])
+        last = j
+    if "by" not in fields:  # opened by a bare signature line
+        fields["by"] = line_text(doc_text, lines[first]).strip()
+    return fields, last
+
+
+def _block(doc_text: DocumentText, lines: Sequence[Line], first: int) -> SignatureBlock:
+    fields, last = _fields(doc_text, lines, first)
+    party = _party(doc_text, lines[max(0, first - MAX_PARTY_LOOKBACK) : first])
+    top = first
+    if party is not None:
+        top = next(i for i in range(first - 1, -1, -1) if party in line_text(doc_text, lines[i]))
+    start, end = lines[top].char_start, lines[last].char_end
+    block_text = doc_text.text[lines[first].char_start : end]
+    signatory = _value(fields.get("name", ""))
+    conformed = _CONFORMED.search(block_text)
+    if signatory is None and conformed:
+        signatory = conformed.group(1).strip()
+    return SignatureBlock(
+        party=party,
+        signatory=signatory,
+        title=_value(fields.get("title", "") or fields.get("its", "")),
+        page=lines[first].page,
+        box=_box(doc_text, start, end),
+        status=_status(fields["by"], block_text),
+        char_start=start,
+        char_end=end,
+    )
+
+
+def find_signature_blocks(doc_text: DocumentText) -> list[SignatureBlock]:
+    """Every signature block in document order."""
+    lines = body_lines(doc_text)
+    return [_block(doc_text, lines, i) for i in _starts(doc_text, lines)]
