@@ -21,16 +21,22 @@ from westfall_legal.analysis.clauses import classify
 from westfall_legal.analysis.facts import extract_facts
 from westfall_legal.analysis.segment import segment
 from westfall_legal.ingest.document import OcrEngine, load_document
+from westfall_legal.layout.definitions import find_definitions
 from westfall_legal.layout.sections import build_sections
+from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text, plain_text
+from westfall_legal.layout.xrefs import find_cross_references
 from westfall_legal.models import (
     Clause,
     ContractType,
+    CrossReference,
+    Definition,
     Document,
     DocumentText,
     Fact,
     Finding,
     Section,
+    SignatureBlock,
 )
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 from westfall_legal.settings import Settings
@@ -63,6 +69,9 @@ class Review:
     summary: str | None = None
     model: dict[str, str] | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    definitions: list[Definition] = field(default_factory=list)
+    cross_references: list[CrossReference] = field(default_factory=list)
+    signature_blocks: list[SignatureBlock] = field(default_factory=list)
 
 
 def clause_model_dir(name: str) -> Path:
@@ -146,6 +155,9 @@ def _analyse_document(
     with _timed(timings, "layout"):
         doc_text = to_text(document)
         sections = build_sections(doc_text)
+        definitions = find_definitions(doc_text, sections)
+        cross_references = find_cross_references(doc_text, sections)
+        signature_blocks = find_signature_blocks(doc_text)
     progress(ProgressEvent("layout", 1, 1))
     with _timed(timings, "analysis"):
         segments = segment(doc_text, sections)
@@ -172,4 +184,7 @@ def _analyse_document(
         facts=facts,
         model={"id": model.version, "sha256": model.sha256},
         timings=timings,
+        definitions=definitions,
+        cross_references=cross_references,
+        signature_blocks=signature_blocks,
     )

@@ -95,7 +95,50 @@ def review_json(review: Review) -> dict[str, Any]:
                 }
                 for s in review.sections
             ],
+            **_structure(review),
         },
+    }
+
+
+FIRST_USES = 5  # offsets of a term's first uses kept in the JSON (the count is complete)
+
+
+def _structure(review: Review) -> dict[str, Any]:
+    """Definitions, cross-references and signature blocks for ``structure``."""
+    return {
+        "definitions": [
+            {
+                "term": d.term,
+                "char_start": d.char_start,
+                "char_end": d.char_end,
+                "section": d.section,
+                "uses": len(d.uses),
+                "first_uses": [start for start, _ in d.uses[:FIRST_USES]],
+            }
+            for d in review.definitions
+        ],
+        "cross_references": [
+            {
+                "text": r.text,
+                "label": r.label,
+                "char_start": r.char_start,
+                "char_end": r.char_end,
+                "target": r.target,
+            }
+            for r in review.cross_references
+        ],
+        "signature_blocks": [
+            {
+                "party": b.party,
+                "signatory": b.signatory,
+                "page": b.page,
+                "box": [_r(v) for v in b.box] if b.box else None,
+                "status": b.status,
+                "char_start": b.char_start,
+                "char_end": b.char_end,
+            }
+            for b in review.signature_blocks
+        ],
     }
 
 
@@ -136,6 +179,35 @@ details{margin:.3em 0} summary{cursor:pointer;font-weight:600}
 
 def _percent(value: float) -> str:
     return f" ({value:.0%})"
+
+
+def _structure_html(structure: dict[str, Any]) -> list[str]:
+    """Defined terms, unresolved cross-references and signature blocks, briefly."""
+    e = html.escape
+    defs = structure.get("definitions", [])
+    refs = structure.get("cross_references", [])
+    dangling = [r for r in refs if r["target"] is None]
+    parts = [
+        "<h2>Structure</h2>",
+        f"<p>{len(defs)} defined terms, {len(refs)} cross-references "
+        f"({len(dangling)} pointing nowhere).</p>",
+    ]
+    if defs:
+        terms = ", ".join(f"{e(d['term'])} ({d['uses']})" for d in defs)
+        parts.append(f"<details><summary>Defined terms (uses)</summary><p>{terms}</p></details>")
+    if dangling:
+        items = "".join(f"<li>{e(r.get('label', r['text']))}</li>" for r in dangling)
+        parts.append(f"<p class='review'>Cross-references to nothing:</p><ul>{items}</ul>")
+    blocks = structure.get("signature_blocks", [])
+    if blocks:
+        parts.append("<table><tr><th>Party</th><th>Signatory</th><th>Page</th><th>Status</th></tr>")
+        for b in blocks:
+            parts.append(
+                f"<tr><td>{e(b['party'] or '?')}</td><td>{e(b['signatory'] or '')}</td>"
+                f"<td>{b['page']}</td><td>{e(b['status'])}</td></tr>"
+            )
+        parts.append("</table>")
+    return parts
 
 
 def review_html(data: dict[str, Any]) -> str:
@@ -185,6 +257,7 @@ def review_html(data: dict[str, Any]) -> str:
                 f"<details><summary>{c['confidence']:.0%} · page {c['page']}{flag}</summary>"
                 f"<div class='clause'>{e(c['text'])}</div></details>"
             )
+    parts.extend(_structure_html(data.get("structure", {})))
     if data["findings"]:
         parts.append("<h2>Risk findings</h2><ul>")
         for f in data["findings"]:
