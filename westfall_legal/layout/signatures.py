@@ -40,8 +40,8 @@ def _label(doc_text: DocumentText, line: Line) -> tuple[str, str] | None:
 
 
 def _value(text: str) -> str | None:
-    """A label's value, or None when it is blank (underscores only)."""
-    return None if _BLANK.match(text) else text
+    """A label's value, or None when it is blank (underscores only); OCR specks trimmed."""
+    return None if _BLANK.match(text) else text.lstrip(" .,;:'`-_")
 
 
 def _status(by_value: str, block_text: str) -> SignatureStatus:

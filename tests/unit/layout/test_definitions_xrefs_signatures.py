@@ -210,3 +210,15 @@ def test_signature_by_a_name_or_conformed_line_without_by() -> None:
         ("ACME CORPORATION", None, "signed", None),
         ("Widget Co.", "Sam Poe", "signed", None),
     ]
+
+
+def test_scanned_signature_without_underscores_is_unknown_and_specks_are_trimmed() -> None:
+    """OCR drops a blank signature line's underscores: only the ink check can decide then."""
+    dt = plain_text("ACME INC.\n\nBy:\n\nName: . Jane Doe\n\nTitle: , CEO")
+    [block] = find_signature_blocks(dt)
+    assert (block.party, block.signatory, block.title, block.status) == (
+        "ACME INC.",
+        "Jane Doe",
+        "CEO",
+        "unknown",
+    )
