@@ -19,7 +19,7 @@ _SECTION_WORD = re.compile(r"^(?:SECTION|Section)\s+(\d+(?:\.\d+)*)\b[.:\s-]*(.*
 _ANNEX = re.compile(
     r"^(SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix)\s+([A-Z0-9]{1,4}(?:[.-]\d+)?)\b[.:\s-]*(.*)$"
 )
-_DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})(\.?)\s+(\S.*)$")
+_DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})([.,]?)\s+(\S.*)$")
 _PAREN = re.compile(r"^\(([a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivx]{1,6})\)\s+(\S.*)$")
 _ROMAN_LOWER = re.compile(r"^[ivx]+$")
 
@@ -81,8 +81,8 @@ def classify_line(text: str, previous_kind: str | None = None) -> tuple[str, str
         return f"dotted{number.count('.') + 1}", number, m.group(2)
     if m := _DOTTED.match(text):
         number, rest = m.group(1), m.group(3)
-        if "." not in number and not m.group(2):
-            return None  # "5 days" is not a heading; "5." is
+        if "." not in number and m.group(2) != ".":
+            return None  # "5 days" and "5, 6" are not headings; "5." is, and OCR's "7.3," too
         if int(number.split(".")[0]) > 200:
             return None
         return f"dotted{number.count('.') + 1}", number, rest

@@ -99,3 +99,11 @@ def test_a_sentence_opening_with_schedule_or_article_is_not_a_heading() -> None:
     text = "2.2 Fees.\n\n(c) rates in\n\nSchedule 2 unless agreed otherwise.\n\n2.3 Orders."
     sections = build_sections(plain_text(text))
     assert [s.number for s in sections] == ["2.2", "(c)", "2.3"]
+
+
+def test_ocr_comma_after_a_dotted_number_still_opens_a_section() -> None:
+    assert classify_line("7.3, License to Pre-Existing IP. Provider grants")[:2] == (  # type: ignore[index]
+        "dotted2",
+        "7.3",
+    )
+    assert classify_line("5, 6 and 7 apply") is None
