@@ -1,0 +1,104 @@
+"""Speed and robustness of the layout stage on CUAD's PDFs.
+
+    python benchmarks/layout.py [--quick] [--json PATH]
+
+Each PDF is read by the ingest stage (not timed), then the whole layout stage is timed: the
+document text with provenance, running heads, the section tree, definitions, cross-references
+and signature blocks. Every exception counts as an error: the figure to hold is zero errors
+over all 470 contracts. Headline: ``pages_per_s`` (layout only), ``errors``, ``documents``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from westfall_legal.ingest.document import load_document  # noqa: E402
+from westfall_legal.layout.definitions import find_definitions  # noqa: E402
+from westfall_legal.layout.sections import build_sections  # noqa: E402
+from westfall_legal.layout.signatures import find_signature_blocks  # noqa: E402
+from westfall_legal.layout.text import build_text  # noqa: E402
+from westfall_legal.layout.xrefs import find_cross_references  # noqa: E402
+
+CUAD_PDFS = ROOT.parent / "shared" / "data" / "cuad" / "full_contract_pdf"
+
+
+def one(path: Path) -> dict[str, object]:
+    row: dict[str, object] = {"file": path.name, "pages": 0, "seconds": 0.0, "error": None}
+    try:
+        doc = load_document(path)
+        row["pages"] = len(doc.pages)
+        start = time.perf_counter()
+        text = build_text(doc)
+        sections = build_sections(text)
+        definitions = find_definitions(text, sections)
+        xrefs = find_cross_references(text, sections)
+        blocks = find_signature_blocks(text)
+        row["seconds"] = time.perf_counter() - start
+        row.update(
+            sections=len(sections),
+            definitions=len(definitions),
+            cross_references=len(xrefs),
+            dangling=sum(x.target is None for x in xrefs),
+            signature_blocks=len(blocks),
+        )
+    except Exception as exc:  # the benchmark counts every failure
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        row["trace"] = traceback.format_exc(limit=3)
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="every 10th contract only")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not CUAD_PDFS.exists():
+        print(f"skipped: {CUAD_PDFS} not found (CUAD is only on development machines)")
+        return 0
+    files = sorted(p for p in CUAD_PDFS.rglob("*") if p.suffix.lower() == ".pdf")
+    if args.quick:
+        files = files[::10]
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        rows = list(pool.map(one, files, chunksize=4))
+    ok = [r for r in rows if r["error"] is None]
+    errors = [r for r in rows if r["error"] is not None]
+    pages = sum(int(r["pages"]) for r in ok)
+    seconds = sum(float(r["seconds"]) for r in ok)
+    worst = sorted(ok, key=lambda r: -float(r["seconds"]))[:5]
+    print(f"{'slowest documents':60} {'pages':>5} {'s':>7} {'sections':>8} {'xrefs':>6}")
+    for r in worst:
+        print(f"{str(r['file'])[:60]:60} {r['pages']:>5} {float(r['seconds']):7.3f} "
+              f"{r['sections']:>8} {r['cross_references']:>6}")  # fmt: skip
+    for r in errors:
+        print(f"ERROR {r['file']}: {r['error']}\n{r['trace']}")
+    headline = {
+        "pages_per_s": round(pages / seconds, 1) if seconds else None,
+        "errors": len(errors),
+        "documents": len(rows),
+        "pages": pages,
+        "worst_seconds": round(float(worst[0]["seconds"]), 3) if worst else None,
+        "dangling_share": round(
+            sum(int(r["dangling"]) for r in ok)
+            / max(1, sum(int(r["cross_references"]) for r in ok)),
+            3,
+        ),
+    }
+    print("headline:", json.dumps(headline))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"headline": headline, "rows": rows}, indent=2) + "\n")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
