@@ -1,0 +1,307 @@
+"""OCR speed and accuracy on the scanned sample, against the raw ``tesseract`` command.
+
+    python benchmarks/ocr.py [--quick] [--json PATH] [--workers N]
+
+The app's OCR path is ``load_document`` on ``master_services_agreement_scanned.pdf`` (made
+by ``resources/samples/generate.py --only scan`` when missing) with ``--workers`` threads
+(default 2), each running one single-threaded Tesseract. The reference is the bare CLI,
+``tesseract PAGE.png - --oem 1 --psm 3`` with ``OMP_THREAD_LIMIT=1``, the same number in
+parallel, on the same pages rendered once to 300 dpi greyscale PNGs (rendering not timed).
+The two (and the same OCR path in a process pool) are timed one after the other in each
+run, their order rotating; ratios are taken within each run, then the median over runs, so
+load from other work on the machine that comes and goes between runs cancels out.
+
+What the app does beyond the bare CLI, per page: render the page from the PDF, estimate
+and undo the skew (projection profiles, then a bilinear rotation), write the image for
+Tesseract, parse TSV and map every word box to PDF points; Tesseract's orientation
+detection (OSD) only runs when the upright reading is not convincing. The phase table
+times each of those steps on a few pages, one at a time.
+
+Accuracy: character error rate against the born-digital sample's text layer, page by page
+(whitespace normalised; CER = Levenshtein distance / reference length, pooled over pages).
+Headline: ``ratio`` (app pages/s / raw pages/s, the median of the per-run ratios; target
+>= 0.9), ``cer`` (target <= 1%), ``pages_per_s`` (the app's, median run) and
+``process_pool_vs_threads`` (> 1 would mean a process pool pays).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+import pytesseract
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from westfall_legal.ingest import ocr, pdf  # noqa: E402
+from westfall_legal.ingest.document import load_document  # noqa: E402
+from westfall_legal.models import Page  # noqa: E402
+
+SAMPLES = ROOT / "resources" / "samples"
+DIGITAL = SAMPLES / "master_services_agreement.pdf"
+SCANNED = SAMPLES / "master_services_agreement_scanned.pdf"
+DPI = 300
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Edit distance by the row-by-row DP, each row in numpy (insertions by a running min)."""
+    if not a or not b:
+        return max(len(a), len(b))
+    codes_b = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
+    idx = np.arange(len(b) + 1, dtype=np.int64)
+    prev = idx.copy()
+    for i, ch in enumerate(a, start=1):
+        cost = (codes_b != ord(ch)).astype(np.int64)
+        tmp = np.empty_like(prev)
+        tmp[0] = i
+        tmp[1:] = np.minimum(prev[1:] + 1, prev[:-1] + cost)  # deletion, substitution
+        prev = np.minimum.accumulate(tmp - idx) + idx  # insertion: new[j] <= new[j-1] + 1
+    return int(prev[-1])
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def truth_texts(count: int) -> list[str]:
+    with pymupdf.open(DIGITAL) as doc:
+        return [normalise(doc[i].get_text("text")) for i in range(count)]
+
+
+def ensure_scan() -> None:
+    if SCANNED.exists():
+        return
+    print(f"note: {SCANNED.name} not found; generating it")
+    script = SAMPLES / "generate.py"
+    subprocess.run([sys.executable, str(script), "--only", "scan"], check=True)
+
+
+def prepare(folder: Path, pages: int) -> tuple[Path, list[Path]]:
+    """The first ``pages`` pages of the scan as a PDF, and each rendered once to a PNG."""
+    subset = folder / "scan.pdf"
+    pngs = []
+    with pymupdf.open(SCANNED) as doc:
+        if pages == doc.page_count:
+            subset = SCANNED
+        else:
+            out = pymupdf.open()
+            out.insert_pdf(doc, from_page=0, to_page=pages - 1)
+            out.save(subset)
+            out.close()
+        for i in range(pages):
+            pix = doc[i].get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, alpha=False)
+            png = folder / f"page{i + 1:02}.png"
+            pix.save(png)
+            pngs.append(png)
+    return subset, pngs
+
+
+def run_raw(pngs: list[Path], workers: int) -> tuple[float, list[str]]:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(png: Path) -> str:
+        cmd = ["tesseract", str(png), "-", "--oem", "1", "--psm", "3"]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        texts = list(pool.map(one, pngs))
+    return time.perf_counter() - start, texts
+
+
+def run_app(path: Path, workers: int) -> tuple[float, list[str], list[float]]:
+    start = time.perf_counter()
+    doc = load_document(path, workers=workers)
+    elapsed = time.perf_counter() - start
+    texts = [" ".join(w.text for w in page.words) for page in doc.pages]
+    confs = [page.ocr_confidence or 0.0 for page in doc.pages]
+    errors = [page.number for page in doc.pages if page.error]
+    if errors:
+        print(f"warning: OCR failed on pages {errors}")
+    return elapsed, texts, confs
+
+
+_ENGINE: ocr.TesseractOcr | None = None
+
+
+def _recognise_in_process(args: tuple[Path, int, float, float]) -> Page:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = ocr.TesseractOcr()
+    return _ENGINE.recognise(*args, None)
+
+
+def run_process_pool(path: Path, pool: ProcessPoolExecutor) -> float:
+    """The same OCR path with pages in worker processes instead of threads (a warm pool,
+    the best case for that design): does taking the Python-side work off the GIL pay?"""
+    start = time.perf_counter()
+    raws = list(pdf.read_pages(path))
+    jobs = [(path, r.number, r.width, r.height) for r in raws]
+    pages = list(pool.map(_recognise_in_process, jobs))
+    elapsed = time.perf_counter() - start
+    assert all(p.words for p in pages)
+    return elapsed
+
+
+def cer(texts: list[str], truths: list[str]) -> tuple[float, list[float]]:
+    dists = [levenshtein(normalise(t), ref) for t, ref in zip(texts, truths, strict=True)]
+    per_page = [d / max(1, len(ref)) for d, ref in zip(dists, truths, strict=True)]
+    return sum(dists) / sum(len(ref) for ref in truths), per_page
+
+
+def phases(path: Path, pages: int) -> dict[str, float]:
+    """Median seconds per page of each step of the app's OCR path, one page at a time."""
+    steps: dict[str, list[float]] = {
+        k: [] for k in ("render", "deskew", "recognise", "osd (fallback only)")
+    }
+    for number in range(1, pages + 1):
+        t0 = time.perf_counter()
+        samples, w, h = pdf.render_page_grey(path, number, DPI)
+        image = Image.frombytes("L", (w, h), samples)
+        t1 = time.perf_counter()
+        skew = ocr.estimate_skew(np.asarray(image))
+        image = image.rotate(-skew, resample=Image.Resampling.NEAREST, expand=True, fillcolor=255)
+        t2 = time.perf_counter()
+        image.format = "BMP"
+        pytesseract.image_to_data(
+            image, config=f"--oem 1 --psm 3 --dpi {DPI}", output_type=pytesseract.Output.DICT
+        )
+        t3 = time.perf_counter()
+        pytesseract.image_to_osd(image, config=f"--psm 0 --dpi {DPI}")
+        t4 = time.perf_counter()
+        for key, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            steps[key].append(seconds)
+    return {k: round(statistics.median(v), 3) for k, v in steps.items()}
+
+
+def python_side_scaling(path: Path, pages: int) -> tuple[float, float]:
+    """Two threads doing the Python-side work (render + deskew) against one: the speed-up
+    (2.0: the GIL does not serialise it; 1.0: it does, or no second core was free) and the
+    process's CPU seconds per wall second with two threads (at most 1.0 when serialised)."""
+
+    def work(number: int) -> None:
+        samples, w, h = pdf.render_page_grey(path, number, DPI)
+        image = Image.frombytes("L", (w, h), samples)
+        skew = ocr.estimate_skew(np.asarray(image))
+        image.rotate(-skew, resample=Image.Resampling.NEAREST, expand=True, fillcolor=255)
+
+    numbers = [n % pages + 1 for n in range(max(4, pages))]
+    start = time.perf_counter()
+    for n in numbers:
+        work(n)
+    one = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    threads = [
+        threading.Thread(target=lambda part=part: [work(n) for n in part])  # type: ignore[misc]
+        for part in (numbers[0::2], numbers[1::2])
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    two = time.perf_counter() - start
+    return one / two, (time.process_time() - cpu) / two
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="6 pages, two runs each")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    ensure_scan()
+    with pymupdf.open(SCANNED) as doc:
+        total_pages = doc.page_count
+    pages = min(6, total_pages) if args.quick else total_pages
+    repeats = 2 if args.quick else 5
+    truths = truth_texts(pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        subset, pngs = prepare(Path(tmp), pages)
+        raw_s: list[float] = []
+        app_s: list[float] = []
+        proc_s: list[float] = []
+        with ProcessPoolExecutor(args.workers) as procs:
+            list(procs.map(_recognise_in_process, [(subset, 1, 612.0, 792.0)] * args.workers))
+            for r in range(repeats):  # rotate which goes first, so drift hits all alike
+                order = ["raw", "app", "process-pool"]
+                order = order[r % 3 :] + order[: r % 3]
+                for which in order:
+                    if which == "raw":
+                        seconds, raw_texts = run_raw(pngs, args.workers)
+                        raw_s.append(seconds)
+                    elif which == "app":
+                        seconds, app_texts, confs = run_app(subset, args.workers)
+                        app_s.append(seconds)
+                    else:
+                        proc_s.append(run_process_pool(subset, procs))
+                print(f"run {r + 1}: raw {raw_s[-1]:.2f} s, app {app_s[-1]:.2f} s, "
+                      f"app in a process pool {proc_s[-1]:.2f} s; "
+                      f"ratio {raw_s[-1] / app_s[-1]:.3f}")  # fmt: skip
+        phase = phases(subset, min(3, pages))
+        scaling, cpu_per_wall = python_side_scaling(subset, min(4, pages))
+    app_cer, app_pages = cer(app_texts, truths)
+    raw_cer, raw_pages = cer(raw_texts, truths)
+    raw_pps = pages / statistics.median(raw_s)
+    app_pps = pages / statistics.median(app_s)
+    proc_pps = pages / statistics.median(proc_s)
+    ratio = statistics.median(raw / app for raw, app in zip(raw_s, app_s, strict=True))
+    proc_ratio = statistics.median(app / proc for app, proc in zip(app_s, proc_s, strict=True))
+    print(f"\n{'page':>4} {'chars':>6} {'app CER':>8} {'raw CER':>8} {'conf':>6}")
+    for i in range(pages):
+        row = f"{i + 1:4} {len(truths[i]):6} {app_pages[i]:8.2%} {raw_pages[i]:8.2%}"
+        print(f"{row} {confs[i]:6.1f}")
+    print(f"\n{'path (medians over runs)':32} {'pages/s':>8} {'s/page/worker':>14} {'CER':>7}")
+    paths = (("app (load_document)", app_pps, app_cer), ("raw tesseract CLI", raw_pps, raw_cer))
+    for name, pps, c in paths:
+        print(f"{name:32} {pps:8.3f} {args.workers / pps:14.2f} {c:7.2%}")
+    print(f"{'app path in a process pool':32} {proc_pps:8.3f} {args.workers / proc_pps:14.2f}")
+    print("\nphases, median s/page, one at a time:", json.dumps(phase))
+    print(
+        f"python-side work (render + deskew), 2 threads vs 1: {scaling:.2f}x, "
+        f"CPU s per wall s with 2 threads: {cpu_per_wall:.2f}"
+    )
+    headline = {
+        "ratio": round(ratio, 3),
+        "cer": round(app_cer, 4),
+        "pages_per_s": round(app_pps, 3),
+        "raw_pages_per_s": round(raw_pps, 3),
+        "raw_cer": round(raw_cer, 4),
+        "process_pool_vs_threads": round(proc_ratio, 3),
+        "pages": pages,
+        "workers": args.workers,
+        "repeats": repeats,
+    }
+    print("headline:", json.dumps(headline))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        rows = [
+            {"page": i + 1, "chars": len(truths[i]), "cer": app_pages[i], "raw_cer": raw_pages[i]}
+            for i in range(pages)
+        ]
+        result = {
+            "headline": headline,
+            "seconds": {"app": app_s, "raw": raw_s, "process_pool": proc_s},
+            "phases_s_per_page": phase,
+            "python_side_2_thread_speedup": round(scaling, 2),
+            "python_side_2_thread_cpu_per_wall": round(cpu_per_wall, 2),
+            "rows": rows,
+        }
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
