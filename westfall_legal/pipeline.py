@@ -7,7 +7,6 @@ a plain callback and a cancel token is checked between stages and pages.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.analysis.clauses import classify
 from westfall_legal.analysis.facts import extract_facts
 from westfall_legal.analysis.segment import segment
+from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import OcrEngine, load_document
 from westfall_legal.layout.definitions import find_definitions
 from westfall_legal.layout.sections import build_sections
@@ -82,10 +82,6 @@ def clause_model_dir(name: str) -> Path:
 
 def load_clause_model(name: str) -> ClauseModel:
     return ClauseModel.load(clause_model_dir(name))
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @contextmanager

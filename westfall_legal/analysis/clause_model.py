@@ -8,7 +8,6 @@ probabilities; per-category document thresholds were chosen by cross-validation.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections import Counter
@@ -27,6 +26,7 @@ from westfall_legal.analysis.features import (
     tokens,
 )
 from westfall_legal.errors import ModelError
+from westfall_legal.hashing import sha256_file
 from westfall_legal.models import ContractType
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class ClauseModel:
                 type_b=self.type_b,
                 version=np.asarray(self.version),
             )
-        self.sha256 = sha256_of(path)
+        self.sha256 = sha256_file(path)
         manifest = {
             "id": self.version,
             "file": MODEL_FILE,
@@ -128,7 +128,7 @@ class ClauseModel:
             manifest = json.loads(manifest_path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise ModelError(f"{manifest_path}: unreadable model manifest.", hint=hint) from exc
-        digest = sha256_of(path)
+        digest = sha256_file(path)
         if digest != manifest.get("sha256"):
             raise ModelError(f"{path}: the clause model does not match its manifest.", hint=hint)
         try:
@@ -159,11 +159,3 @@ def _terms(vec: Vectoriser) -> list[str]:
 
 def _vocab(terms: npt.NDArray[np.str_]) -> dict[str, int]:
     return {str(t): i for i, t in enumerate(terms)}
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

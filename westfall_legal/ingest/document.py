@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from westfall_legal.errors import Cancelled, KnownError, MissingDependencyError, NoTextError
+from westfall_legal.hashing import sha256_file
 from westfall_legal.ingest import pdf
 from westfall_legal.models import Document, Page, Word
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
@@ -28,14 +28,6 @@ class OcrEngine(Protocol):
     def recognise(
         self, path: Path, number: int, width: float, height: float, password: str | None
     ) -> Page: ...
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _is_garbage(word: Word) -> bool:
