@@ -99,25 +99,26 @@ def _span(spans: TextSpans, f: _Found) -> tuple[int, int]:
     return spans.sentence(f.term_start)
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in term.split()]
-    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?:s|es)?(?![\w-])")
+def _terms_pattern(terms: Sequence[str]) -> re.Pattern[str]:
+    """One pattern for all terms, longest first, so that the longest wins where they overlap
+    (one pass over the text, not one per term: long contracts define a thousand terms)."""
+    ordered = sorted(set(terms), key=lambda t: (-len(t), t))
+    body = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in ordered)
+    return re.compile(r"(?<![\w-])(" + body + r")(?:s|es)?(?![\w-])")
 
 
 def _uses(text: str, defs: Sequence[Definition]) -> dict[str, list[tuple[int, int]]]:
     """Every use of every term, longest match first where they overlap."""
+    if not defs:
+        return {}
     quoted = sorted((d.term_start - 1, d.term_end + 1) for d in defs)
-    hits: list[tuple[int, int, str]] = []
-    for term in {d.term for d in defs}:
-        hits.extend((m.start(), m.end(), term) for m in _term_pattern(term).finditer(text))
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    by_words = {" ".join(d.term.split()): d.term for d in defs}
     taken: dict[str, list[tuple[int, int]]] = {}
-    reach = -1
-    for start, end, term in hits:
-        if start < reach or _inside(quoted, start):
+    for m in _terms_pattern(list(by_words)).finditer(text):
+        if _inside(quoted, m.start()):
             continue
-        taken.setdefault(term, []).append((start, end))
-        reach = end
+        term = by_words[" ".join(m.group(1).split())]
+        taken.setdefault(term, []).append((m.start(), m.end()))
     return taken
 
 
