@@ -32,7 +32,7 @@ import pytest
 from PIL import Image
 
 from westfall_legal.errors import CorruptDocumentError, ExitCode, MissingDependencyError
-from westfall_legal.ingest import ocr, pdf
+from westfall_legal.ingest import geometry, pdf
 from westfall_legal.ingest.ocr import TesseractOcr, check_available, tesseract_version
 from westfall_legal.models import Box, Page
 
@@ -236,7 +236,7 @@ def test_words_keep_reading_order_and_paragraphs(read: dict[str, Page]) -> None:
 def test_estimate_skew_on_the_rendered_scan(scans: dict[str, Scan]) -> None:
     samples, width, height = pdf.render_page_grey(scans["skewed"].path, 1, DPI)
     image = np.frombuffer(samples, np.uint8).reshape(height, width)
-    assert ocr.estimate_skew(image) == pytest.approx(SKEW, abs=0.1)
+    assert geometry.estimate_skew(image) == pytest.approx(SKEW, abs=0.1)
 
 
 @needs_tesseract

@@ -12,19 +12,18 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from westfall_legal.ingest.ocr import (
+from westfall_legal.ingest.geometry import (
     IDENTITY,
     apply,
     compose,
     estimate_skew,
     invert,
     map_box,
-    osd_turns,
     quarter_turn_matrix,
     rotation_matrix,
     scale,
-    words_from_data,
 )
+from westfall_legal.ingest.ocr import osd_turns, words_from_data
 
 SENTENCE = (
     "the parties agree that this agreement shall be governed by the laws of the state "
