@@ -16,7 +16,7 @@ from pathlib import Path
 
 from westfall_legal import paths
 from westfall_legal.analysis.clause_model import ClauseModel
-from westfall_legal.analysis.clauses import classify
+from westfall_legal.analysis.clauses import classify, shown
 from westfall_legal.analysis.facts import extract_facts
 from westfall_legal.analysis.segment import segment
 from westfall_legal.hashing import sha256_bytes
@@ -162,8 +162,10 @@ def _analyse_document(
         )
         contract_type = model.contract_type(doc_text.text)
         limits = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
-        decided = [c for c in clauses if c.confidence >= limits[c.category]]
-        facts = extract_facts(doc_text, decided)
+        # Facts read every clause over its threshold; the review shows the clear ones.
+        facts = extract_facts(doc_text, [c for c in clauses if c.confidence >= limits[c.category]])
+        if floor is None:
+            clauses = shown(clauses, limits)
     progress(ProgressEvent("analysis", 1, 1))
     log.info(
         "reviewed %d pages: %d sections, %d clauses",

@@ -40,10 +40,13 @@ _NUMBER_WORDS = {
     )
 }  # fmt: skip
 _NUMBER_WORDS.update(
-    {"fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45, "forty": 40, "sixty": 60}
+    {"fifteen": 15, "twenty": 20, "thirty": 30, "forty five": 45, "forty": 40, "sixty": 60}
 )
 _NUMBER_WORDS.update({"ninety": 90, "one hundred twenty": 120, "one hundred eighty": 180})
-_QTY = r"(?P<qty>\d{1,3}|[a-z]+(?:[- ][a-z]+)?)(?:\s*\(\d{1,3}\))?"
+_NUMBER_WORD = "|".join(
+    r"[\s-]+".join(w.split()) for w in sorted(_NUMBER_WORDS, key=len, reverse=True)
+)
+_QTY = rf"(?P<qty>\d{{1,3}}|(?:{_NUMBER_WORD}))(?:\s*\(\d{{1,3}}\))?"
 _UNIT = r"(?P<unit>year|month|day|week)s?"
 _DURATION = re.compile(rf"\b{_QTY}[\s-]+(?:calendar\s+|business\s+)?{_UNIT}\b", re.I)
 _PLACE = (
@@ -94,9 +97,7 @@ def iter_durations(text: str) -> Iterator[tuple[str, int, int]]:
     """Every duration in ``text`` as ISO 8601 (``P3Y``), with its span."""
     for m in _DURATION.finditer(text):
         qty = m.group("qty").lower()
-        n = int(qty) if qty.isdigit() else _NUMBER_WORDS.get(qty.replace(" ", "-"))
-        if n is None:
-            n = _NUMBER_WORDS.get(qty.split()[-1].split("-")[-1])
+        n = int(qty) if qty.isdigit() else _NUMBER_WORDS.get(" ".join(re.split(r"[\s-]+", qty)))
         if not n:
             continue
         unit = {"year": "Y", "month": "M", "day": "D", "week": "W"}[m.group("unit").lower()]

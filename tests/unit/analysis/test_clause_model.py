@@ -80,3 +80,21 @@ def test_altered_or_missing_model_is_refused(tmp_path: Path) -> None:
         ClauseModel.load(tmp_path)
     with pytest.raises(ModelError, match="missing"):
         ClauseModel.load(tmp_path / "nowhere")
+
+
+def test_a_review_shows_the_best_candidate_and_the_confident_ones() -> None:
+    from westfall_legal.analysis.clauses import shown
+    from westfall_legal.models import Clause
+
+    def clause(cid: str, category: str, conf: float) -> Clause:
+        return Clause(cid, category, conf, "t", 0, 1, 1, (), None)
+
+    clauses = [
+        clause("a1", "A", 0.02), clause("a2", "A", 0.04), clause("a3", "A", 0.01),
+        clause("b1", "B", 0.30), clause("b2", "B", 0.20),
+        clause("c1", "C", 0.9), clause("c2", "C", 0.6), clause("c3", "C", 0.3),
+    ]  # fmt: skip
+    kept = [c.id for c in shown(clauses, {"A": 0.01, "B": 0.5, "C": 0.2})]
+    # A: present (best 0.04 >= 0.01): only its best is shown. B: best under 0.5: absent.
+    # C: present; 0.9 and 0.6 reach 0.5, 0.3 does not.
+    assert kept == ["a2", "c1", "c2"]
