@@ -77,7 +77,8 @@ def test_evaluate_writes_both_reports(tmp_path: Path, source: str) -> None:
     assert report["documents"] == 1 and report["failed_documents"] == []
     assert report["seconds_per_page"] > 0
     html = page.read_text()
-    assert "<svg" in html and "Governing Law" in html
+    assert "<svg" in html and "Governing Law" in html and "Reliability" in html
+    assert report["calibration"]["ece"] is not None
 
 
 def test_evaluate_reports_a_broken_contract_as_failed(tmp_path: Path) -> None:

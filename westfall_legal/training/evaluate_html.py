@@ -81,6 +81,18 @@ def bar_chart_svg(values: dict[str, float | None], label: str, width: int = 760)
     return "".join(parts)
 
 
+def reliability_table(rows: list[dict[str, float]]) -> str:
+    body = "".join(
+        f"<tr><td>{r['bin']:.1f}</td><td>{r['count']:.0f}</td><td>{r['confidence']:.3f}</td>"
+        f"<td>{r['accuracy']:.3f}</td></tr>"
+        for r in rows
+    )
+    return (
+        "<table><tr><th>confidence from</th><th>clauses</th><th>mean confidence</th>"
+        f"<th>fraction correct</th></tr>{body}</table>"
+    )
+
+
 def evaluation_html(report: dict[str, Any], curves: dict[str, Any]) -> str:
     e = html.escape
     per = report["per_category"]
@@ -113,7 +125,10 @@ peak {report["peak_rss_mb"]:.0f} MB</p>
 <h2>Macro averages</h2><table><tr><th>metric</th><th>value</th></tr>
 {"".join(f"<tr><td>{e(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in macro.items())}
 <tr><td>contract_type_accuracy</td><td>{_fmt(report["contract_type_accuracy"])}</td></tr>
+<tr><td>calibration error (ECE)</td><td>{_fmt(report["calibration"]["ece"])}</td></tr>
 </table>
+<h2>Reliability of the confidences (all ranked clauses)</h2>
+{reliability_table(report["calibration"]["reliability"])}
 <h2>Precision-recall curves (the seven categories with most gold spans)</h2>
 {pr_curves_svg(curves, ranked[:7])}
 <h2>Span AUPR per category</h2>
