@@ -19,6 +19,7 @@ from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.analysis.clauses import classify, shown
 from westfall_legal.analysis.facts import extract_facts
 from westfall_legal.analysis.segment import segment
+from westfall_legal.errors import SettingsError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import OcrEngine, load_document
 from westfall_legal.layout.definitions import find_definitions
@@ -50,6 +51,17 @@ class Engines:
 
     ocr: OcrEngine | None = None
     clause_model: ClauseModel | None = None
+
+    def ocr_engine(self, settings: Settings) -> OcrEngine:
+        """The OCR engine: the one passed in, or Tesseract at the settings' dpi and language."""
+        if self.ocr is None:
+            from westfall_legal.ingest.ocr import TesseractOcr
+
+            try:
+                self.ocr = TesseractOcr(dpi=settings.ocr_dpi, language=settings.ocr_language)
+            except ValueError as exc:
+                raise SettingsError(f"OCR settings: {exc}.") from exc
+        return self.ocr
 
     def clauses(self, settings: Settings) -> ClauseModel:
         if self.clause_model is None:
@@ -113,7 +125,7 @@ def analyse(
         document = load_document(
             path,
             password=password,
-            ocr=engines.ocr,
+            ocr=engines.ocr_engine(settings),
             workers=settings.ocr_workers,
             progress=progress,
             cancel=cancel,

@@ -39,3 +39,12 @@ def test_errors_carry_the_next_step_and_exit_code() -> None:
     assert "--password" in err.user_line() and err.exit_code == 5
     missing = InputNotFoundError.for_path(Path("/x/b.pdf"))
     assert missing.user_line().startswith("/x/b.pdf: no such file.")
+
+
+def test_ocr_engine_follows_the_settings() -> None:
+    from westfall_legal.pipeline import Engines
+
+    engine = Engines().ocr_engine(Settings().replace(ocr_dpi=200, ocr_language="eng+deu"))
+    assert (engine.dpi, engine.language) == (200, "eng+deu")  # type: ignore[attr-defined]
+    with pytest.raises(SettingsError, match="not a Tesseract language"):
+        Engines().ocr_engine(Settings().replace(ocr_language="eng; rm -rf"))

@@ -120,11 +120,6 @@ def open_document(
         doc.close()
 
 
-def page_count(path: Path, password: str | None = None) -> int:
-    with open_document(path, password) as doc:
-        return int(doc.page_count)
-
-
 def image_dpi(
     width_px: int, height_px: int, tagged: tuple[float, float] | None
 ) -> tuple[float, float]:
