@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,14 +242,7 @@ def render_page_grey(
     if check_file(path) == "image":
         return _render_image_grey(path, number, dpi)
     with open_document(path, password) as doc:
-        try:
-            page = doc.load_page(number - 1)
-            pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-        except Exception as exc:
-            raise CorruptDocumentError(
-                f"{path}: page {number} cannot be rendered ({type(exc).__name__})."
-            ) from exc
-        return bytes(pix.samples), int(pix.width), int(pix.height)
+        return _grey_pixmap(doc, path, number, lambda rect: pymupdf.Matrix(dpi / 72, dpi / 72))
 
 
 def _render_image_grey(path: Path, number: int, dpi: int) -> tuple[bytes, int, int]:
@@ -260,13 +253,26 @@ def _render_image_grey(path: Path, number: int, dpi: int) -> tuple[bytes, int, i
     target_w = max(1, round(width_pt * dpi / 72.0))
     target_h = max(1, round(height_pt * dpi / 72.0))
     with open_document(path, as_pdf=False) as doc:
-        try:
-            page = doc.load_page(number - 1)
-            rect = page.rect
-            matrix = pymupdf.Matrix(target_w / rect.width, target_h / rect.height)
-            pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False)
-        except Exception as exc:
-            raise CorruptDocumentError(
-                f"{path}: page {number} cannot be rendered ({type(exc).__name__})."
-            ) from exc
-        return bytes(pix.samples), int(pix.width), int(pix.height)
+        return _grey_pixmap(
+            doc,
+            path,
+            number,
+            lambda rect: pymupdf.Matrix(target_w / rect.width, target_h / rect.height),
+        )
+
+
+def _grey_pixmap(
+    doc: pymupdf.Document,
+    path: Path,
+    number: int,
+    matrix_for: Callable[[pymupdf.Rect], pymupdf.Matrix],
+) -> tuple[bytes, int, int]:
+    """Render page ``number`` in 8-bit grey through the matrix its rectangle calls for."""
+    try:
+        page = doc.load_page(number - 1)
+        pix = page.get_pixmap(matrix=matrix_for(page.rect), colorspace=pymupdf.csGRAY, alpha=False)
+    except Exception as exc:
+        raise CorruptDocumentError(
+            f"{path}: page {number} cannot be rendered ({type(exc).__name__})."
+        ) from exc
+    return bytes(pix.samples), int(pix.width), int(pix.height)
