@@ -15,7 +15,6 @@ times slower the ingest stage is than bare extraction) and ``pages_per_s`` (inge
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -25,6 +24,8 @@ import pymupdf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
 
 from westfall_legal.errors import KnownError  # noqa: E402
 from westfall_legal.ingest.document import load_document  # noqa: E402
@@ -119,10 +120,7 @@ def main() -> int:
         "skipped_scanned": len(skipped),
         "repeats": repeats,
     }
-    print("headline:", json.dumps(headline))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"headline": headline, "rows": rows}, indent=2) + "\n")
+    report(headline, args.json, rows=rows)
     return 0
 
 

@@ -11,7 +11,6 @@ over all 470 contracts. Headline: ``pages_per_s`` (layout only), ``errors``, ``d
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import traceback
@@ -20,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
 
 from westfall_legal.ingest.document import load_document  # noqa: E402
 from westfall_legal.layout.definitions import find_definitions  # noqa: E402
@@ -93,10 +94,7 @@ def main() -> int:
             3,
         ),
     }
-    print("headline:", json.dumps(headline))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"headline": headline, "rows": rows}, indent=2) + "\n")
+    report(headline, args.json, rows=rows)
     return 1 if errors else 0
 
 

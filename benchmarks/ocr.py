@@ -46,6 +46,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
+
 from westfall_legal.ingest import ocr, pdf  # noqa: E402
 from westfall_legal.ingest.document import load_document  # noqa: E402
 from westfall_legal.models import Page  # noqa: E402
@@ -284,22 +286,19 @@ def main() -> int:
         "workers": args.workers,
         "repeats": repeats,
     }
-    print("headline:", json.dumps(headline))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        rows = [
-            {"page": i + 1, "chars": len(truths[i]), "cer": app_pages[i], "raw_cer": raw_pages[i]}
-            for i in range(pages)
-        ]
-        result = {
-            "headline": headline,
-            "seconds": {"app": app_s, "raw": raw_s, "process_pool": proc_s},
-            "phases_s_per_page": phase,
-            "python_side_2_thread_speedup": round(scaling, 2),
-            "python_side_2_thread_cpu_per_wall": round(cpu_per_wall, 2),
-            "rows": rows,
-        }
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    rows = [
+        {"page": i + 1, "chars": len(truths[i]), "cer": app_pages[i], "raw_cer": raw_pages[i]}
+        for i in range(pages)
+    ]
+    report(
+        headline,
+        args.json,
+        seconds={"app": app_s, "raw": raw_s, "process_pool": proc_s},
+        phases_s_per_page=phase,
+        python_side_2_thread_speedup=round(scaling, 2),
+        python_side_2_thread_cpu_per_wall=round(cpu_per_wall, 2),
+        rows=rows,
+    )
     return 0
 
 

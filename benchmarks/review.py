@@ -11,7 +11,6 @@ at most 5 s for a 30-page contract) and ``pages_per_s``.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
 
 from westfall_legal.pipeline import Engines, analyse  # noqa: E402
 
@@ -65,10 +66,7 @@ def main() -> int:
         "worst_seconds_per_page": round(max(r["seconds"] / r["pages"] for r in rows), 4),
         "documents": len(rows),
     }
-    print("headline:", json.dumps(headline))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"headline": headline, "rows": rows}, indent=2) + "\n")
+    report(headline, args.json, rows=rows)
     return 0
 
 
