@@ -8,11 +8,11 @@ Margin lines (running heads, page numbers) never enter a candidate.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
 from westfall_legal.layout.sections import classify_line
+from westfall_legal.layout.spans import SectionIndex
 from westfall_legal.models import DocumentText, Section, Segment
 
 MAX_WORDS = 120
@@ -110,30 +110,9 @@ def _split_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
     return out
 
 
-class SectionIndex:
-    """Finds the innermost section around a character offset, and its heading path."""
-
-    def __init__(self, sections: list[Section]) -> None:
-        self.sections = sections
-        self._starts = [s.char_start for s in sections]
-        self._by_id = {s.id: s for s in sections}
-
-    def at(self, offset: int) -> Section | None:
-        i = bisect.bisect_right(self._starts, offset) - 1
-        while i >= 0:
-            section = self.sections[i]
-            if section.char_start <= offset < section.char_end:
-                return section
-            i -= 1
-        return None
-
-    def heading_path(self, section: Section | None) -> str:
-        titles = []
-        while section is not None:
-            if section.title:
-                titles.append(section.title)
-            section = self._by_id.get(section.parent) if section.parent else None
-        return " / ".join(reversed(titles))
+def heading_path(index: SectionIndex, section: Section | None) -> str:
+    """The titles of a section and its ancestors, outermost first ("Term / Renewal")."""
+    return " / ".join(s.title for s in reversed(index.ancestors(section)) if s.title)
 
 
 def segment(doc_text: DocumentText, sections: list[Section]) -> list[Segment]:
@@ -150,7 +129,7 @@ def segment(doc_text: DocumentText, sections: list[Section]) -> list[Segment]:
                     char_start=start,
                     char_end=end,
                     section=section.id if section else None,
-                    heading=index.heading_path(section),
+                    heading=heading_path(index, section),
                 )
             )
     return segments
