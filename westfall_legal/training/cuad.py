@@ -127,6 +127,14 @@ class Projection:
                 out.append(j)
         return out
 
+    def project(self, segments: list[tuple[int, int]]) -> tuple[set[int], tuple[int, int]] | None:
+        """A gold span (its character segments in the source) in the target: the matched
+        token indexes and the character span from the first to the last; None if none match."""
+        idx = {j for s, e in segments for j in self.target_tokens(s, e)}
+        if not idx:
+            return None
+        return idx, (self.dst[min(idx)][1], self.dst[max(idx)][2])
+
 
 def iter_master_answers(csv_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """(contract file name, {category: normalised answer}) from master_clauses.csv."""

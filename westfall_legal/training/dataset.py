@@ -71,13 +71,11 @@ def build_record(contract: GoldContract) -> ContractRecord:
     gold_tokens: dict[str, list[set[int]]] = {}
     for category, spans in contract.spans.items():
         for segs in spans:
-            idx: set[int] = set()
-            for s, e in segs:
-                idx.update(projection.target_tokens(s, e))
-            if not idx:
+            projected = projection.project(segs)
+            if projected is None:
                 continue
-            gold_tokens.setdefault(category, []).append(idx)
-            gold.setdefault(category, []).append((dst[min(idx)][1], dst[max(idx)][2]))
+            gold_tokens.setdefault(category, []).append(projected[0])
+            gold.setdefault(category, []).append(projected[1])
     unions = {c: set().union(*sets) for c, sets in gold_tokens.items()}
     labels = []
     for seg in segments:

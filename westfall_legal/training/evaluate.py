@@ -95,11 +95,8 @@ def evaluate_contract(contract: cuad.GoldContract, source: str) -> DocResult:
     for clause in review.clauses:
         preds[clause.category].append((clause.char_start, clause.char_end, clause.confidence))
     for category in cuad.CATEGORIES:
-        gold: list[tuple[int, int]] = []
-        for segs in contract.spans.get(category, []):
-            idx = [j for s, e in segs for j in projection.target_tokens(s, e)]
-            if idx:
-                gold.append((projection.dst[min(idx)][1], projection.dst[max(idx)][2]))
+        projected = (projection.project(segs) for segs in contract.spans.get(category, []))
+        gold = [p[1] for p in projected if p is not None]
         result.matches[category] = match_spans_offsets(index, gold, preds.get(category, []))
     result.facts = {name: f.value for name, f in review.facts.items()}
     result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
