@@ -18,6 +18,7 @@ from pathlib import Path
 
 from westfall_legal.analysis.segment import segment
 from westfall_legal.errors import KnownError
+from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import load_document
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import build_text
@@ -96,6 +97,15 @@ def build_record(contract: GoldContract) -> ContractRecord:
     )
 
 
+def reader_fingerprint() -> str:
+    """sha256 of the code that reads and segments a contract: a cache made by other code
+    (another text extraction, another segmenter) is never reused."""
+    package = Path(__file__).resolve().parent.parent
+    files = sorted([*(package / "ingest").glob("*.py"), *(package / "layout").glob("*.py")])
+    files += [package / "analysis" / "segment.py", Path(__file__).resolve()]
+    return sha256_bytes(b"".join(f.read_bytes() for f in files))
+
+
 def build_records(
     contracts: list[GoldContract],
     *,
@@ -104,7 +114,7 @@ def build_records(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ContractRecord]:
     """Records for all contracts, in order; cached in ``cache`` (a pickle we wrote)."""
-    key = (CACHE_VERSION, tuple(c.name for c in contracts))
+    key = (CACHE_VERSION, reader_fingerprint(), tuple(c.name for c in contracts))
     if cache is not None and cache.exists():
         with cache.open("rb") as fh:
             stored_key, stored = pickle.load(fh)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 from westfall_legal.training.evaluate import DocResult, _gold_fact, fact_accuracy
 
 
@@ -28,3 +31,21 @@ def test_fact_accuracy_counts_only_comparable_answers() -> None:
     assert acc["governing_law"] == round(1 / 3, 4) and acc["governing_law_support"] == 3
     assert acc["agreement_date"] == 1.0 and acc["agreement_date_support"] == 1
     assert acc["renewal_term"] is None
+
+
+def test_a_cache_made_by_other_reading_code_is_not_reused(tmp_path: Path) -> None:
+    from westfall_legal.training.dataset import (
+        CACHE_VERSION,
+        ContractRecord,
+        build_records,
+        reader_fingerprint,
+    )
+
+    cache = tmp_path / "records.pkl"
+    stale = ContractRecord("x.pdf", "Supply", "text", 1, [], [], {})
+    with cache.open("wb") as fh:
+        pickle.dump(((CACHE_VERSION, "other code", ()), [stale]), fh)
+    assert build_records([], cache=cache, workers=1) == []
+    with cache.open("wb") as fh:
+        pickle.dump(((CACHE_VERSION, reader_fingerprint(), ()), [stale]), fh)
+    assert build_records([], cache=cache, workers=1) == [stale]
