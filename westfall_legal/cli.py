@@ -12,11 +12,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from westfall_legal import __version__
 from westfall_legal.errors import ExitCode, InputNotFoundError, KnownError, WestfallError
 from westfall_legal.ingest.pdf import IMAGE_SUFFIXES, PDF_SUFFIXES
 from westfall_legal.progress import ProgressEvent
+
+if TYPE_CHECKING:
+    from westfall_legal.llm.registry import Registry
 
 log = logging.getLogger("westfall_legal")
 FORMATS = ("json", "html")
@@ -143,11 +147,79 @@ def cmd_train_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from westfall_legal.llm.default_model import install_default_model
+    from westfall_legal.llm.default_model import install_default_model, register_default_model
+    from westfall_legal.llm.registry import Registry, verified_path
 
     if args.action == "install-default":
         path, new = install_default_model()
-        print(f"default model {'assembled at' if new else 'already at'} {path}")
+        entry = register_default_model(path)
+        done = "assembled at" if new else "already at"
+        print(f"default model {done} {path} ({entry.id}, {entry.status})")
+        return ExitCode.OK
+    registry = Registry()
+    if args.action == "list":
+        return _list_models(registry)
+    if args.action == "add":
+        if not args.target:
+            raise KnownError("models add needs the GGUF file.", hint="westfall models add FILE")
+        metrics = {}
+        for item in args.metric or []:
+            key, _, value = item.partition("=")
+            try:
+                metrics[key] = float(value)
+            except ValueError:
+                raise KnownError(f"--metric {item!r} is not NAME=NUMBER.") from None
+        entry = registry.add(
+            Path(args.target),
+            model_id=args.id,
+            licence=args.licence,
+            base=args.base,
+            training_data=args.training_data or "",
+            metrics=metrics,
+        )
+        print(
+            f"registered {entry.id} ({entry.kind}, {entry.architecture}, {entry.quantisation}) "
+            f"as a candidate; `westfall models activate {entry.id}` to use it"
+        )
+    elif args.action == "activate":
+        if not args.target:
+            raise KnownError("models activate needs a model id.", hint="westfall models list")
+        entry = registry.activate(args.target)
+        print(f"{entry.id} is now the active {entry.kind}")
+    elif args.action == "rollback":
+        entry = registry.rollback("adapter" if args.adapter else "model")
+        print(f"rolled back: {entry.id} is the active {entry.kind} again")
+    elif args.action == "verify":
+        entries = [registry.get(args.target)] if args.target else list(registry.entries.values())
+        failed = 0
+        for entry in entries:
+            try:
+                verified_path(entry)
+                print(f"ok       {entry.id}")
+            except KnownError as exc:
+                failed += 1
+                print(f"FAILED   {entry.id}: {exc.user_line()}")
+        if failed:
+            return ExitCode.MODEL
+    return ExitCode.OK
+
+
+def _list_models(registry: Registry) -> int:
+    from westfall_legal import paths
+    from westfall_legal.llm.engine import backend_label
+    from westfall_legal.settings import load
+
+    print(f"runs on: {backend_label(load())}")
+    if not registry.entries:
+        print("no models registered; run `westfall models install-default`")
+    for e in registry.entries.values():
+        base = f" adapts {e.base}" if e.base else ""
+        print(
+            f"{e.status:9} {e.id:32} {e.kind:7} {e.architecture:8} {e.quantisation:7} "
+            f"{e.size / 1e6:7.1f} MB  licence: {e.licence}{base}"
+        )
+    for path in registry.unregistered([paths.user_models_dir(), paths.shipped_models_dir()]):
+        print(f"unregistered {path} (not loaded; `westfall models add {path}` to allow it)")
     return ExitCode.OK
 
 
@@ -190,8 +262,17 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--out", default="models/clauses-v1", help="model folder to write")
     tr.add_argument("--cache", help="cache file for the read contracts (speeds up re-runs)")
     tr.set_defaults(func=cmd_train_clauses)
-    models = sub.add_parser("models", help="local model files")
-    models.add_argument("action", choices=("install-default",))
+    models = sub.add_parser("models", help="the local language models and their registry")
+    models.add_argument(
+        "action", choices=("list", "add", "activate", "rollback", "verify", "install-default")
+    )
+    models.add_argument("target", nargs="?", help="a GGUF file (add) or a model id")
+    models.add_argument("--id", help="add: the id to register the file under")
+    models.add_argument("--licence", help="add: the model's licence (default: from the file)")
+    models.add_argument("--base", help="add: for a LoRA adapter, the id of its base model")
+    models.add_argument("--training-data", help="add: what the model was trained on")
+    models.add_argument("--metric", action="append", help="add: NAME=VALUE, repeatable")
+    models.add_argument("--adapter", action="store_true", help="rollback: the adapter")
     models.set_defaults(func=cmd_models)
     return parser
 

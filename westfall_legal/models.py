@@ -152,10 +152,15 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A playbook rule that fired: what, how serious, why, and the text it rests on."""
+
     rule: str
     severity: Literal["low", "medium", "high"]
     explanation: str
-    citations: tuple[str, ...]
+    citations: tuple[str, ...]  # clause ids
+    title: str = ""
+    spans: tuple[tuple[int, int], ...] = ()  # (char_start, char_end) of the text it rests on
+    position: tuple[tuple[str, str], ...] = ()  # ("preferred", text), ("fallback", ...), ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ from westfall_legal import paths
 from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.analysis.clauses import classify, shown
 from westfall_legal.analysis.facts import extract_facts
+from westfall_legal.analysis.playbook import Playbook, ReviewFacts, apply_playbook, load_playbook
 from westfall_legal.analysis.segment import segment
-from westfall_legal.errors import SettingsError
+from westfall_legal.errors import Cancelled, KnownError, SettingsError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import OcrEngine, load_document
 from westfall_legal.layout.definitions import find_definitions
@@ -27,6 +28,8 @@ from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text, plain_text
 from westfall_legal.layout.xrefs import find_cross_references
+from westfall_legal.llm.engine import LlmEngine
+from westfall_legal.llm.summary import Summary, SummaryInput, summarise
 from westfall_legal.models import (
     Clause,
     ContractType,
@@ -51,6 +54,9 @@ class Engines:
 
     ocr: OcrEngine | None = None
     clause_model: ClauseModel | None = None
+    playbook: Playbook | None = None
+    llm: LlmEngine | None = None
+    llm_error: str | None = None  # why the language model could not be loaded, once known
 
     def ocr_engine(self, settings: Settings) -> OcrEngine:
         """The OCR engine: the one passed in, or Tesseract at the settings' dpi and language."""
@@ -68,6 +74,25 @@ class Engines:
             self.clause_model = load_clause_model(settings.clause_model)
         return self.clause_model
 
+    def rules(self, settings: Settings) -> Playbook:
+        if self.playbook is None:
+            path = Path(settings.playbook) if settings.playbook else DEFAULT_PLAYBOOK
+            self.playbook = load_playbook(path)
+        return self.playbook
+
+    def language_model(self, settings: Settings) -> LlmEngine | None:
+        """The active LLM, loaded once; None (with the reason kept) when it cannot be used."""
+        if self.llm is None and self.llm_error is None:
+            try:
+                self.llm = LlmEngine.active(settings)
+            except KnownError as exc:
+                self.llm_error = exc.user_line()
+                log.warning("review continues without the language model: %s", self.llm_error)
+        return self.llm
+
+
+DEFAULT_PLAYBOOK = paths.resource_path("playbook", "default.toml")
+
 
 @dataclass(frozen=True)
 class Review:
@@ -78,7 +103,7 @@ class Review:
     contract_type: ContractType | None
     facts: dict[str, Fact]
     findings: list[Finding] = field(default_factory=list)
-    summary: str | None = None
+    summary: Summary | None = None
     model: dict[str, str] | None = None
     timings: dict[str, float] = field(default_factory=dict)
     definitions: list[Definition] = field(default_factory=list)
@@ -120,7 +145,7 @@ def analyse(
     engines = engines or Engines()
     cancel = cancel or CancelToken()
     timings: dict[str, float] = {}
-    model = engines.clauses(settings)  # fail on a missing model before the slow work
+    engines.clauses(settings)  # fail on a missing model before the slow work
     with _timed(timings, "ingest"):
         document = load_document(
             path,
@@ -131,7 +156,9 @@ def analyse(
             cancel=cancel,
         )
     cancel.check()
-    return _analyse_document(document, build_text, model, settings, timings, progress, floor)
+    return _analyse_document(
+        document, build_text, engines, settings, timings, progress, floor, cancel
+    )
 
 
 def analyse_text(
@@ -144,22 +171,32 @@ def analyse_text(
 ) -> Review:
     """Review plain text (a .txt contract): the same stages after ingestion, no pages."""
     settings = settings or Settings()
-    model = (engines or Engines()).clauses(settings)
+    engines = engines or Engines()
+    engines.clauses(settings)
     document = Document(path=path, sha256=sha256_bytes(text.encode("utf-8")), pages=())
     return _analyse_document(
-        document, lambda _doc: plain_text(text), model, settings, {}, no_progress, floor
+        document,
+        lambda _doc: plain_text(text),
+        engines,
+        settings,
+        {},
+        no_progress,
+        floor,
+        CancelToken(),
     )
 
 
 def _analyse_document(
     document: Document,
     to_text: Callable[[Document], DocumentText],
-    model: ClauseModel,
+    engines: Engines,
     settings: Settings,
     timings: dict[str, float],
     progress: ProgressCallback,
     floor: float | None,
+    cancel: CancelToken,
 ) -> Review:
+    model = engines.clauses(settings)
     with _timed(timings, "layout"):
         doc_text = to_text(document)
         sections = build_sections(doc_text)
@@ -178,7 +215,45 @@ def _analyse_document(
         facts = extract_facts(doc_text, [c for c in clauses if c.confidence >= limits[c.category]])
         if floor is None:
             clauses = shown(clauses, limits)
+        findings = apply_playbook(
+            engines.rules(settings),
+            ReviewFacts(
+                doc_text,
+                clauses,
+                facts,
+                contract_type,
+                cross_references,
+                signature_blocks,
+                sections,
+            ),
+        )
     progress(ProgressEvent("analysis", 1, 1))
+    summary = None
+    if floor is None:
+        with _timed(timings, "summary"):
+            data = SummaryInput(clauses, sections, facts, contract_type, findings)
+            llm = engines.language_model(settings) if settings.use_llm else None
+            note = (
+                engines.llm_error
+                if settings.use_llm
+                else "--no-llm: the language model was not used"
+            )
+            try:
+                summary = summarise(
+                    data,
+                    llm,
+                    limit=settings.summary_sections,
+                    progress=progress,
+                    cancel=cancel,
+                    note=note,
+                )
+            except Cancelled:
+                raise
+            except KnownError as exc:  # a timeout or a bad answer: the review stands without it
+                log.warning("summary left without the language model: %s", exc.user_line())
+                summary = summarise(
+                    data, None, note=f"the language model failed: {exc.user_line()}"
+                )
     log.info(
         "reviewed %d pages: %d sections, %d clauses",
         len(document.pages),
@@ -192,6 +267,8 @@ def _analyse_document(
         clauses=clauses,
         contract_type=contract_type,
         facts=facts,
+        findings=findings,
+        summary=summary,
         model={"id": model.version, "sha256": model.sha256},
         timings=timings,
         definitions=definitions,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from westfall_legal.errors import OutputError
+from westfall_legal.llm.summary import Summary
 from westfall_legal.pipeline import Review
 
 SCHEMA = "westfall.review/1"
@@ -72,13 +73,16 @@ def review_json(review: Review) -> dict[str, Any]:
         "findings": [
             {
                 "rule": f.rule,
+                "title": f.title,
                 "severity": f.severity,
                 "explanation": f.explanation,
                 "citations": list(f.citations),
+                "spans": [list(span) for span in f.spans],
+                "position": dict(f.position),
             }
             for f in review.findings
         ],
-        "summary": review.summary,
+        "summary": _summary(review.summary),
         "model": review.model,
         "timings": review.timings,
         "structure": {
@@ -97,6 +101,34 @@ def review_json(review: Review) -> dict[str, Any]:
             ],
             **_structure(review),
         },
+    }
+
+
+def _summary(summary: Summary | None) -> dict[str, Any] | None:
+    """Each sentence with the clause ids it rests on; the model and prompt behind the LLM ones."""
+    if summary is None:
+        return None
+    return {
+        "text": summary.text,
+        "sentences": [
+            {
+                "text": s.text,
+                "clause_ids": list(s.clause_ids),
+                "source": s.source,
+                "section": s.section,
+            }
+            for s in summary.sentences
+        ],
+        "model": (
+            {"id": summary.model_id, "sha256": summary.model_sha256} if summary.model_id else None
+        ),
+        "prompt": (
+            {"id": summary.prompt_id, "version": summary.prompt_version}
+            if summary.prompt_id
+            else None
+        ),
+        "seconds": summary.seconds,
+        "note": summary.note,
     }
 
 
@@ -173,7 +205,8 @@ th{background:#f3f5f9} .conf{font-variant-numeric:tabular-nums;white-space:nowra
 .bar{display:inline-block;height:.6em;background:#3b6fb6;margin-right:.4em}
 .clause{white-space:pre-wrap;font-family:system-ui,sans-serif;font-size:.88em}
 details{margin:.3em 0} summary{cursor:pointer;font-weight:600}
-.review{color:#a0522d;font-weight:600}
+.review{color:#a0522d;font-weight:600} .cite{font-size:.8em;text-decoration:none}
+.sev-high{color:#b00020} .sev-medium{color:#b86e00} .sev-low{color:#3b6fb6}
 """
 
 
@@ -210,6 +243,54 @@ def _structure_html(structure: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _cites(ids: list[str]) -> str:
+    return "".join(f" <a class='cite' href='#{html.escape(i)}'>[{html.escape(i)}]</a>" for i in ids)
+
+
+def _summary_html(summary: dict[str, Any] | None) -> list[str]:
+    if not summary:
+        return []
+    e = html.escape
+    parts = ["<h2>Summary</h2>", "<ul>"]
+    for s in summary["sentences"]:
+        tag = (
+            " <span class='meta'>(written by the local model)</span>"
+            if s["source"] == "llm"
+            else ""
+        )
+        parts.append(f"<li>{e(s['text'])}{_cites(s['clause_ids'])}{tag}</li>")
+    parts.append("</ul>")
+    if summary.get("model"):
+        prompt = summary.get("prompt") or {}
+        parts.append(
+            f"<p class='meta'>Model {e(summary['model']['id'])}, prompt "
+            f"{e(str(prompt.get('id')))} v{e(str(prompt.get('version')))}, "
+            f"{summary['seconds']:.1f} s.</p>"
+        )
+    elif summary.get("note"):
+        parts.append(f"<p class='meta'>No model-written sentences: {e(summary['note'])}</p>")
+    return parts
+
+
+def _findings_html(findings: list[dict[str, Any]]) -> list[str]:
+    e = html.escape
+    if not findings:
+        return ["<h2>Risk findings</h2><p>No playbook rule fired.</p>"]
+    parts = [f"<h2>Risk findings ({len(findings)})</h2><ul>"]
+    for f in findings:
+        position = "".join(
+            f"<br><span class='meta'>{e(k)}: {e(v)}</span>"
+            for k, v in f.get("position", {}).items()
+        )
+        parts.append(
+            f"<li><b class='sev-{e(f['severity'])}'>{e(f['severity'])}</b> "
+            f"<b>{e(f.get('title') or f['rule'])}</b>: {e(f['explanation'])}"
+            f"{_cites(f['citations'])}{position}</li>"
+        )
+    parts.append("</ul>")
+    return parts
+
+
 def review_html(data: dict[str, Any]) -> str:
     """One self-contained HTML page (no scripts, no outside resources)."""
     e = html.escape
@@ -227,8 +308,10 @@ def review_html(data: dict[str, Any]) -> str:
         f"{e(doc['sha256'][:16])}… · contract type: "
         f"<b>{e(ct['label']) if ct else 'unknown'}</b>"
         f"{_percent(ct['confidence']) if ct else ''}</p>",
-        "<h2>Key facts</h2>",
     ]
+    parts.extend(_summary_html(data.get("summary")))
+    parts.extend(_findings_html(data["findings"]))
+    parts.append("<h2>Key facts</h2>")
     if data["facts"]:
         parts.append("<table><tr><th>Fact</th><th>Value</th><th>Page</th><th>Source text</th></tr>")
         for name, f in data["facts"].items():
@@ -254,15 +337,11 @@ def review_html(data: dict[str, Any]) -> str:
         for c in sorted(items, key=lambda c: -c["confidence"]):
             flag = " <span class='review'>needs human review</span>" if c["needs_review"] else ""
             parts.append(
-                f"<details><summary>{c['confidence']:.0%} · page {c['page']}{flag}</summary>"
+                f"<details id='{e(c['id'])}'>"
+                f"<summary>{c['confidence']:.0%} · page {c['page']}{flag}</summary>"
                 f"<div class='clause'>{e(c['text'])}</div></details>"
             )
     parts.extend(_structure_html(data.get("structure", {})))
-    if data["findings"]:
-        parts.append("<h2>Risk findings</h2><ul>")
-        for f in data["findings"]:
-            parts.append(f"<li><b>{e(f['severity'])}</b> {e(f['explanation'])}</li>")
-        parts.append("</ul>")
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in data["timings"].items())
     parts.append(f"<p class='meta'>Timings: {e(timings)}. Generated offline by Westfall Legal.</p>")
     parts.append("</body></html>\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from westfall_legal import paths
 from westfall_legal.errors import MissingDependencyError, ModelError
+from westfall_legal.llm.registry import ModelEntry, Registry
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +53,24 @@ def install_default_model() -> tuple[Path, bool]:
     tmp.replace(target)
     log.info("default model assembled (%d bytes)", target.stat().st_size)
     return target, True
+
+
+DEFAULT_ID = "gemma3-270m-q4_k_m"
+
+
+def register_default_model(path: Path) -> ModelEntry:
+    """Register the assembled default model; make it active when no model is."""
+    registry = Registry()
+    entry = registry.entries.get(DEFAULT_ID)
+    if entry is None or Path(entry.file) != path.resolve():
+        if entry is not None:  # the data folder moved: register the file where it is now
+            del registry.entries[DEFAULT_ID]
+        entry = registry.add(
+            path,
+            model_id=DEFAULT_ID,
+            licence="Gemma Terms of Use",
+            training_data="Google's Gemma 3 pre-training data (base model, not instruction-tuned)",
+        )
+    if registry.active("model") is None:
+        entry = registry.activate(DEFAULT_ID)
+    return entry

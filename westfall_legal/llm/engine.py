@@ -1,0 +1,299 @@
+"""The one adapter over llama-cpp-python: load a checked GGUF, complete, stream, constrain.
+
+Only this module imports ``llama_cpp``. A model is loaded only from a registry entry whose
+header and sha256 were checked (``registry.verified_path``). Every call has a token limit, a
+hard timeout and a cancel token, checked between tokens; prompts longer than the context
+raise instead of being truncated. Structured answers are decoded under a GBNF grammar built
+from a JSON schema whose strings cannot contain control characters.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from westfall_legal.errors import Cancelled, KnownError, MissingDependencyError, ModelError
+from westfall_legal.llm.registry import ModelEntry, Registry, verified_path
+from westfall_legal.progress import CancelToken
+from westfall_legal.settings import Settings
+
+log = logging.getLogger(__name__)
+INSTALL_HINT = "Install it: pip install llama-cpp-python==0.3.36 (make demo does this)."
+
+
+class LlmTimeoutError(KnownError):
+    exit_code = 7
+    default_hint = "Raise llm_timeout_s in the settings, or review with --no-llm."
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    prompt_tokens: int
+    tokens: int
+    prompt_seconds: float  # until the first generated token
+    seconds: float
+    finish: str  # "stop", "length"
+
+
+def _llama() -> Any:
+    try:
+        import llama_cpp
+    except ImportError as exc:  # pragma: no cover - the dependency is always installed
+        raise MissingDependencyError(
+            "llama-cpp-python is not installed.", hint=INSTALL_HINT
+        ) from exc
+    return llama_cpp
+
+
+def gpu_available() -> bool:
+    """Whether the installed llama.cpp build can offload layers to a GPU."""
+    return bool(_llama().llama_supports_gpu_offload())
+
+
+def backend_label(settings: Settings) -> str:
+    """What `models list` and the GUI show: where the model will run, and why."""
+    if settings.llm_gpu_layers != 0 and gpu_available():
+        layers = "all" if settings.llm_gpu_layers < 0 else str(settings.llm_gpu_layers)
+        return f"GPU ({layers} layers offloaded)"
+    if settings.llm_gpu_layers != 0:
+        return "CPU (this llama.cpp build has no GPU backend)"
+    return "CPU" + (
+        " (a GPU is available: set llm_gpu_layers to use it)" if gpu_available() else ""
+    )
+
+
+# A JSON string character: anything but a quote, a backslash or a control character, or an
+# escape. llama-cpp-python's converter lets raw control characters through, so a model can
+# put a literal newline inside a string and json.loads fails although generation "stopped".
+_SAFE_CHAR = (
+    r'char ::= [^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" '
+    r"[0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])"
+)
+
+
+def schema_grammar(schema: dict[str, Any]) -> str:
+    """GBNF for ``schema`` whose strings cannot contain control characters."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    gbnf: str = json_schema_to_gbnf(json.dumps(schema))
+    fixed, count = re.subn(r"(?m)^char ::= .*$", lambda _m: _SAFE_CHAR, gbnf)
+    if count > 1:  # none: the schema has no free strings (enums, numbers)
+        raise ModelError("the JSON-schema grammar has an unexpected form (two char rules).")
+    return fixed
+
+
+class LlmEngine:
+    """One loaded model (plus an optional LoRA adapter)."""
+
+    def __init__(
+        self,
+        entry: ModelEntry,
+        *,
+        settings: Settings,
+        adapter: ModelEntry | None = None,
+    ) -> None:
+        path = verified_path(entry)
+        lora = verified_path(adapter) if adapter is not None else None
+        self.entry = entry
+        self.adapter = adapter
+        self.settings = settings
+        llama_cpp = _llama()
+        gpu_layers = settings.llm_gpu_layers if gpu_available() else 0
+        start = time.perf_counter()
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(path),
+                lora_path=str(lora) if lora else None,
+                n_ctx=settings.llm_context,
+                n_threads=settings.llm_threads,
+                n_threads_batch=settings.llm_batch_threads,
+                n_gpu_layers=gpu_layers,
+                logits_all=False,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(f"{path}: llama.cpp could not load the model ({exc}).") from exc
+        self.load_seconds = time.perf_counter() - start
+        self.backend = backend_label(settings)
+        log.info("model %s loaded in %.2f s on %s", entry.id, self.load_seconds, self.backend)
+
+    @classmethod
+    def active(cls, settings: Settings, registry: Registry | None = None) -> LlmEngine:
+        """The registry's active model (and active adapter), checked before loading."""
+        registry = registry or Registry()
+        entry = registry.active("model")
+        if entry is None:
+            raise ModelError(
+                "no language model is active.",
+                hint="Run `westfall models install-default`, or `westfall models activate ID`.",
+            )
+        adapter = registry.active("adapter")
+        return cls(entry, settings=settings, adapter=adapter)
+
+    @property
+    def model_id(self) -> str:
+        return self.entry.id + (f"+{self.adapter.id}" if self.adapter else "")
+
+    @property
+    def sha256(self) -> str:
+        return self.entry.sha256 + (f"+{self.adapter.sha256}" if self.adapter else "")
+
+    @property
+    def context(self) -> int:
+        return int(self._llm.n_ctx())
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=True))
+
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str] = (),
+        schema: dict[str, Any] | None = None,
+        on_token: Callable[[str], None] | None = None,
+        cancel: CancelToken | None = None,
+        timeout_s: float | None = None,
+    ) -> Completion:
+        """Greedy completion of ``prompt``, streamed token by token to ``on_token``."""
+        prompt_tokens = self.count_tokens(prompt)
+        if prompt_tokens + max_tokens > self.context:
+            raise ModelError(
+                f"the prompt needs {prompt_tokens} + {max_tokens} tokens, more than the "
+                f"model's context of {self.context}; it was not truncated.",
+                hint="Raise llm_context in the settings, or split the text.",
+            )
+        grammar = None
+        if schema is not None:
+            grammar = _llama().LlamaGrammar.from_string(schema_grammar(schema), verbose=False)
+        timeout = timeout_s if timeout_s is not None else self.settings.llm_timeout_s
+        start = time.perf_counter()
+        first: float | None = None
+        parts: list[str] = []
+        finish = "stop"
+        stream: Iterator[dict[str, Any]] = self._llm.create_completion(
+            prompt,
+            max_tokens=max_tokens,
+            temperature=0.0,
+            stop=list(stop) or None,
+            grammar=grammar,
+            stream=True,
+        )
+        try:
+            for chunk in stream:
+                choice = chunk["choices"][0]
+                piece = choice["text"]
+                first = first if first is not None else time.perf_counter() - start
+                parts.append(piece)
+                if on_token is not None and piece:
+                    on_token(piece)
+                finish = choice.get("finish_reason") or finish
+                if cancel is not None and cancel.cancelled:
+                    raise Cancelled("the language model was stopped.")
+                if time.perf_counter() - start > timeout:
+                    raise LlmTimeoutError(
+                        f"the language model took longer than {timeout:.0f} s and was stopped."
+                    )
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        seconds = time.perf_counter() - start
+        text = "".join(parts)
+        return Completion(
+            text=text,
+            prompt_tokens=prompt_tokens,
+            tokens=len(parts),
+            prompt_seconds=first if first is not None else seconds,
+            seconds=seconds,
+            finish=finish,
+        )
+
+    def structured(
+        self,
+        prompt: str,
+        schema: dict[str, Any],
+        *,
+        max_tokens: int,
+        cancel: CancelToken | None = None,
+        timeout_s: float | None = None,
+    ) -> dict[str, Any]:
+        """A JSON object matching ``schema``, decoded under its grammar and checked.
+
+        ``max_tokens`` is raised to what the schema's bounded strings can need, so a long but
+        valid answer is never cut off mid-string.
+        """
+        budget = max(max_tokens, token_budget(schema))
+        done = self.complete(
+            prompt, max_tokens=budget, schema=schema, cancel=cancel, timeout_s=timeout_s
+        )
+        try:
+            value = json.loads(done.text)
+        except json.JSONDecodeError as exc:
+            raise ModelError(
+                f"the model's answer is not complete JSON ({done.finish} after {done.tokens} "
+                "tokens).",
+                hint="Raise max_tokens for this prompt, or bound the schema's strings.",
+            ) from exc
+        problems = check_schema(value, schema)
+        if problems:
+            raise ModelError(f"the model's answer does not match its schema: {problems[0]}.")
+        assert isinstance(value, dict)
+        return value
+
+
+def token_budget(schema: dict[str, Any]) -> int:
+    """Tokens enough for any answer the schema allows (a token is at least one character)."""
+    if "enum" in schema:
+        return max(len(json.dumps(v)) for v in schema["enum"]) + 2
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return 4 + sum(len(k) + 6 + token_budget(v) for k, v in props.items())
+    if kind == "string":
+        if "maxLength" not in schema:
+            raise ModelError(
+                "a JSON-schema string field has no maxLength: a small model can loop in it "
+                "until the token limit.",
+                hint="Bound every string field of the prompt's schema with maxLength.",
+            )
+        return 2 + 2 * int(schema["maxLength"])  # escapes take two characters
+    if kind in ("integer", "number"):
+        return 24
+    if kind == "boolean":
+        return 5
+    raise ModelError(f"the prompt schema uses an unsupported type {kind!r}.")
+
+
+def check_schema(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
+    """The subset of JSON schema the prompts use: object, string, integer, number, enum."""
+    problems: list[str] = []
+    kind = schema.get("type")
+    if "enum" in schema and value not in schema["enum"]:
+        problems.append(f"{where} is not one of {schema['enum']}")
+    if kind == "object":
+        if not isinstance(value, dict):
+            return [f"{where} is not an object"]
+        for key in schema.get("required", []):
+            if key not in value:
+                problems.append(f"{where}.{key} is missing")
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                problems += check_schema(value[key], sub, f"{where}.{key}")
+    elif kind == "string":
+        if not isinstance(value, str):
+            problems.append(f"{where} is not a string")
+        elif len(value) > schema.get("maxLength", len(value)):
+            problems.append(f"{where} is longer than {schema['maxLength']}")
+    elif kind == "integer" and not (isinstance(value, int) and not isinstance(value, bool)):
+        problems.append(f"{where} is not an integer")
+    elif kind == "number" and not isinstance(value, int | float):
+        problems.append(f"{where} is not a number")
+    return problems
