@@ -110,3 +110,72 @@ class OutputError(KnownError):
 class SettingsError(KnownError):
     exit_code = ExitCode.USAGE
     default_hint = "Fix or delete the settings file; defaults are used for missing keys."
+
+
+class StoreError(KnownError):
+    """The encrypted store (``store.sqlite3`` in the data folder) refused or failed."""
+
+    exit_code = ExitCode.STORE
+    default_hint = (
+        "Run `westfall verify-audit`; if the store is damaged, restore the last good backup "
+        "with `westfall store restore FILE`."
+    )
+
+
+class StoreNotFoundError(StoreError):
+    default_hint = "Create it with `westfall matter create NAME` (you will choose a passphrase)."
+
+
+class StoreExistsError(StoreError):
+    default_hint = "Open the existing store, or point --data-dir at another folder."
+
+
+class PassphraseRequiredError(StoreError):
+    exit_code = ExitCode.USAGE
+    default_hint = "Run in a terminal to be asked for it, or set WESTFALL_PASSPHRASE for scripts."
+
+
+class WrongPassphraseError(StoreError):
+    default_hint = (
+        "Check the passphrase (and WESTFALL_PASSPHRASE if it is set) and try again; "
+        "nothing in the store was changed."
+    )
+
+
+class StoreTamperedError(StoreError):
+    default_hint = (
+        "The store was altered outside Westfall Legal: run `westfall verify-audit` and restore "
+        "the last good backup with `westfall store restore FILE`."
+    )
+
+
+class AuditBrokenError(StoreTamperedError):
+    """The audit chain does not verify; ``seq`` is the first broken entry (0: the head file)."""
+
+    def __init__(self, message: str, *, seq: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.seq = seq
+
+
+class SchemaTooNewError(StoreError):
+    default_hint = (
+        "The store was written by a newer Westfall Legal: run that version (the store was "
+        "left unchanged; it is never downgraded)."
+    )
+
+
+class NotInStoreError(StoreError):
+    """A matter, document, clause or correction named by the user is not in the store."""
+
+    default_hint = "List what is stored with `westfall matter list`."
+
+
+class MatterClosedError(StoreError):
+    default_hint = "The matter is closed: reopen it with `westfall matter reopen NAME` first."
+
+
+class KeyDestroyedError(StoreError):
+    default_hint = (
+        "The matter was deleted and its key destroyed (crypto-shredding): its data cannot be "
+        "read by this store any more."
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 APP_NAME = "westfall-legal"
@@ -49,3 +50,30 @@ def shipped_models_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     root = Path(bundle) if bundle else PROJECT_ROOT
     return root / "models"
+
+
+def store_file() -> Path:
+    """The encrypted store (SQLite; its -wal and -shm files sit next to it)."""
+    return data_dir() / "store.sqlite3"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once: a temporary file in the same folder,
+    fsync, rename, then fsync of the folder (so the rename itself survives a power cut).
+    Raises OSError; the caller says what the file was for."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # POSIX; Windows has no folder fsync
+        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

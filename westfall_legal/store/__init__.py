@@ -1,0 +1,49 @@
+"""The encrypted store: matters, documents, review annotations, corrections, audit log.
+
+    from westfall_legal.store import Store
+    with Store.open(passphrase) as store:          # or Store.create(passphrase)
+        matter = store.matters.create("Acme v Beta")
+        saved = store.reviews.add(matter.id, review_json_dict, size=file_size)
+        store.corrections.relabel(saved.document.id, "c12", "Governing Law", reviewer="A. Lee")
+        state = store.corrections.state(saved.document.id)   # what the reviewer sees
+        store.audit.verify()
+
+Only ``crypto.py`` imports ``cryptography``. See README.md, "Encrypted store".
+"""
+
+from westfall_legal.store.backup import backup, restore
+from westfall_legal.store.core import Store
+from westfall_legal.store.crypto import KdfParams
+from westfall_legal.store.records import (
+    ACTIONS,
+    Annotation,
+    AuditEntry,
+    AuditReport,
+    ClauseState,
+    Correction,
+    DocumentInfo,
+    DocumentState,
+    FactState,
+    Matter,
+    ReviewInfo,
+    StoredReview,
+)
+
+__all__ = [
+    "ACTIONS",
+    "Annotation",
+    "AuditEntry",
+    "AuditReport",
+    "ClauseState",
+    "Correction",
+    "DocumentInfo",
+    "DocumentState",
+    "FactState",
+    "KdfParams",
+    "Matter",
+    "ReviewInfo",
+    "Store",
+    "StoredReview",
+    "backup",
+    "restore",
+]

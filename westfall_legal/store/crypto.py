@@ -1,0 +1,137 @@
+"""The one module that imports ``cryptography``: AES-256-GCM fields and key wraps, the KDF.
+
+Every ciphertext is ``0x01 || nonce (12 bytes) || AES-256-GCM(ciphertext || tag)`` with a
+random nonce and associated data that names where the ciphertext belongs
+(``table|row id|column``), so a ciphertext moved to another row, column or table fails to
+authenticate. A failure to authenticate becomes :class:`StoreTamperedError` naming that place;
+the caller that knows better (a key unwrapped with a passphrase) turns it into its own error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from westfall_legal.errors import StoreError, StoreTamperedError
+
+FORMAT = 1
+NONCE_BYTES = 12
+TAG_BYTES = 16
+KEY_BYTES = 32
+_HEADER = bytes([FORMAT])
+
+
+def random_key() -> bytes:
+    """A fresh 256-bit key from the operating system's CSPRNG."""
+    return os.urandom(KEY_BYTES)
+
+
+def associated_data(table: str, row_id: str | int, column: str) -> bytes:
+    return f"{table}|{row_id}|{column}".encode()
+
+
+class FieldCipher:
+    """AES-256-GCM under one key; :meth:`seal` and :meth:`open` take the associated data."""
+
+    __slots__ = ("_aead",)
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != KEY_BYTES:
+            raise ValueError("AES-256 needs a 32-byte key")
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: bytes, ad: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return _HEADER + nonce + self._aead.encrypt(nonce, plaintext, ad)
+
+    def open(self, blob: bytes, ad: bytes) -> bytes:
+        if len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[0] != FORMAT:
+            raise _tampered(ad)
+        try:
+            return self._aead.decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], ad)
+        except InvalidTag:
+            raise _tampered(ad) from None
+
+
+def _tampered(ad: bytes) -> StoreTamperedError:
+    table, _, rest = ad.decode(errors="replace").partition("|")
+    row, _, column = rest.rpartition("|")
+    return StoreTamperedError(
+        f"store table {table}, row {row}, column {column}: the encrypted data does not "
+        "authenticate (it was altered, or moved from another row)."
+    )
+
+
+def keyed_digest(key: bytes, data: bytes) -> str:
+    """HMAC-SHA-256 of ``data`` under ``key``, in hex (the audit chain's hash)."""
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def subkey(key: bytes, purpose: str) -> bytes:
+    """A key for one purpose derived from ``key`` (HMAC-SHA-256 as a PRF)."""
+    return hmac.new(key, b"westfall-legal/" + purpose.encode(), hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """How the key-encryption key is derived from the passphrase; stored next to the wraps.
+
+    ``memory_cost`` is in KiB (Argon2id); scrypt uses ``n``/``r``/``p``.
+    """
+
+    algorithm: str
+    salt: str  # hex
+    iterations: int = 0
+    lanes: int = 0
+    memory_cost: int = 0
+    n: int = 0
+    r: int = 0
+    p: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> KdfParams:
+        return cls(**raw)
+
+    def with_new_salt(self) -> KdfParams:
+        return KdfParams(**{**asdict(self), "salt": os.urandom(16).hex()})
+
+
+def derive_kek(passphrase: str, params: KdfParams) -> bytes:
+    """The 256-bit key-encryption key for ``passphrase`` under ``params``."""
+    secret = passphrase.encode("utf-8")
+    salt = bytes.fromhex(params.salt)
+    if params.algorithm == "argon2id":
+        kdf: Argon2id | Scrypt = Argon2id(
+            salt=salt,
+            length=KEY_BYTES,
+            iterations=params.iterations,
+            lanes=params.lanes,
+            memory_cost=params.memory_cost,
+        )
+    elif params.algorithm == "scrypt":
+        kdf = Scrypt(salt=salt, length=KEY_BYTES, n=params.n, r=params.r, p=params.p)
+    else:
+        raise StoreError(
+            f"the store's key derivation {params.algorithm!r} is unknown to this version.",
+            hint="Open the store with the Westfall Legal version that wrote it.",
+        )
+    return kdf.derive(secret)
+
+
+def argon2id_available() -> bool:
+    try:
+        Argon2id(salt=b"0" * 16, length=32, iterations=1, lanes=1, memory_cost=8).derive(b"x")
+    except Exception:  # an OpenSSL without Argon2 raises UnsupportedAlgorithm
+        return False
+    return True

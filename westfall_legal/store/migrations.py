@@ -1,0 +1,122 @@
+"""The store's schema as registered, transactional migrations (sqlite-utils ``Migrations``).
+
+Each migration runs in one transaction together with the record that it was applied, so a
+crash leaves either the old or the new schema. A store that has applied a migration this
+version does not know was written by a newer Westfall Legal: it is refused, never downgraded.
+
+Only opaque ids, timestamps and sizes are clear columns; every other column is a BLOB of
+AES-256-GCM ciphertext (see ``crypto.py``). Add new migrations at the end, never edit one
+that has shipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from westfall_legal.errors import SchemaTooNewError, StoreError
+
+MIGRATION_SET = "westfall_store"
+
+
+def m001_initial(db: Database) -> None:
+    db.table("keyring").create(
+        {"id": int, "store_id": str, "kdf": str, "store_key": bytes, "created": str},
+        pk="id",
+    )
+    db.table("matters").create(
+        {"id": str, "created": str, "key_version": int, "wrapped_key": bytes, "name": bytes},
+        pk="id",
+        not_null={"created", "wrapped_key", "name"},
+    )
+    db.table("documents").create(
+        {"id": str, "matter_id": str, "created": str, "size": int, "body": bytes, "text": bytes},
+        pk="id",
+        foreign_keys=[("matter_id", "matters", "id")],
+        not_null={"matter_id", "body"},
+    )
+    db.table("reviews").create(
+        {"id": str, "matter_id": str, "document_id": str, "created": str, "body": bytes},
+        pk="id",
+        foreign_keys=[("matter_id", "matters", "id"), ("document_id", "documents", "id")],
+        not_null={"matter_id", "document_id", "body"},
+    )
+    db.table("annotations").create(
+        {"id": str, "matter_id": str, "document_id": str, "review_id": str, "body": bytes},
+        pk="id",
+        foreign_keys=[
+            ("matter_id", "matters", "id"),
+            ("document_id", "documents", "id"),
+            ("review_id", "reviews", "id"),
+        ],
+        not_null={"matter_id", "document_id", "review_id", "body"},
+    )
+    db.table("corrections").create(
+        {"id": str, "matter_id": str, "document_id": str, "created": str, "body": bytes},
+        pk="id",
+        foreign_keys=[("matter_id", "matters", "id"), ("document_id", "documents", "id")],
+        not_null={"matter_id", "document_id", "body"},
+    )
+    # The audit log has no foreign key: its entries outlive a deleted (shredded) matter.
+    db.table("audit").create(
+        {
+            "seq": int,
+            "created": str,
+            "matter_id": str,
+            "payload": bytes,
+            "digest": str,
+            "prev": str,
+            "hash": str,
+        },
+        pk="seq",
+        not_null={"created", "payload", "digest", "prev", "hash"},
+    )
+    db.table("annotations").create_index(["review_id"])
+    db.table("reviews").create_index(["document_id"])
+
+
+def m002_close_matters_and_index_documents(db: Database) -> None:
+    """Matters can be closed (read-only); lookups by document without a table scan."""
+    db.table("matters").add_column("closed", str)
+    db.table("documents").create_index(["matter_id"])
+    db.table("corrections").create_index(["document_id"])
+
+
+# The registry, in order: append, never reorder or edit.
+REGISTRY = [m001_initial, m002_close_matters_and_index_documents]
+migrations = Migrations(MIGRATION_SET)
+for _fn in REGISTRY:
+    migrations()(_fn)
+KNOWN = [fn.__name__ for fn in REGISTRY]
+SCHEMA_VERSION = len(KNOWN)
+
+
+def applied(db: Database) -> list[str]:
+    """The names of the migrations this database has applied (read-only)."""
+    return [m.name for m in migrations.applied(db)]
+
+
+def check(db: Database, path: Path) -> int:
+    """The store's schema version; refuse a newer one or a file that is not a store."""
+    names = applied(db)
+    if not names:
+        raise StoreError(
+            f"{path}: not a Westfall Legal store (no schema record).",
+            hint="Point --data-dir at the folder that holds store.sqlite3, or restore a backup.",
+        )
+    unknown = [n for n in names if n not in KNOWN]
+    if unknown:
+        raise SchemaTooNewError(
+            f"{path}: the store has schema changes this version does not know "
+            f"({', '.join(unknown)})."
+        )
+    return len(names)
+
+
+def migrate(db: Database, *, version: int | None = None) -> list[str]:
+    """Apply the pending migrations (up to ``version``, default all); returns their names."""
+    before = set(applied(db))
+    stop = KNOWN[version] if version is not None and version < len(KNOWN) else None
+    migrations.apply(db, stop_before=stop)
+    return [n for n in applied(db) if n not in before]

@@ -1,0 +1,235 @@
+"""Documents and the AI output of their reviews, stored from the review JSON (a plain dict).
+
+The store takes ``report.review_json(review)`` (``resources/schema/review.schema.json``), so
+it depends on no pipeline code. A document is identified within its matter by its sha256: a
+second review of the same file adds a review to the same document. Each clause, fact and
+finding becomes one sealed annotation row; the rest of the review (contract type, summary,
+model, timings, structure) is the review row's sealed body. The document's text is sealed in
+its own column, read only when asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from westfall_legal.errors import NotInStoreError, StoreError
+from westfall_legal.store.common import dumps, now, random_id
+from westfall_legal.store.crypto import associated_data
+from westfall_legal.store.records import Annotation, DocumentInfo, ReviewInfo, StoredReview
+
+if TYPE_CHECKING:
+    from westfall_legal.store.core import Store
+
+_NOT_IN_BODY = ("document", "text", "clauses", "facts", "findings")
+
+
+def annotation_bodies(review: dict[str, Any]) -> list[dict[str, Any]]:
+    """The review JSON's clauses, facts and findings as annotation bodies, in order."""
+    bodies: list[dict[str, Any]] = [
+        {"kind": "clause", "ref": str(c["id"]), "data": c} for c in review.get("clauses", [])
+    ]
+    bodies += [
+        {"kind": "fact", "ref": name, "data": {"name": name, **fact}}
+        for name, fact in (review.get("facts") or {}).items()
+    ]
+    bodies += [
+        {"kind": "finding", "ref": f"f{n}", "data": finding}
+        for n, finding in enumerate(review.get("findings", []), start=1)
+    ]
+    return bodies
+
+
+class Reviews:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # Writing -------------------------------------------------------------------------------
+
+    def add(self, matter: str, review: dict[str, Any], *, size: int | None = None) -> StoredReview:
+        """Store a review JSON dict in ``matter`` (name or id); ``size``: the file's bytes."""
+        store = self._store
+        try:
+            doc = review["document"]
+            file_name = Path(str(doc["path"])).name  # the name only, never the folder
+            sha256 = str(doc["sha256"])
+            pages = list(doc.get("pages", []))
+        except (KeyError, TypeError) as exc:
+            raise StoreError(
+                f"the review to store is not a westfall.review/1 JSON (missing {exc}).",
+                hint="Store the JSON written by `westfall review`.",
+            ) from None
+        with store.write():
+            owner = store.matters.require_open(matter)
+            known = [d for d in self.documents(owner.id) if d.sha256 == sha256]
+            if known:
+                document_id, new_document = known[0].id, False
+            else:
+                document_id, new_document = random_id(), True
+                body = {"file_name": file_name, "sha256": sha256, "pages": pages}
+                seal = store.seal
+                store.db.execute(
+                    "INSERT INTO documents (id, matter_id, created, size, body, text) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        document_id,
+                        owner.id,
+                        now(),
+                        size,
+                        seal(owner.id, "documents", document_id, "body", body),
+                        seal(owner.id, "documents", document_id, "text", review.get("text", "")),
+                    ],
+                )
+            review_id = random_id()
+            rest = {k: v for k, v in review.items() if k not in _NOT_IN_BODY}
+            store.db.execute(
+                "INSERT INTO reviews (id, matter_id, document_id, created, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    review_id,
+                    owner.id,
+                    document_id,
+                    now(),
+                    store.seal(owner.id, "reviews", review_id, "body", rest),
+                ],
+            )
+            cipher = store.cipher(owner.id)
+            rows, parts = [], []
+            for body in annotation_bodies(review):
+                annotation_id = random_id()
+                plain = dumps(body)
+                parts.append((annotation_id, plain))
+                sealed = cipher.seal(plain, associated_data("annotations", annotation_id, "body"))
+                rows.append((annotation_id, owner.id, document_id, review_id, sealed))
+            store.db.conn.executemany(
+                "INSERT INTO annotations (id, matter_id, document_id, review_id, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+            store.audit.append(
+                owner.id,
+                "review.stored",
+                {
+                    "review": review_id,
+                    "document": document_id,
+                    "file_name": file_name,
+                    "sha256": sha256,
+                    "model": review.get("model"),
+                    "annotations": len(rows),
+                    "digest": store.audit.digest(parts),
+                },
+            )
+            info = self.document(document_id)
+        return StoredReview(review_id, info, len(rows), new_document)
+
+    # Reading -------------------------------------------------------------------------------
+
+    def _info(self, row: dict[str, Any], reviews: int) -> DocumentInfo:
+        body = self._store.unseal(row["matter_id"], "documents", row["id"], "body", row["body"])
+        return DocumentInfo(
+            id=row["id"],
+            matter_id=row["matter_id"],
+            file_name=body["file_name"],
+            sha256=body["sha256"],
+            pages=len(body.get("pages", [])),
+            size=row["size"],
+            created=row["created"],
+            reviews=reviews,
+        )
+
+    def _rows(self, where: str, args: list[Any]) -> list[DocumentInfo]:
+        store = self._store
+        with store.read():
+            counts = dict(
+                store.db.execute("SELECT document_id, count(*) FROM reviews GROUP BY document_id")
+            )
+            rows = store.db.query(
+                "SELECT id, matter_id, created, size, body FROM documents "
+                f"WHERE {where} ORDER BY created",
+                args,
+            )
+            return [self._info(r, counts.get(r["id"], 0)) for r in rows]
+
+    def documents(self, matter: str) -> list[DocumentInfo]:
+        """The documents of a matter (name or id), oldest first."""
+        matter_id = self._store.matters.get(matter).id
+        return self._rows("matter_id = ?", [matter_id])
+
+    def document(self, document_id: str) -> DocumentInfo:
+        found = self._rows("id = ?", [document_id])
+        if not found:
+            raise NotInStoreError(f"no document {document_id} in the store.")
+        return found[0]
+
+    def find(self, matter: str, ref: str) -> DocumentInfo:
+        """A document of a matter by id, file name (case-insensitive) or sha256 prefix."""
+        docs = self.documents(matter)
+        want = ref.strip().casefold()
+        found = (
+            [d for d in docs if d.id == ref]
+            or [d for d in docs if d.file_name.casefold() == want]
+            or [d for d in docs if len(want) >= 8 and d.sha256.startswith(want)]
+        )
+        if len(found) != 1:
+            names = ", ".join(d.file_name for d in docs) or "none"
+            raise NotInStoreError(
+                f"matter {matter!r}: {'no' if not found else 'more than one'} document "
+                f"matches {ref!r} (documents: {names}).",
+                hint="Name the document by its file name, its id or its sha256.",
+            )
+        return found[0]
+
+    def text(self, document_id: str) -> str:
+        store = self._store
+        row = store.db.execute(
+            "SELECT matter_id, text FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if row is None:
+            raise NotInStoreError(f"no document {document_id} in the store.")
+        text: str = store.unseal(row[0], "documents", document_id, "text", row[1])
+        return text
+
+    def latest(self, document_id: str) -> ReviewInfo | None:
+        """The document's most recent review."""
+        store = self._store
+        row = store.db.execute(
+            "SELECT id, matter_id, created, body FROM reviews WHERE document_id = ? "
+            "ORDER BY created DESC, rowid DESC LIMIT 1",
+            [document_id],
+        ).fetchone()
+        if row is None:
+            return None
+        body = store.unseal(row[1], "reviews", row[0], "body", row[3])
+        return ReviewInfo(row[0], document_id, row[2], body.get("model"), body)
+
+    def annotations(self, document_id: str, review_id: str | None = None) -> list[Annotation]:
+        """The AI output of one review (default: the latest), in the review's order."""
+        store = self._store
+        with store.read():
+            if review_id is None:
+                latest = self.latest(document_id)
+                if latest is None:
+                    return []
+                review_id = latest.id
+            rows = store.db.execute(
+                "SELECT id, matter_id, body FROM annotations WHERE review_id = ? ORDER BY rowid",
+                [review_id],
+            ).fetchall()
+            out = []
+            for annotation_id, matter_id, blob in rows:
+                body = store.unseal(matter_id, "annotations", annotation_id, "body", blob)
+                out.append(
+                    Annotation(annotation_id, review_id, body["kind"], body["ref"], body["data"])
+                )
+        return out
+
+    def annotation_digest(self, review_id: str) -> str:
+        """The keyed digest over a review's annotations, as its audit entry recorded it."""
+        store = self._store
+        parts = [
+            (annotation_id, store.open_bytes(matter_id, "annotations", annotation_id, "body", blob))
+            for annotation_id, matter_id, blob in store.db.execute(
+                "SELECT id, matter_id, body FROM annotations WHERE review_id = ?", [review_id]
+            )
+        ]
+        return store.audit.digest(parts)
