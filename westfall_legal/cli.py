@@ -103,6 +103,10 @@ def cmd_review(args: argparse.Namespace) -> int:
             continue
         bar.close()
         data = review_json(review)
+        if args.matter:
+            from westfall_legal.cli_store import store_review
+
+            store_review(args.matter, path, data)
         written = []
         if "json" in formats:
             target = out / f"{path.stem}.review.json"
@@ -239,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--no-llm", action="store_true", help="skip the local LLM summary")
     review.add_argument("--password", help="password of a protected PDF")
     review.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    review.add_argument("--matter", help="also keep the review in this matter of the store")
     review.set_defaults(func=cmd_review)
 
     ev = sub.add_parser("evaluate", help="evaluate the clause model on CUAD-format gold data")
@@ -274,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--metric", action="append", help="add: NAME=VALUE, repeatable")
     models.add_argument("--adapter", action="store_true", help="rollback: the adapter")
     models.set_defaults(func=cmd_models)
+    from westfall_legal.cli_store import add_store_commands
+
+    add_store_commands(sub)
     return parser
 
 
