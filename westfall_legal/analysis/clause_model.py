@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from westfall_legal.analysis.contract_types import TITLE_BOOST, title_types
 from westfall_legal.analysis.features import (
     Vectoriser,
     candidate_counts,
@@ -80,8 +81,12 @@ class ClauseModel:
         return _sigmoid(scores(*rows, self.clause_w, self.clause_b))
 
     def contract_type(self, text: str) -> ContractType:
+        """The classifier's type, with the types the title names boosted (``contract_types``)."""
         rows = self.type_vec.rows([type_counts(text)])
         probs = _softmax(scores(*rows, self.type_w, self.type_b)[0])
+        named = title_types(text)
+        boost = np.array([TITLE_BOOST if t in named else 1.0 for t in self.type_labels])
+        probs = probs * boost / float(np.dot(probs, boost))
         best = int(np.argmax(probs))
         return ContractType(self.type_labels[best], round(float(probs[best]), 4))
 

@@ -98,3 +98,20 @@ def test_a_review_shows_the_best_candidate_and_the_confident_ones() -> None:
     # A: present (best 0.04 >= 0.01): only its best is shown. B: best under 0.5: absent.
     # C: present; 0.9 and 0.6 reach 0.5, 0.3 does not.
     assert kept == ["a2", "c1", "c2"]
+
+
+def test_the_title_decides_between_plausible_types() -> None:
+    model = _tiny_model()  # its classifier knows only "supply" as a type word
+    assert model.contract_type("LICENSE AGREEMENT between A and B").label == "License"
+    sure = model.contract_type("SUPPLY AGREEMENT " + "supply " * 50 + "licence")
+    assert sure.label == "Supply"  # a classifier that is sure is not overridden by a word
+    late = "x " * 300 + "LICENSE"  # beyond the title
+    assert model.contract_type(late).label == model.contract_type("x").label
+
+
+def test_title_types() -> None:
+    from westfall_legal.analysis.contract_types import title_types
+
+    assert title_types("SOFTWARE LICENSE AND MAINTENANCE AGREEMENT") == {"License", "Maintenance"}
+    assert title_types("Exclusive Distribution Agreement") == {"Distributor"}
+    assert title_types("a" * 500 + "franchise") == set()
