@@ -35,11 +35,6 @@ from westfall_legal.training.metrics import (
 
 log = logging.getLogger(__name__)
 EVAL_FLOOR = 0.001  # candidates scoring under this are left out of the ranking
-TOP_CATEGORIES = (
-    "Governing Law", "Termination For Convenience", "Cap On Liability", "Uncapped Liability",
-    "Anti-Assignment", "Change Of Control", "Non-Compete", "Exclusivity",
-    "Ip Ownership Assignment", "Renewal Term",
-)  # fmt: skip
 FACT_COLUMNS = {
     "governing_law": "Governing Law",
     "agreement_date": "Agreement Date",
@@ -179,11 +174,13 @@ def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[st
     ece, reliability = calibration(
         (p.confidence, p.correct) for r in ok for m in r.matches.values() for p in m.preds
     )
-    top_recall = [per_category[c]["doc_recall"] for c in TOP_CATEGORIES]
+    top_recall = [per_category[c]["doc_recall"] for c in cuad.TOP_CATEGORIES]
     return {
         "macro": macro,
         "per_category": per_category,
-        "top_categories_doc_recall": {c: per_category[c]["doc_recall"] for c in TOP_CATEGORIES},
+        "top_categories_doc_recall": {
+            c: per_category[c]["doc_recall"] for c in cuad.TOP_CATEGORIES
+        },
         "top_categories_min_doc_recall": min(
             (x for x in top_recall if x is not None), default=None
         ),

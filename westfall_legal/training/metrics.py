@@ -353,6 +353,17 @@ def best_threshold(scores: Sequence[float], labels: Sequence[bool]) -> float:
     return best_t
 
 
+def recall_threshold(scores: Sequence[float], labels: Sequence[bool], recall: float) -> float:
+    """The highest threshold (``score >= t`` is positive) whose recall reaches ``recall``."""
+    positives = sorted(
+        (_check_conf(s) for s, y in zip(scores, labels, strict=True) if y), reverse=True
+    )
+    if not positives:
+        raise ValueError("no positive label to reach a recall on")
+    needed = math.ceil(recall * len(positives) - 1e-9)
+    return positives[max(needed, 1) - 1]
+
+
 def macro_average(values: Mapping[str, float | None], support: Mapping[str, int]) -> float | None:
     """Mean of ``values`` over categories with ``support > 0`` and a defined (non-None) value.
 

@@ -20,6 +20,7 @@ from westfall_legal.training.metrics import (
     normalise_tokens,
     pr_curve,
     prf_at_threshold,
+    recall_threshold,
 )
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -367,3 +368,12 @@ def test_calibration_error_on_a_worked_example() -> None:
     perfect, _ = calibration([(1.0, True), (0.0, False)])
     assert perfect == pytest.approx(0.0)
     assert calibration([]) == (None, [])
+
+
+def test_recall_threshold_is_the_highest_that_reaches_the_recall() -> None:
+    scores, labels = [0.9, 0.8, 0.1, 0.5], [True, False, True, True]
+    assert recall_threshold(scores, labels, 0.9) == 0.1  # all three positives
+    assert recall_threshold(scores, labels, 0.6) == 0.5  # two of three
+    assert recall_threshold(scores, labels, 0.0) == 0.9  # at least one
+    with pytest.raises(ValueError, match="no positive"):
+        recall_threshold([0.3], [False], 0.9)
