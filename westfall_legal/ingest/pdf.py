@@ -239,38 +239,63 @@ def render_page_grey(
     size it was read at (so an untagged 300 dpi scan at ``dpi=300`` keeps its own pixels),
     straight from the image without converting it to PDF.
     """
+    return _render(path, number, dpi / 72, password, pymupdf.csGRAY)
+
+
+def render_page_rgb(
+    path: Path, number: int, zoom: float, password: str | None = None
+) -> tuple[bytes, int, int]:
+    """Render page ``number`` (1-based) for display: packed 8-bit RGB rows, ``zoom`` pixels
+    per PDF point; return (samples, width, height).
+
+    Word boxes (in points, see :func:`read_pages`) times ``zoom`` land on the pixels, for
+    PDF pages and image pages alike.
+    """
+    if zoom <= 0:
+        raise ValueError(f"zoom must be positive, not {zoom}")
+    return _render(path, number, zoom, password, pymupdf.csRGB)
+
+
+def _render(
+    path: Path, number: int, scale: float, password: str | None, colorspace: pymupdf.Colorspace
+) -> tuple[bytes, int, int]:
+    """Page ``number`` at ``scale`` pixels per point of the size :func:`read_pages` gave."""
     if check_file(path) == "image":
-        return _render_image_grey(path, number, dpi)
+        return _render_image(path, number, scale, colorspace)
     with open_document(path, password) as doc:
-        return _grey_pixmap(doc, path, number, lambda rect: pymupdf.Matrix(dpi / 72, dpi / 72))
+        return _pixmap(doc, path, number, lambda rect: pymupdf.Matrix(scale, scale), colorspace)
 
 
-def _render_image_grey(path: Path, number: int, dpi: int) -> tuple[bytes, int, int]:
+def _render_image(
+    path: Path, number: int, scale: float, colorspace: pymupdf.Colorspace
+) -> tuple[bytes, int, int]:
     frames = _image_frames(path)
     if not 1 <= number <= len(frames):
         raise CorruptDocumentError(f"{path}: has no page {number}.")
     width_pt, height_pt = _image_page_size(frames[number - 1])
-    target_w = max(1, round(width_pt * dpi / 72.0))
-    target_h = max(1, round(height_pt * dpi / 72.0))
+    target_w = max(1, round(width_pt * scale))
+    target_h = max(1, round(height_pt * scale))
     with open_document(path, as_pdf=False) as doc:
-        return _grey_pixmap(
+        return _pixmap(
             doc,
             path,
             number,
             lambda rect: pymupdf.Matrix(target_w / rect.width, target_h / rect.height),
+            colorspace,
         )
 
 
-def _grey_pixmap(
+def _pixmap(
     doc: pymupdf.Document,
     path: Path,
     number: int,
     matrix_for: Callable[[pymupdf.Rect], pymupdf.Matrix],
+    colorspace: pymupdf.Colorspace,
 ) -> tuple[bytes, int, int]:
-    """Render page ``number`` in 8-bit grey through the matrix its rectangle calls for."""
+    """Render page ``number`` in ``colorspace`` through the matrix its rectangle calls for."""
     try:
         page = doc.load_page(number - 1)
-        pix = page.get_pixmap(matrix=matrix_for(page.rect), colorspace=pymupdf.csGRAY, alpha=False)
+        pix = page.get_pixmap(matrix=matrix_for(page.rect), colorspace=colorspace, alpha=False)
     except Exception as exc:
         raise CorruptDocumentError(
             f"{path}: page {number} cannot be rendered ({type(exc).__name__})."
