@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from westfall_legal import paths
 from westfall_legal.errors import OutputError
 from westfall_legal.llm.summary import Summary
 from westfall_legal.pipeline import Review
@@ -175,19 +174,10 @@ def _structure(review: Review) -> dict[str, Any]:
 
 
 def write_atomic(path: Path, content: str) -> None:
-    """Write through a temporary file in the same folder, so nothing is left half-written."""
+    """Write a report all at once (``paths.write_atomic``): nothing is left half-written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        paths.write_atomic(path, content)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write the report ({exc.strerror}).") from exc
 

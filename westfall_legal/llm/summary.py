@@ -244,10 +244,14 @@ def summarise(
             cancel.check()
         words = clause.text.split()
         excerpt = " ".join(words[:CLAUSE_WORDS]) + (" ..." if len(words) > CLAUSE_WORDS else "")
+        def stream(piece: str, i: int = i) -> None:  # each token, as it is generated
+            progress(ProgressEvent("summary-token", i, len(picked), piece))
+
         done = model.complete(
             prompt.render(clause=excerpt),
             max_tokens=prompt.max_tokens,
             stop=prompt.stop,
+            on_token=stream,
             cancel=cancel,
         )
         sentence = _clean(str(getattr(done, "text", "")))

@@ -12,7 +12,7 @@ from westfall_legal.errors import Cancelled, ModelError
 from westfall_legal.llm.engine import check_schema, schema_grammar, token_budget
 from westfall_legal.llm.summary import SummaryInput, grounded, pick_sections, summarise
 from westfall_legal.models import Clause, ContractType, Fact, Finding, Section
-from westfall_legal.progress import CancelToken
+from westfall_legal.progress import CancelToken, ProgressEvent
 
 SECTIONS = [
     Section("s3", "3.", "Term", 1, None, 0, 200, 1),
@@ -54,7 +54,11 @@ class ScriptedModel:
     ) -> Done:
         self.prompts.append(prompt)
         clause = prompt.rsplit("Clause: ", 1)[1]
-        return Done(next(a for k, a in self.answers.items() if k in clause))
+        answer = next(a for k, a in self.answers.items() if k in clause)
+        if on_token is not None:
+            for word in answer.split(" "):
+                on_token(word)
+        return Done(answer)
 
 
 def data(findings: Sequence[Finding] = ()) -> SummaryInput:
@@ -78,7 +82,11 @@ def test_generated_sentences_cite_their_clause_and_invented_ones_are_dropped() -
             "liability": " Liability is capped at thirty (30) days of fees.",  # invented
         }
     )
-    summary = summarise(data(), model, limit=5)
+    events: list[ProgressEvent] = []
+    summary = summarise(data(), model, limit=5, progress=events.append)
+    streamed = [e.message for e in events if e.stage == "summary-token" and e.done == 0]
+    assert "".join(streamed) == "".join(model.answers["terminate"].split(" "))
+    assert [e.done for e in events if e.stage == "summary"] == [1, 2, 3]
     written = [s for s in summary.sentences if s.source == "llm"]
     assert [(s.clause_ids, s.section) for s in written] == [(("c1",), "s3"), (("c2",), "s9")]
     assert written[0].text.startswith("3. Term: Either party")
