@@ -179,3 +179,51 @@ class KeyDestroyedError(StoreError):
         "The matter was deleted and its key destroyed (crypto-shredding): its data cannot be "
         "read by this store any more."
     )
+
+
+class FeedbackBundleError(KnownError):
+    """A feedback bundle cannot be written, read or trusted; nothing was imported."""
+
+    default_hint = (
+        "Ask the sender to export the bundle again with `westfall export-feedback` and send "
+        "the file unchanged; nothing was imported."
+    )
+
+
+class BundleTamperedError(FeedbackBundleError):
+    """A member, the manifest or the signature of a bundle does not verify."""
+
+    default_hint = (
+        "The bundle was altered or damaged after it was signed: do not use it; ask the sender "
+        "for a fresh export (nothing was imported)."
+    )
+
+
+class BundleVersionError(FeedbackBundleError):
+    default_hint = (
+        "The bundle was written by another Westfall Legal version: import it with a version "
+        "that knows its format (nothing was imported)."
+    )
+
+
+class BundleRecipientError(FeedbackBundleError):
+    default_hint = (
+        "The bundle is encrypted to another installation's key: ask the sender to export it "
+        "again with --recipient set to the key `westfall feedback-key` prints here."
+    )
+
+
+class AnonymisationError(FeedbackBundleError):
+    default_hint = (
+        "Nothing was written. Check the document's parties and signatories in the review, "
+        "or report this as a bug."
+    )
+
+
+class ClauseModelGateError(ModelError):
+    """A candidate clause model is not proven better than the active one."""
+
+    default_hint = (
+        "Read the comparison with `westfall clause-model compare ID`; activate anyway only "
+        "with --force, and roll back with `westfall clause-model rollback`."
+    )

@@ -15,10 +15,15 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from westfall_legal.errors import StoreError, StoreTamperedError
 
@@ -135,3 +140,71 @@ def argon2id_available() -> bool:
     except Exception:  # an OpenSSL without Argon2 raises UnsupportedAlgorithm
         return False
     return True
+
+
+# Signing and public-key encryption (feedback bundles) -----------------------------------------
+# Keys are 32-byte seeds; the caller (``store/signing.py``) derives them from the store key.
+PUBLIC_KEY_BYTES = 32
+
+
+def _raw_public(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def ed25519_public(seed: bytes) -> bytes:
+    """The raw 32-byte Ed25519 public key of a 32-byte private seed."""
+    return _raw_public(Ed25519PrivateKey.from_private_bytes(seed).public_key())
+
+
+def ed25519_sign(seed: bytes, data: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(seed).sign(data)
+
+
+def ed25519_verify(public: bytes, signature: bytes, data: bytes) -> bool:
+    """True when ``signature`` is ``public``'s signature over ``data``; False otherwise
+    (a malformed key or signature included)."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, data)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def x25519_public(secret: bytes) -> bytes:
+    """The raw 32-byte X25519 public key of a 32-byte private key."""
+    return _raw_public(X25519PrivateKey.from_private_bytes(secret).public_key())
+
+
+def _box_key(shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=ephemeral + recipient, info=info
+    ).derive(shared)
+
+
+def seal_to(recipient: bytes, plaintext: bytes, info: bytes) -> bytes:
+    """Encrypt to an X25519 public key: ``ephemeral public (32) || nonce (12) ||
+    AES-256-GCM``, the key from HKDF-SHA-256 over the X25519 shared secret. Raises
+    ValueError for a malformed recipient key."""
+    peer = X25519PublicKey.from_public_bytes(recipient)
+    ephemeral = X25519PrivateKey.generate()
+    eph_public = _raw_public(ephemeral.public_key())
+    key = _box_key(ephemeral.exchange(peer), eph_public, recipient, info)
+    nonce = os.urandom(NONCE_BYTES)
+    return eph_public + nonce + AESGCM(key).encrypt(nonce, plaintext, info)
+
+
+def open_sealed(secret: bytes, blob: bytes, info: bytes) -> bytes | None:
+    """The plaintext of :func:`seal_to`'s output for our X25519 key; None when it was sealed
+    to another key, or altered."""
+    head = PUBLIC_KEY_BYTES + NONCE_BYTES
+    if len(blob) < head + TAG_BYTES:
+        return None
+    private = X25519PrivateKey.from_private_bytes(secret)
+    ours = _raw_public(private.public_key())
+    eph_public, nonce = blob[:PUBLIC_KEY_BYTES], blob[PUBLIC_KEY_BYTES:head]
+    try:
+        shared = private.exchange(X25519PublicKey.from_public_bytes(eph_public))
+        key = _box_key(shared, eph_public, ours, info)
+        return AESGCM(key).decrypt(nonce, blob[head:], info)
+    except (InvalidTag, ValueError):
+        return None

@@ -1,0 +1,30 @@
+"""Feedback fixtures: the cheap KDF, and a store holding a corrected contract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from feedback_helpers import FAST_KDF, PASSPHRASE, fill_store
+
+from westfall_legal.store import KdfParams, Store, keys
+
+
+@pytest.fixture(autouse=True)
+def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> KdfParams:
+    monkeypatch.setattr(keys, "DEFAULT_KDF", FAST_KDF)
+    return FAST_KDF
+
+
+@pytest.fixture
+def store(app_home: Path) -> Iterator[Store]:
+    opened = Store.create(PASSPHRASE, app_home / "store.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def corrected(store: Store) -> str:
+    """The document id of the planted contract, corrected in every way."""
+    return fill_store(store)
