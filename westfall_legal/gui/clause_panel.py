@@ -1,0 +1,284 @@
+"""The clause table: every clause of the document with its category, section, page,
+confidence, risk and review state, filtered by category, risk, state, confidence and text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from westfall_legal.gui.session import SEVERITIES, ClauseRow
+from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour, swatch
+
+COLUMNS = ("Category", "Section", "Page", "Confidence", "Risk", "Status")
+ANY = "All"
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ClauseModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ClauseRow] = []
+
+    def set_rows(self, rows: Sequence[ClauseRow]) -> None:
+        if [r.id for r in rows] == [r.id for r in self.rows]:
+            self.rows = list(rows)
+            if rows:
+                last = self.index(len(rows) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
+            return
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return swatch(category_colour(row.category))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 4 and row.risk:
+                return QBrush(severity_colour(row.risk).darker(130))
+            if row.status == "rejected":
+                return QBrush(QColor("#8a8f98"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            was = f" (was {row.original_category})" if row.category != row.original_category else ""
+            notes = "".join(f"\n• {c}" for c in row.comments)
+            return f"{row.ref}: {row.category}{was}{notes}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _text(row: ClauseRow, column: int) -> str:
+        if column == 0:
+            return row.category + (" ⚑" if row.needs_review else "")
+        if column == 1:
+            return row.section
+        if column == 2:
+            return str(row.page)
+        if column == 3:
+            return "added" if row.confidence is None else f"{row.confidence:.0%}"
+        if column == 4:
+            return row.risk or ""
+        return STATUS_TEXT.get(row.status, row.status)
+
+    @staticmethod
+    def _sort_key(row: ClauseRow, column: int) -> Any:
+        if column == 2:
+            return (row.page, row.char_start)
+        if column == 3:
+            return -1.0 if row.confidence is None else row.confidence
+        if column == 4:
+            return SEVERITIES.index(row.risk) if row.risk else len(SEVERITIES)
+        if column == 1:
+            return row.char_start
+        return ClauseModel._text(row, column)
+
+
+class ClauseFilter(QSortFilterProxyModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.category: str | None = None
+        self.risk: str | None = None  # a severity, or "any" for every clause with a finding
+        self.status: str | None = None
+        self.min_confidence = 0.0
+        self.words = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.invalidate()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, ClauseModel)
+        row = model.rows[source_row]
+        return (
+            (self.category is None or row.category == self.category)
+            and (
+                self.risk is None
+                or row.risk == self.risk
+                or (self.risk == "any" and bool(row.risk))
+            )
+            and (self.status is None or row.status == self.status)
+            and (row.confidence is None or row.confidence >= self.min_confidence)
+            and (not self.words or self.words.casefold() in row.text.casefold())
+        )
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        return bool(a < b)
+
+
+class ClausePanel(QWidget):
+    """The filters above the table; ``clauseSelected`` says which clause the reviewer is on."""
+
+    clauseSelected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ClauseModel(self)
+        self.proxy = ClauseFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        for column in range(2, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setColumnWidth(1, 120)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.category = QComboBox(self)
+        self.category.setToolTip("Show one category")
+        self.risk = QComboBox(self)
+        self.risk.setToolTip("Show clauses by the findings that cite them")
+        self.risk.addItems([ANY, "Any finding", *(s.capitalize() for s in SEVERITIES)])
+        self.status = QComboBox(self)
+        self.status.setToolTip("Show clauses by review state")
+        self.status.addItems([ANY, *(t.capitalize() for t in STATUS_TEXT.values())])
+        self.confidence = QSpinBox(self, suffix=" %", prefix="≥ ", maximum=100)
+        self.confidence.setToolTip("Hide clauses the model is less sure of")
+        self.words = QLineEdit(self, placeholderText="Filter by words…", clearButtonEnabled=True)
+        self.category.currentTextChanged.connect(self._filter)
+        self.risk.currentIndexChanged.connect(self._filter)
+        self.status.currentIndexChanged.connect(self._filter)
+        self.confidence.valueChanged.connect(self._filter)
+        self.words.textChanged.connect(self._filter)
+
+        filters = QHBoxLayout()
+        for widget in (self.category, self.risk, self.status, self.confidence):
+            filters.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.words)
+        layout.addWidget(self.table)
+
+    def set_rows(self, rows: Sequence[ClauseRow]) -> None:
+        keep = self.current_id()
+        categories = sorted({r.category for r in rows})
+        shown = self.category.currentText()
+        if [self.category.itemText(i) for i in range(1, self.category.count())] != categories:
+            self.category.blockSignals(True)
+            self.category.clear()
+            self.category.addItems([ANY, *categories])
+            self.category.setCurrentText(shown if shown in categories else ANY)
+            self.category.blockSignals(False)
+        self.model.set_rows(rows)
+        self._filter()
+        if keep:
+            self.select(keep, notify=False)
+
+    def _filter(self) -> None:
+        risk = self.risk.currentIndex()
+        status = self.status.currentIndex()
+        self.proxy.set(
+            category=None
+            if self.category.currentText() in ("", ANY)
+            else self.category.currentText(),
+            risk=None if risk == 0 else "any" if risk == 1 else SEVERITIES[risk - 2],
+            status=None if status == 0 else list(STATUS_TEXT)[status - 1],
+            min_confidence=self.confidence.value() / 100,
+            words=self.words.text().strip(),
+        )
+
+    def clear_filters(self) -> None:
+        for box in (self.category, self.risk, self.status):
+            box.setCurrentIndex(0)
+        self.confidence.setValue(0)
+        self.words.clear()
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.rows[self.proxy.mapToSource(index).row()].id
+
+    def visible_ids(self) -> list[str]:
+        return [
+            self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].id
+            for r in range(self.proxy.rowCount())
+        ]
+
+    def select(self, clause_id: str, *, notify: bool = True) -> bool:
+        """Make a clause the current row (clearing the filters if they hide it)."""
+        source = next((i for i, r in enumerate(self.model.rows) if r.id == clause_id), None)
+        if source is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source, 0))
+        if not index.isValid():
+            self.clear_filters()
+            index = self.proxy.mapFromSource(self.model.index(source, 0))
+        self.blockSignals(not notify)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.blockSignals(False)
+        self.table.scrollTo(index)
+        return True
+
+    def step(self, by: int) -> None:
+        """Go to the next (``by`` = 1) or previous (-1) clause in the table's order."""
+        ids = self.visible_ids()
+        if not ids:
+            return
+        current = self.current_id()
+        at = ids.index(current) + by if current in ids else (0 if by > 0 else len(ids) - 1)
+        self.select(ids[max(0, min(len(ids) - 1, at))])
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.clauseSelected.emit(self.model.rows[self.proxy.mapToSource(current).row()].id)

@@ -1,0 +1,164 @@
+"""The clause in detail, and the controls that correct it: accept, reject, relabel (a category
+picker with type-ahead), comment, the words selected on the page (add them as a missed clause,
+or make them the clause's span), undo and redo, and how much of the document is reviewed.
+
+The buttons carry the main window's actions, so a button and its key do the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from westfall_legal.gui.session import ClauseRow
+from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour
+from westfall_legal.training.cuad import CATEGORIES
+
+
+def _button(action: QAction) -> QToolButton:
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
+
+
+class DetailPanel(QWidget):
+    relabelRequested = Signal(str)  # a category typed or picked in the picker
+    commentRequested = Signal(str)
+
+    def __init__(self, actions: Mapping[str, QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("No clause selected", self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.facts = QLabel(self)
+        self.facts.setWordWrap(True)
+        self.text = QPlainTextEdit(self, readOnly=True)
+        self.text.setMinimumHeight(70)
+        self.comments = QLabel(self)
+        self.comments.setWordWrap(True)
+
+        self.picker = QComboBox(self, editable=True)
+        self.picker.addItems(CATEGORIES)
+        self.picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.picker.setCurrentIndex(-1)
+        self.picker.setToolTip("Type a few letters of the category, then Enter (L)")
+        completer = QCompleter(list(CATEGORIES), self.picker)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.picker.setCompleter(completer)
+        line = self.picker.lineEdit()
+        assert line is not None
+        line.setPlaceholderText("Category…")
+        line.returnPressed.connect(lambda: self.relabelRequested.emit(self.picker.currentText()))
+        completer.activated.connect(self.relabelRequested.emit)
+
+        self.comment = QLineEdit(self, placeholderText="Comment on this clause, then Enter (C)")
+        self.comment.returnPressed.connect(self._comment)
+
+        self.selection = QLabel("Draw a box over words on the page to select them.", self)
+        self.selection.setWordWrap(True)
+        self.progress = QProgressBar(self, format="%v of %m clauses reviewed", textVisible=True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+
+        buttons = QHBoxLayout()
+        for name in ("accept", "reject", "relabel"):
+            buttons.addWidget(_button(actions[name]))
+        buttons.addStretch(1)
+        buttons.addWidget(_button(actions["undo"]))
+        buttons.addWidget(_button(actions["redo"]))
+
+        edit = QFormLayout()
+        edit.addRow("Category:", self.picker)
+        edit.addRow("Comment:", self.comment)
+
+        selected = QGroupBox("Selected words", self)
+        grid = QGridLayout(selected)
+        grid.addWidget(self.selection, 0, 0, 1, 2)
+        grid.addWidget(_button(actions["add_clause"]), 1, 0)
+        grid.addWidget(_button(actions["set_span"]), 1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.comments)
+        layout.addLayout(buttons)
+        layout.addLayout(edit)
+        layout.addWidget(selected)
+        layout.addWidget(self.progress)
+
+    def show_row(self, row: ClauseRow | None) -> None:
+        if row is None:
+            self.title.setText("No clause selected")
+            self.facts.clear()
+            self.text.clear()
+            self.comments.clear()
+            return
+        colour = category_colour(row.category).darker(150).name()
+        was = ""
+        if row.original_category and row.category != row.original_category:
+            was = f" <span style='color:#6b7280'>(model: {row.original_category})</span>"
+        self.title.setText(f"<b style='color:{colour}'>{row.category}</b>{was}")
+        parts = [
+            f"{row.ref}" if row.source == "model" else "added by a reviewer",
+            f"page {row.page}",
+            row.section,
+            "" if row.confidence is None else f"confidence {row.confidence:.0%}",
+            STATUS_TEXT.get(row.status, row.status),
+        ]
+        if row.risk:
+            parts.append(f"<b style='color:{severity_colour(row.risk).name()}'>{row.risk} risk</b>")
+        if row.needs_review:
+            parts.append("⚑ OCR unsure: check it against the page")
+        self.facts.setText(" · ".join(p for p in parts if p))
+        self.text.setPlainText(row.text)
+        self.comments.setText("\n".join(f"💬 {c}" for c in row.comments))
+        self.picker.setCurrentText(row.category)
+
+    def show_selection(self, text: str | None, page: int = 0) -> None:
+        if not text:
+            self.selection.setText("Draw a box over words on the page to select them.")
+            return
+        short = " ".join(text.split())
+        short = short if len(short) <= 160 else short[:157] + "…"
+        self.selection.setText(f"Page {page}: “{short}”")
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} of {total} clauses reviewed")
+
+    def focus_picker(self) -> None:
+        self.picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        line = self.picker.lineEdit()
+        if line is not None:
+            line.selectAll()
+
+    def focus_comment(self) -> None:
+        self.comment.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _comment(self) -> None:
+        text = self.comment.text().strip()
+        if text:
+            self.commentRequested.emit(text)

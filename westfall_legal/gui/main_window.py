@@ -1,0 +1,416 @@
+"""The main window: the page view between the thumbnails and the review tabs (clauses with
+their detail, summary and risk, matters), the menus, and the review running in the background
+with its progress and a cancel button in the status bar."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from westfall_legal.errors import EncryptedPdfError, KnownError, WrongPasswordError
+from westfall_legal.gui import tasks
+from westfall_legal.gui.clause_panel import ClausePanel
+from westfall_legal.gui.corrections import Corrector
+from westfall_legal.gui.detail_panel import DetailPanel
+from westfall_legal.gui.document_view import DocumentView
+from westfall_legal.gui.errors import report_error
+from westfall_legal.gui.matters import MattersPanel
+from westfall_legal.gui.recent import RecentPaths
+from westfall_legal.gui.session import Workspace
+from westfall_legal.gui.settings_page import SettingsPage
+from westfall_legal.gui.summary_tab import SummaryTab
+from westfall_legal.gui.tasks import Task
+from westfall_legal.gui.thumbnails import Thumbnails
+from westfall_legal.pipeline import Engines, Review, analyse
+from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent
+from westfall_legal.settings import Settings
+from westfall_legal.store import Store
+
+log = logging.getLogger(__name__)
+
+OPEN_FILTER = "Contracts (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
+STAGES = {
+    "ingest": "Reading page",
+    "ocr": "Reading page",
+    "layout": "Finding the structure",
+    "analysis": "Finding clauses, facts and risks",
+    "summary": "Writing the summary",
+}
+FEEDBACK_TIP = "The feedback export and import dialogs are not in this version yet (issue 6)."
+
+
+def feedback_dialogs() -> ModuleType | None:
+    """The feedback export/import dialogs (issue 6), once that module exists."""
+    if importlib.util.find_spec("westfall_legal.gui.feedback") is None:
+        return None
+    return importlib.import_module("westfall_legal.gui.feedback")
+
+
+class MainWindow(QMainWindow):
+    reviewFinished = Signal()  # a review is shown (or failed, or was cancelled)
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.engines = Engines()
+        self.store: Store | None = None
+        self.recent: RecentPaths | None = None
+        self.reviewer = ""
+        self.workspace: Workspace | None = None
+        self.task: Task[Review] | None = None
+        self.error_box: QMessageBox | None = None  # the last error shown (tests read it)
+        self._queued: tuple[Path, str | None] | None = None
+        self._passwords: dict[Path, str] = {}  # PDF passwords typed this session, never saved
+        self._started = 0.0
+        self.setWindowTitle("Westfall Legal")
+        self.setAcceptDrops(True)
+        self.resize(1440, 900)
+
+        self.view = DocumentView(self)
+        self.thumbs = Thumbnails(self)
+        self.clauses = ClausePanel(self)
+        self.summary = SummaryTab(self)
+        self.matters = MattersPanel(self)
+        self.corrector = Corrector(self)
+        self.detail = DetailPanel(self.corrector.actions, self)
+        self.corrector.connect_panels()
+
+        review_split = QSplitter(Qt.Orientation.Vertical, self)
+        review_split.addWidget(self.clauses)
+        review_split.addWidget(self.detail)
+        review_split.setSizes([430, 420])
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(review_split, "Clauses")
+        self.tabs.addTab(self.summary, "Summary && risk")
+        self.tabs.addTab(self.matters, "Matters")
+        split = QSplitter(self)
+        split.addWidget(self.thumbs)
+        split.addWidget(self.view)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        split.setSizes([136, 760, 540])
+        self.setCentralWidget(split)
+
+        self.status_text = QLabel(self)
+        self.progress = QProgressBar(self, textVisible=True)
+        self.progress.setMaximumWidth(260)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.cancel_review)
+        bar = self.statusBar()
+        bar.addWidget(self.status_text, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self._set_running(False)
+
+        self.find_box = QLineEdit(
+            self, placeholderText="Find in document (Ctrl+F)", clearButtonEnabled=True
+        )
+        self.find_box.setMaximumWidth(260)
+        self.find_box.returnPressed.connect(self.corrector.find_next)
+        self._build_menus()
+
+        self.view.clauseClicked.connect(self.clauses.select)
+        self.view.spanSelected.connect(self.corrector.select_span)
+        self.view.pageChanged.connect(self.thumbs.show_page)
+        self.thumbs.pageRequested.connect(self.view.show_page)
+        self.clauses.clauseSelected.connect(self.corrector.clause_selected)
+        self.summary.clauseRequested.connect(self.corrector.go_to_ref)
+        self.summary.spanRequested.connect(self.corrector.go_to_span)
+        self.summary.factEdited.connect(self.corrector.edit_fact)
+        self.matters.documentRequested.connect(self.open_stored)
+
+    # Menus ---------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.open_action = self._action("&Open…", self.choose_file, QKeySequence.StandardKey.Open)
+        menu.addAction(self.open_action)
+        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        menu.addSeparator()
+        dialogs = feedback_dialogs()
+        for text, opener in (
+            ("&Export feedback…", "open_export"),
+            ("&Import feedback…", "open_import"),
+        ):
+            action = menu.addAction(text)
+            if dialogs is not None and hasattr(dialogs, opener):
+                show = getattr(dialogs, opener)
+                action.triggered.connect(lambda _=False, show=show: show(self))
+            else:
+                action.setEnabled(False)
+                action.setToolTip(FEEDBACK_TIP)
+                action.setStatusTip(FEEDBACK_TIP)
+        menu.setToolTipsVisible(True)
+        menu.addSeparator()
+        menu.addAction(self._action("Models and &settings…", self.show_settings, "Ctrl+,"))
+        menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        review = self.menuBar().addMenu("&Review")
+        actions = self.corrector.actions
+        for name in ("next", "previous", None, "accept", "reject", "relabel", "comment", None,
+                     "add_clause", "set_span", None, "undo", "redo"):  # fmt: skip
+            if name is None:
+                review.addSeparator()
+            else:
+                review.addAction(actions[name])
+                self.addAction(actions[name])
+
+        view = self.menuBar().addMenu("&View")
+        zoom_in = self._action("Zoom &in", self.view.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        zoom_out = self._action("Zoom &out", self.view.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        fit = self._action("Fit &width", self.view.fit_width, "Ctrl+0")
+        find = self._action("&Find…", self._focus_find, QKeySequence.StandardKey.Find)
+        find_next = self._action(
+            "Find &next", self.corrector.find_next, QKeySequence.StandardKey.FindNext
+        )
+        thumbs = self._action("&Thumbnails", self.thumbs.setVisible, None)
+        thumbs.setCheckable(True)
+        thumbs.setChecked(True)
+        for entry in (zoom_in, zoom_out, fit, None, find, find_next, None, thumbs):
+            if entry is None:
+                view.addSeparator()
+            else:
+                view.addAction(entry)
+
+        tools = self.addToolBar("Main")
+        tools.setObjectName("main-toolbar")
+        tools.setMovable(False)
+        for entry in (self.open_action, None, zoom_out, zoom_in, fit, None):
+            if entry is None:
+                tools.addSeparator()
+            else:
+                tools.addAction(entry)
+        tools.addWidget(self.find_box)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths() if self.recent else []
+        for path in paths[:12]:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        self.recent_menu.setEnabled(bool(paths))
+
+    def _focus_find(self) -> None:
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    # The store -----------------------------------------------------------------------------
+
+    def set_store(self, store: Store, reviewer: str) -> None:
+        self.store = store
+        self.reviewer = reviewer
+        self.recent = RecentPaths(store)
+        self.matters.set_store(store)
+        self.status(f"Store unlocked; reviewing as {reviewer}.")
+
+    def status(self, text: str) -> None:
+        self.status_text.setText(text)
+
+    def show_error(self, exc: BaseException) -> None:
+        self.error_box = report_error(self, exc)
+        if isinstance(exc, KnownError):
+            self.status(exc.user_line())
+
+    # Opening and reviewing -----------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open a contract", "", OPEN_FILTER)
+        if name:
+            self.open_file(Path(name))
+
+    def open_stored(self, sha256: str) -> None:
+        path = self.recent.path_for(sha256) if self.recent else None
+        if path is None or not path.exists():
+            where = f" (last seen at {path})" if path else ""
+            self.status(
+                f"The file of this document is not where it was{where}: open it with File > Open."
+            )
+            return
+        self.open_file(path)
+
+    def open_file(self, path: Path, password: str | None = None) -> None:
+        """Review ``path`` in the background (a running review is cancelled first)."""
+        if self.store is None:
+            self.status("Unlock the store first: reviews are kept in it.")
+            return
+        if self.task is not None and self.task.running:
+            self._queued = (path, password)
+            self.task.cancel()
+            return
+        settings, engines = self.settings, self.engines
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> Review:
+            return analyse(
+                path, settings=settings, engines=engines, password=password,
+                progress=progress, cancel=cancel,
+            )  # fmt: skip
+
+        self._started = time.perf_counter()
+        self._set_running(True)
+        self.status(f"Reviewing {path.name}…")
+        self.summary.sentences.clear()
+        self.task = Task(work, name="review")
+        self.task.on_progress(self._progress).on_success(self._reviewed)
+        self.task.on_failure(lambda exc: self._review_failed(exc, path)).on_finished(self._finished)
+        self.task.start()
+
+    def cancel_review(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+            self.status("Cancelling…")
+
+    def _set_running(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.progress.setRange(0, 0)
+
+    def _progress(self, event: ProgressEvent) -> None:
+        label = STAGES.get(event.stage, event.stage.capitalize())
+        if event.total > 1:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(event.done)
+            self.progress.setFormat(f"{label} %v of %m")
+        else:
+            self.progress.setRange(0, 0)
+            self.progress.setFormat(label)
+        self.status(f"{label}…")
+        if event.stage == "summary" and event.message:  # the model's sentences as it writes
+            self.summary.add_sentence(event.message, [])
+
+    def _reviewed(self, review: Review) -> None:
+        if self.store is None:
+            return
+        path = review.document.path
+        try:
+            matter = self.matters.matter_for_review()
+            size = path.stat().st_size if path.exists() else None
+            workspace = Workspace.attach(self.store, matter, review, self.reviewer, size=size)
+        except KnownError as exc:
+            self.show_error(exc)
+            return
+        if self.recent is not None:
+            self.recent.remember(review.document.sha256, path)
+        self.workspace = workspace
+        pages = [(p.number, p.width, p.height) for p in review.document.pages]
+        password = self._password_of(path)
+        self.view.load(path, pages, password)
+        self.thumbs.load(path, pages, password)
+        self.corrector.document_opened()
+        self.matters.refresh()
+        seconds = time.perf_counter() - self._started
+        kept = " Earlier corrections of this document are kept." if workspace.reused else ""
+        note = (
+            f" ({self.engines.llm_error})"
+            if self.settings.use_llm and self.engines.llm_error
+            else ""
+        )
+        self.status(
+            f"{path.name}: {len(workspace.rows)} clauses, "
+            f"{len(workspace.state.findings)} findings, reviewed in {seconds:.1f} s.{kept}{note}"
+        )
+        self.setWindowTitle(f"{path.name} — Westfall Legal")
+
+    def _password_of(self, path: Path) -> str | None:
+        return self._passwords.get(path)
+
+    def _review_failed(self, exc: BaseException, path: Path) -> None:
+        if isinstance(exc, EncryptedPdfError):
+            self._ask_password(path, retry=isinstance(exc, WrongPasswordError))
+            return
+        self.show_error(exc)
+        if not isinstance(exc, KnownError):
+            self.status("The review failed (see the report).")
+        elif exc.exit_code == 130:
+            self.status("Review cancelled; nothing was stored.")
+
+    def _ask_password(self, path: Path, *, retry: bool) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Password-protected PDF")
+        dialog.setLabelText(
+            ("Wrong password. " if retry else "") + f"{path.name} is protected; its password:"
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda text: self._open_with_password(path, text))
+        dialog.open()
+
+    def _open_with_password(self, path: Path, password: str) -> None:
+        self._passwords[path] = password
+        self.open_file(path, password)
+
+    def _finished(self) -> None:
+        self._set_running(False)
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            self.open_file(*queued)
+        else:
+            self.reviewFinished.emit()
+
+    def show_settings(self) -> None:
+        page = SettingsPage(self.settings, self)
+        page.settingsSaved.connect(self._settings_saved)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.open()
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        if self.task is None or not self.task.running:
+            self.engines = Engines()  # the next review loads the models the new settings name
+
+    # Drag and drop, closing ----------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(QUrl.toLocalFile(u)) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_file(files[0])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.view.clear()
+        self.thumbs.stop()
+        tasks.cancel_all()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        super().closeEvent(event)

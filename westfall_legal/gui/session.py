@@ -1,0 +1,301 @@
+"""One open document: the pipeline's review of it, what the store holds of it, and the
+reviewer's corrections. No Qt here: the widgets read rows and boxes from a
+:class:`Workspace` and call its correction methods, which go straight to the store.
+
+The review gives the pages and where every character of the text sits on them (so a clause
+the reviewer added or re-spanned is drawn on its words like the model's); the store gives the
+clauses as the reviewers left them (:meth:`Corrections.state`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from westfall_legal.models import Box
+from westfall_legal.pipeline import Review
+from westfall_legal.report import review_json
+from westfall_legal.store import ClauseState, Correction, DocumentState, Store
+from westfall_legal.store.corrections import Corrections
+from westfall_legal.training.cuad import CATEGORIES
+
+log = logging.getLogger(__name__)
+
+SEVERITIES = ("high", "medium", "low")
+_RANK = {s: n for n, s in enumerate(reversed(SEVERITIES), start=1)}
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseRow:
+    """One clause as the table and the detail panel show it."""
+
+    id: str  # the store's id (what corrections name)
+    ref: str  # the review's id ("k12")
+    category: str
+    original_category: str | None
+    section: str
+    page: int
+    confidence: float | None
+    risk: str | None  # the most severe finding that cites it
+    status: str  # proposed / accepted / rejected
+    source: str  # model / reviewer
+    text: str
+    char_start: int
+    char_end: int
+    comments: tuple[str, ...]
+    needs_review: bool
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status != "proposed"
+
+
+def canonical_category(name: str) -> str | None:
+    """The CUAD category ``name`` spells, ignoring case and spaces; None if it is none."""
+    want = " ".join(name.split()).casefold()
+    return next((c for c in CATEGORIES if c.casefold() == want), None)
+
+
+class Workspace:
+    """A reviewed document open for correction, as ``reviewer``."""
+
+    def __init__(
+        self,
+        store: Store,
+        document_id: str,
+        review: Review,
+        reviewer: str,
+        *,
+        data: dict[str, Any] | None = None,
+        reused: bool = False,
+    ) -> None:
+        self.store = store
+        self.document_id = document_id
+        self.review = review
+        self.reviewer = reviewer
+        self.data = data if data is not None else review_json(review)
+        self.reused = reused  # the stored review was the same, so earlier corrections apply
+        self._by_ref = {c.id: c for c in review.clauses}
+        self._sections = {s.id: s for s in review.sections}
+        self._redo: list[Correction] = []
+        self.state: DocumentState
+        self.rows: list[ClauseRow] = []
+        self.refresh()
+
+    @classmethod
+    def attach(
+        cls, store: Store, matter_id: str, review: Review, reviewer: str, *, size: int | None
+    ) -> Workspace:
+        """Store ``review`` in the matter, unless the document's latest stored review is the
+        same output (same model, same clauses): then that one is kept, with its corrections."""
+        data = review_json(review)
+        for doc in store.reviews.documents(matter_id):
+            if doc.sha256 != review.document.sha256:
+                continue
+            latest = store.reviews.latest(doc.id)
+            if latest is not None and latest.model == data["model"]:
+                stored = [
+                    (a.ref, a.data["category"], a.data["char_start"], a.data["char_end"])
+                    for a in store.reviews.annotations(doc.id, latest.id)
+                    if a.kind == "clause"
+                ]
+                fresh = [
+                    (c["id"], c["category"], c["char_start"], c["char_end"])
+                    for c in data["clauses"]
+                ]
+                if stored == fresh:
+                    log.info("document %s: the stored review is kept", doc.id)
+                    return cls(store, doc.id, review, reviewer, data=data, reused=True)
+        saved = store.reviews.add(matter_id, data, size=size)
+        return cls(store, saved.document.id, review, reviewer, data=data)
+
+    # Reading -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.state = self.store.corrections.state(self.document_id)
+        risk: dict[str, str] = {}
+        for finding in self.state.findings:
+            for ref in finding.get("citations", []):
+                old = risk.get(ref)
+                if old is None or _RANK[finding["severity"]] > _RANK[old]:
+                    risk[ref] = finding["severity"]
+        self.rows = [self._row(c, risk.get(c.ref)) for c in self.state.clauses]
+
+    def _row(self, c: ClauseState, risk: str | None) -> ClauseRow:
+        model = self._by_ref.get(c.ref) if c.source == "model" else None
+        return ClauseRow(
+            id=c.id,
+            ref=c.ref,
+            category=c.category,
+            original_category=c.original_category,
+            section=self.section_label(c.char_start),
+            page=c.page,
+            confidence=c.confidence,
+            risk=risk,
+            status=c.status,
+            source=c.source,
+            text=c.text,
+            char_start=c.char_start,
+            char_end=c.char_end,
+            comments=c.comments,
+            needs_review=bool(model and model.needs_review),
+        )
+
+    def row(self, clause_id: str) -> ClauseRow | None:
+        return next((r for r in self.rows if clause_id in (r.id, r.ref)), None)
+
+    def section_label(self, char_start: int) -> str:
+        """The innermost section holding ``char_start``: its number and title."""
+        inside = [s for s in self.review.sections if s.char_start <= char_start < s.char_end]
+        if not inside:
+            return ""
+        s = max(inside, key=lambda s: (s.level, s.char_start))
+        return " ".join(p for p in (s.number, s.title) if p)
+
+    def reviewed(self) -> tuple[int, int]:
+        """(clauses accepted or rejected, clauses)."""
+        return sum(r.reviewed for r in self.rows), len(self.rows)
+
+    def text(self, char_start: int, char_end: int) -> str:
+        return self.review.doc_text.text[char_start:char_end]
+
+    # Geometry ------------------------------------------------------------------------------
+
+    def boxes(self, char_start: int, char_end: int) -> dict[int, list[Box]]:
+        """The word boxes of a span, per page (a span may run over a page break)."""
+        out: dict[int, list[Box]] = defaultdict(list)
+        for token in self.review.doc_text.tokens_in(char_start, char_end):
+            out[token.page].append(token.box)
+        return dict(out)
+
+    def span_under(self, page: int, rect: Box) -> tuple[int, int] | None:
+        """The text span of the words on ``page`` that ``rect`` touches (None: no word)."""
+        x0, y0, x1, y1 = rect
+        hits = [
+            t
+            for t in self.review.doc_text.tokens
+            if t.page == page
+            and t.box[0] < x1
+            and t.box[2] > x0
+            and t.box[1] < y1
+            and t.box[3] > y0
+        ]
+        if not hits:
+            return None
+        return min(t.char_start for t in hits), max(t.char_end for t in hits)
+
+    def clauses_at(self, char_start: int, char_end: int) -> list[ClauseRow]:
+        """The clauses that overlap a span, in reading order."""
+        return [r for r in self.rows if r.char_start < char_end and r.char_end > char_start]
+
+    def low_confidence(self, below: float) -> dict[int, list[Box]]:
+        """OCR words read with less than ``below`` confidence, per page."""
+        out: dict[int, list[Box]] = defaultdict(list)
+        for token in self.review.doc_text.tokens:
+            if token.conf is not None and token.conf < below:
+                out[token.page].append(token.box)
+        return dict(out)
+
+    def search(self, query: str) -> list[tuple[int, int]]:
+        """Every place ``query`` occurs (any case, any run of spaces between its words)."""
+        words = query.split()
+        if not words:
+            return []
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+        return [m.span() for m in pattern.finditer(self.review.doc_text.text)]
+
+    # Corrections ---------------------------------------------------------------------------
+
+    def accept(self, clause_id: str) -> Correction:
+        return self._do(lambda c: c.accept(self.document_id, clause_id, reviewer=self.reviewer))
+
+    def reject(self, clause_id: str) -> Correction:
+        return self._do(lambda c: c.reject(self.document_id, clause_id, reviewer=self.reviewer))
+
+    def relabel(self, clause_id: str, category: str) -> Correction:
+        return self._do(
+            lambda c: c.relabel(self.document_id, clause_id, category, reviewer=self.reviewer)
+        )
+
+    def comment(self, text: str, clause_id: str | None = None) -> Correction:
+        return self._do(
+            lambda c: c.comment(self.document_id, text, reviewer=self.reviewer, target=clause_id)
+        )
+
+    def add_clause(self, category: str, char_start: int, char_end: int) -> Correction:
+        return self._do(
+            lambda c: c.add_clause(
+                self.document_id, category, char_start, char_end, reviewer=self.reviewer
+            )
+        )
+
+    def change_span(self, clause_id: str, char_start: int, char_end: int) -> Correction:
+        return self._do(
+            lambda c: c.change_span(
+                self.document_id, clause_id, char_start, char_end, reviewer=self.reviewer
+            )
+        )
+
+    def edit_fact(self, name: str, value: Any) -> Correction:
+        return self._do(
+            lambda c: c.edit_fact(self.document_id, name, value, reviewer=self.reviewer)
+        )
+
+    def can_undo(self) -> bool:
+        undone = {c.undoes for c in self.state.corrections if c.action == "undo"}
+        return any(
+            c.reviewer == self.reviewer and c.action != "undo" and c.id not in undone
+            for c in self.state.corrections
+        )
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self) -> Correction:
+        """Undo this reviewer's latest correction still in effect (the store records it)."""
+        event = self.store.corrections.undo(self.document_id, reviewer=self.reviewer)
+        self._redo.append(event)
+        self.refresh()
+        return event
+
+    def redo(self) -> Correction:
+        """Make again the correction the latest undo cancelled (a new, audited correction)."""
+        event = self._redo[-1]
+        action, after = event.before["action"], event.before["after"]
+        fix, doc, who, target = (
+            self.store.corrections,
+            self.document_id,
+            self.reviewer,
+            event.target,
+        )
+        if action == "accept":
+            made = fix.accept(doc, str(target), reviewer=who)
+        elif action == "reject":
+            made = fix.reject(doc, str(target), reviewer=who)
+        elif action == "relabel":
+            made = fix.relabel(doc, str(target), after, reviewer=who)
+        elif action == "comment":
+            made = fix.comment(doc, after, reviewer=who, target=target)
+        elif action == "span":
+            made = fix.change_span(
+                doc, str(target), after["char_start"], after["char_end"], reviewer=who
+            )
+        elif action == "add":
+            made = fix.add_clause(
+                doc, after["category"], after["char_start"], after["char_end"], reviewer=who
+            )
+        else:  # "fact"
+            made = fix.edit_fact(doc, str(event.ref), after["value"], reviewer=who)
+        self._redo.pop()
+        self.refresh()
+        return made
+
+    def _do(self, make: Callable[[Corrections], Correction]) -> Correction:
+        made = make(self.store.corrections)
+        self._redo.clear()
+        self.refresh()
+        return made

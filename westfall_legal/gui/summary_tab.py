@@ -1,0 +1,201 @@
+"""Summary and risk: the contract type, the key facts (a click goes to where each was read,
+a double click edits it), the findings by severity with their explanations and citations (a
+click goes to the clause), and the summary sentences with the clauses they rest on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from westfall_legal.gui.session import SEVERITIES
+from westfall_legal.gui.style import severity_colour, swatch
+from westfall_legal.store import FactState
+
+ROLE = Qt.ItemDataRole.UserRole  # ("clause", ref) or ("span", start, end)
+
+
+def _section(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 4, 0, 0)
+    label = QLabel(f"<b>{title}</b>")
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box
+
+
+class SummaryTab(QWidget):
+    clauseRequested = Signal(str)  # a clause ref ("k12")
+    spanRequested = Signal(int, int)
+    factEdited = Signal(str, str)  # fact name, the value typed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.contract = QLabel("No document open", self)
+        self.contract.setWordWrap(True)
+        self.facts = QTableWidget(0, 3, self)
+        self.facts.setHorizontalHeaderLabels(["Fact", "Value", "Page"])
+        self.facts.verticalHeader().hide()
+        self.facts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.facts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.facts.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.facts.itemClicked.connect(self._fact_clicked)
+        self.facts.itemChanged.connect(self._fact_changed)
+        self.findings = QTreeWidget(self)
+        self.findings.setHeaderHidden(True)
+        self.findings.setWordWrap(True)
+        self.findings.itemClicked.connect(self._go)
+        self.sentences = QListWidget(self)
+        self.sentences.setWordWrap(True)
+        self.sentences.itemClicked.connect(self._go)
+        self._loading = False
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(_section("Findings", self.findings))
+        split.addWidget(_section("Key facts", self.facts))
+        split.addWidget(_section("Summary", self.sentences))
+        split.setSizes([300, 180, 240])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.contract)
+        layout.addWidget(split, 1)
+
+    def show_review(
+        self,
+        contract_type: Mapping[str, Any] | None,
+        facts: Mapping[str, FactState],
+        findings: Sequence[Mapping[str, Any]],
+        summary: Mapping[str, Any] | None,
+    ) -> None:
+        if contract_type:
+            self.contract.setText(
+                f"<b>Contract type:</b> {contract_type['label']} "
+                f"<span style='color:#6b7280'>({contract_type['confidence']:.0%})</span>"
+            )
+        else:
+            self.contract.setText("<b>Contract type:</b> not recognised")
+        self.show_facts(facts)
+        self._show_findings(findings)
+        self.sentences.clear()
+        for sentence in (summary or {}).get("sentences", []):
+            self.add_sentence(
+                sentence["text"], sentence.get("clause_ids", []), sentence.get("source", "")
+            )
+        note = (summary or {}).get("note")
+        if note:
+            item = QListWidgetItem(f"({note})")
+            item.setForeground(Qt.GlobalColor.darkGray)
+            self.sentences.addItem(item)
+
+    def show_facts(self, facts: Mapping[str, FactState]) -> None:
+        self._loading = True
+        self.facts.setRowCount(0)
+        for name, fact in facts.items():
+            row = self.facts.rowCount()
+            self.facts.insertRow(row)
+            label = QTableWidgetItem(name.replace("_", " "))
+            label.setData(ROLE, ("span", fact.char_start, fact.char_end))
+            label.setData(ROLE + 1, name)
+            label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            edited = " ✎" if fact.source == "reviewer" or fact.value != fact.original_value else ""
+            value = QTableWidgetItem(str(fact.value))
+            value.setData(ROLE, ("span", fact.char_start, fact.char_end))
+            value.setData(ROLE + 1, name)
+            value.setToolTip(f"Read from: “{fact.text}”{edited and ' — edited by a reviewer'}")
+            page = QTableWidgetItem(f"{fact.page}{edited}" if fact.page else edited.strip())
+            page.setFlags(page.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            page.setData(ROLE, ("span", fact.char_start, fact.char_end))
+            for column, item in enumerate((label, value, page)):
+                self.facts.setItem(row, column, item)
+        self.facts.resizeColumnToContents(0)
+        self._loading = False
+
+    def _show_findings(self, findings: Sequence[Mapping[str, Any]]) -> None:
+        self.findings.clear()
+        for severity in SEVERITIES:
+            mine = [f for f in findings if f["severity"] == severity]
+            if not mine:
+                continue
+            group = QTreeWidgetItem([f"{severity.capitalize()} ({len(mine)})"])
+            group.setIcon(0, swatch(severity_colour(severity)))
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            self.findings.addTopLevelItem(group)
+            for finding in mine:
+                item = QTreeWidgetItem([finding.get("title") or finding["rule"]])
+                item.setToolTip(0, finding["explanation"])
+                item.setData(0, ROLE, self._target(finding))
+                explanation = QTreeWidgetItem([finding["explanation"]])
+                explanation.setData(0, ROLE, self._target(finding))
+                item.addChild(explanation)
+                for ref in finding.get("citations", []):
+                    cite = QTreeWidgetItem([f"→ clause {ref}"])
+                    cite.setData(0, ROLE, ("clause", ref))
+                    item.addChild(cite)
+                group.addChild(item)
+            group.setExpanded(True)
+
+    @staticmethod
+    def _target(finding: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        if finding.get("citations"):
+            return ("clause", finding["citations"][0])
+        if finding.get("spans"):
+            start, end = finding["spans"][0]
+            return ("span", int(start), int(end))
+        return None
+
+    def add_sentence(self, text: str, clause_ids: Sequence[str], source: str = "") -> None:
+        """One summary sentence (the LLM's arrive one by one while it writes them)."""
+        cites = f"  [{', '.join(clause_ids)}]" if clause_ids else ""
+        item = QListWidgetItem(text + cites)
+        if clause_ids:
+            item.setData(ROLE, ("clause", clause_ids[0]))
+            item.setToolTip(
+                "Click to see the clause it rests on" + (f" ({source})" if source else "")
+            )
+        self.sentences.addItem(item)
+
+    def clear(self) -> None:
+        self.contract.setText("No document open")
+        self.facts.setRowCount(0)
+        self.findings.clear()
+        self.sentences.clear()
+
+    def _go(self, item: QTreeWidgetItem | QListWidgetItem, _column: int = 0) -> None:
+        target = item.data(0, ROLE) if isinstance(item, QTreeWidgetItem) else item.data(ROLE)
+        self._jump(target)
+
+    def _fact_clicked(self, item: QTableWidgetItem) -> None:
+        self._jump(item.data(ROLE))
+
+    def _jump(self, target: Any) -> None:
+        if not target:
+            return
+        if target[0] == "clause":
+            self.clauseRequested.emit(str(target[1]))
+        elif target[2] > target[1]:
+            self.spanRequested.emit(int(target[1]), int(target[2]))
+
+    def _fact_changed(self, item: QTableWidgetItem) -> None:
+        if not self._loading and item.column() == 1:
+            self.factEdited.emit(str(item.data(ROLE + 1)), item.text().strip())

@@ -1,0 +1,123 @@
+"""The unlock dialog: the passphrase opens the encrypted store; on the first run it sets one.
+
+The key derivation takes a noticeable fraction of a second, so the store is opened in the
+background; a wrong passphrase is said in the dialog, which stays open for another try.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from westfall_legal import paths
+from westfall_legal.errors import KnownError
+from westfall_legal.gui.errors import report_error
+from westfall_legal.gui.tasks import Task
+from westfall_legal.progress import CancelToken, ProgressCallback
+from westfall_legal.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class UnlockDialog(QDialog):
+    def __init__(
+        self, reviewer: str = "", path: Path | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.path = path or paths.store_file()
+        self.creating = not Store.exists(self.path)
+        self.store: Store | None = None
+        self.setWindowTitle(
+            "Westfall Legal: " + ("set a passphrase" if self.creating else "unlock")
+        )
+        intro = QLabel(
+            "Your reviews are kept encrypted on this computer. Choose a passphrase to protect "
+            "them (a few words are best). It cannot be recovered if you forget it."
+            if self.creating
+            else "Enter the passphrase that protects your reviews.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.passphrase = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
+        self.reviewer = QLineEdit(
+            reviewer, self, placeholderText="Your name, as corrections record it"
+        )
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow("Passphrase:", self.passphrase)
+        if self.creating:
+            form.addRow("Repeat it:", self.confirm)
+        else:
+            self.confirm.hide()
+        form.addRow("Reviewer:", self.reviewer)
+        buttons = QDialogButtonBox(self)
+        self.ok: QPushButton = buttons.addButton(
+            "Create store" if self.creating else "Unlock", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.unlock)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.task: Task[Store] | None = None
+
+    def unlock(self) -> None:
+        passphrase = self.passphrase.text()
+        if not passphrase:
+            self.error.setText("Enter the passphrase.")
+            return
+        if self.creating and self.confirm.text() != passphrase:
+            self.error.setText("The two passphrases differ: type them again.")
+            self.confirm.clear()
+            return
+        if not self.reviewer.text().strip():
+            self.error.setText("Enter your name: every correction records who made it.")
+            return
+        self.error.setText("Creating the store…" if self.creating else "Unlocking…")
+        self.ok.setEnabled(False)
+        path, creating = self.path, self.creating
+
+        def work(_progress: ProgressCallback, _cancel: CancelToken) -> Store:
+            return Store.create(passphrase, path) if creating else Store.open(passphrase, path)
+
+        self.task = Task(work, name="unlock").on_success(self._opened).on_failure(self._failed)
+        self.task.start()
+
+    def _opened(self, store: Store) -> None:
+        self.store = store
+        self.error.clear()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok.setEnabled(True)
+        self.passphrase.clear()
+        self.passphrase.setFocus()
+        if isinstance(exc, KnownError):
+            self.error.setText(exc.user_line())
+        else:
+            self.error.clear()
+            report_error(self, exc)
+
+    @property
+    def reviewer_name(self) -> str:
+        return self.reviewer.text().strip()
