@@ -282,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     from westfall_legal.cli_store import add_store_commands
 
     add_store_commands(sub)
+    from westfall_legal.cli_feedback import add_feedback_commands
+
+    add_feedback_commands(sub)
     return parser
 
 

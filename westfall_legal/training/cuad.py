@@ -93,11 +93,13 @@ def read_gold(labels_path: Path) -> list[GoldContract]:
     return contracts
 
 
-def validation_split(contracts: list[GoldContract]) -> tuple[list[str], list[str]]:
+def validation_split(
+    contracts: list[GoldContract], size: int = VALIDATION_SIZE
+) -> tuple[list[str], list[str]]:
     """(train names, validation names): a fixed seeded shuffle of the sorted names."""
     names = sorted(c.name for c in contracts)
     random.Random(SPLIT_SEED).shuffle(names)
-    return sorted(names[VALIDATION_SIZE:]), sorted(names[:VALIDATION_SIZE])
+    return sorted(names[size:]), sorted(names[:size])
 
 
 def norm_tokens(text: str) -> list[tuple[str, int, int]]:

@@ -21,7 +21,8 @@ from westfall_legal.errors import KnownError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import load_document
 from westfall_legal.layout.sections import build_sections
-from westfall_legal.layout.text import build_text
+from westfall_legal.layout.text import build_text, plain_text
+from westfall_legal.models import DocumentText
 from westfall_legal.training.cuad import GoldContract, Projection
 
 log = logging.getLogger(__name__)
@@ -54,15 +55,23 @@ def _positive(seg: range, gold_sets: list[set[int]], union: set[int]) -> bool:
     return any(g and 2 * sum(1 for i in g if i in seg) >= len(g) for g in gold_sets)
 
 
+def _read(contract: GoldContract) -> tuple[DocumentText, int]:
+    """The contract as the app reads it, and its page count: from its PDF, or from its text
+    where the labels name no PDF (``pdf_file`` is the .txt: a feedback bundle's documents)."""
+    if contract.pdf_path.suffix.lower() == ".txt":
+        return plain_text(contract.pdf_path.read_text(encoding="utf-8", errors="replace")), 0
+    doc = load_document(contract.pdf_path)
+    return build_text(doc), len(doc.pages)
+
+
 def build_record(contract: GoldContract) -> ContractRecord:
-    """Read one contract's PDF through the pipeline and label its candidate clauses."""
+    """Read one contract through the pipeline and label its candidate clauses."""
     try:
-        doc = load_document(contract.pdf_path)
+        doc_text, pages = _read(contract)
         txt = contract.txt_path.read_text(encoding="utf-8", errors="replace")
     except (KnownError, OSError) as exc:
         msg = exc.message if isinstance(exc, KnownError) else str(exc)
         return ContractRecord(contract.name, contract.contract_type, "", 0, [], [], {}, msg)
-    doc_text = build_text(doc)
     sections = build_sections(doc_text)
     segments = segment(doc_text, sections)
     projection = Projection(txt, doc_text.text)
@@ -90,7 +99,7 @@ def build_record(contract: GoldContract) -> ContractRecord:
         name=contract.name,
         contract_type=contract.contract_type,
         text=doc_text.text,
-        pages=len(doc.pages),
+        pages=pages,
         segments=[(s.char_start, s.char_end, s.heading) for s in segments],
         labels=labels,
         gold=gold,

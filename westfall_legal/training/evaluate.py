@@ -60,7 +60,7 @@ class DocResult:
 
 def _review(contract: cuad.GoldContract, source: str, engines: Engines) -> tuple[Review, str]:
     txt = contract.txt_path.read_text(encoding="utf-8", errors="replace")
-    if source == "txt":
+    if source == "txt" or contract.pdf_path.suffix.lower() == ".txt":  # no PDF: a bundle's text
         return analyse_text(txt, path=contract.txt_path, engines=engines, floor=EVAL_FLOOR), txt
     return analyse(contract.pdf_path, engines=engines, floor=EVAL_FLOOR), txt
 
