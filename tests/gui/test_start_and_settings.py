@@ -1,0 +1,159 @@
+"""Starting: the unlock dialog, matters, the models and settings page, the crash report, and
+``westfall-gui --screenshot`` run as the packaging check runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gui_helpers import PASSPHRASE, REVIEWER, SAMPLE
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from westfall_legal import settings as settings_io
+from westfall_legal.gui.document_view import line_rects
+from westfall_legal.gui.errors import crash_report
+from westfall_legal.gui.main_window import MainWindow
+from westfall_legal.gui.recent import RecentPaths
+from westfall_legal.gui.session import canonical_category
+from westfall_legal.gui.settings_page import SettingsPage
+from westfall_legal.gui.unlock import UnlockDialog
+from westfall_legal.settings import Settings
+from westfall_legal.store import Store
+
+
+def _submit(qtbot: QtBot, dialog: UnlockDialog, passphrase: str, confirm: str = "") -> None:
+    dialog.passphrase.setText(passphrase)
+    dialog.confirm.setText(confirm)
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=10_000)
+
+
+def test_a_wrong_passphrase_is_refused_and_the_dialog_stays(qtbot: QtBot, app_home: Path) -> None:
+    Store.create(PASSPHRASE).close()
+    dialog = UnlockDialog(REVIEWER)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.creating
+    _submit(qtbot, dialog, "wrong horse")
+    qtbot.waitUntil(lambda: "passphrase" in dialog.error.text(), timeout=10_000)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.store is None and dialog.passphrase.text() == ""
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.ok.click()
+    assert dialog.store is not None and dialog.reviewer_name == REVIEWER
+    dialog.store.close()
+
+
+def test_the_first_run_sets_the_passphrase(qtbot: QtBot, app_home: Path) -> None:
+    dialog = UnlockDialog("")
+    qtbot.addWidget(dialog)
+    assert dialog.creating and not Store.exists()
+    dialog.passphrase.setText("one")
+    dialog.confirm.setText("two")
+    dialog.ok.click()
+    assert "differ" in dialog.error.text() and not Store.exists()
+    dialog.confirm.setText("one")
+    dialog.ok.click()
+    assert "name" in dialog.error.text()  # a correction records who made it
+    dialog.reviewer.setText(REVIEWER)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.passphrase.setText("one")
+        dialog.confirm.setText("one")
+        dialog.ok.click()
+    assert Store.exists() and dialog.store is not None
+    dialog.store.close()
+    Store.open("one").close()
+
+
+def test_matters_are_created_and_listed(window: MainWindow, store: Store) -> None:
+    panel = window.matters
+    assert panel.matters.count() == 0
+    panel.name.setText("Acme v Beta")
+    panel.create_matter()
+    assert panel.matters.count() == 1 and panel.matter_id is not None
+    panel.name.setText("acme v beta")
+    panel.create_matter()
+    assert "already exists" in panel.message.text() and panel.matters.count() == 1
+    assert [m.name for m in store.matters.list()] == ["Acme v Beta"]
+
+
+def test_recent_paths_are_sealed_with_the_store(store: Store, tmp_path: Path) -> None:
+    recent = RecentPaths(store)
+    recent.remember("ab" * 32, tmp_path / "Secret Client v Other.pdf")
+    assert b"Secret" not in recent.file.read_bytes()
+    again = RecentPaths(store)
+    assert again.path_for("ab" * 32) == (tmp_path / "Secret Client v Other.pdf").resolve()
+    recent.file.write_text("not sealed")
+    assert RecentPaths(store).paths() == []
+
+
+def test_the_settings_page_saves_the_settings(qtbot: QtBot, app_home: Path, tmp_path: Path) -> None:
+    page = SettingsPage(Settings())
+    qtbot.addWidget(page)
+    assert "No language model is active" in page.active.text()
+    assert "CPU" in page.backend.text() or "GPU" in page.backend.text()
+    page.threads.setValue(3)
+    page.context.setValue(8192)
+    page.playbook.setText(str(tmp_path / "missing.toml"))
+    page.save()
+    assert "not found" in page.message.text()
+    page.playbook.clear()
+    with qtbot.waitSignal(page.settingsSaved) as saved:
+        page.save()
+    assert saved.args is not None and saved.args[0].llm_threads == 3
+    assert settings_io.load() == Settings(llm_threads=3, llm_context=8192)
+
+
+def test_the_feedback_menu_waits_for_its_dialogs(window: MainWindow) -> None:
+    file_menu = window.menuBar().actions()[0].menu()
+    entries = {a.text(): a for a in file_menu.actions()}  # type: ignore[union-attr]
+    export = entries["&Export feedback…"]
+    assert not export.isEnabled() and "issue 6" in export.toolTip()
+
+
+def test_the_crash_report_has_no_message_text() -> None:
+    try:
+        try:
+            raise KeyError("Acme shall indemnify Beta")
+        except KeyError as inner:
+            raise ValueError("clause text: the Supplier's liability") from inner
+    except ValueError as exc:
+        report = crash_report(exc)
+    assert "builtins.ValueError" in report and "builtins.KeyError" in report
+    assert "test_start_and_settings.py" in report
+    assert "Acme" not in report and "liability" not in report
+
+
+def test_line_rects_merge_words_per_line() -> None:
+    words = [(10, 10, 30, 20), (33, 10, 60, 20), (10, 24, 40, 34), (300, 24, 330, 34)]
+    assert line_rects(words, pad=0) == [(10, 10, 60, 20), (10, 24, 40, 34), (300, 24, 330, 34)]
+
+
+def test_categories_are_matched_whatever_the_case() -> None:
+    assert canonical_category("  governing   LAW ") == "Governing Law"
+    assert canonical_category("Governing") is None
+
+
+@pytest.mark.slow
+def test_screenshot_option_writes_the_window(tmp_path: Path, app_home: Path) -> None:
+    target = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("WESTFALL_PASSPHRASE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "westfall_legal.gui.app", str(SAMPLE), "--no-llm",
+         "--screenshot", str(target), "--size", "1200x800"],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1200, 800)
+    assert not Store.exists()  # a temporary store, gone with the process
+    # the page is drawn: the middle of the view is not all one colour
+    colours = {image.pixel(x, 400) for x in range(300, 700, 4)}
+    assert len(colours) > 3
