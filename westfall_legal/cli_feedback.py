@@ -1,4 +1,4 @@
-"""`westfall feedback-key|export-feedback|import-feedback|feedback-pool|retrain|clause-model`.
+"""`westfall feedback-key|export-feedback|import-feedback|feedback-pool|retrain|clause-model|drift`.
 
 Feedback leaves the machine only as an anonymised, signed bundle; it comes back as a
 candidate clause model that is switched on only when its comparison with the active model
@@ -222,6 +222,23 @@ def _compare(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_drift(args: argparse.Namespace) -> int:
+    from westfall_legal.feedback.drift import drift
+
+    with open_store() as store:
+        rows = drift(store)
+    if not rows:
+        print("no reviews in the store yet")
+        return ExitCode.OK
+    print(f"{'model':32} {'month':7} {'reviews':>7} {'clauses':>7} {'changed':>7} {'rate':>6} "
+          f"{'accepted':>8}")  # fmt: skip
+    for r in rows:
+        rate = "-" if r.rate is None else f"{r.rate:.3f}"
+        print(f"{r.model[:32]:32} {r.month:7} {r.reviews:7} {r.clauses:7} {r.changes:7} "
+              f"{rate:>6} {r.accepts:8}")  # fmt: skip
+    return ExitCode.OK
+
+
 def _delta(x: float | None) -> str:
     return "-" if x is None else f"{x:+.3f}"
 
@@ -261,6 +278,9 @@ def add_feedback_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
                     help="how many times each feedback document counts (default 3)")  # fmt: skip
     rt.add_argument("--folds", type=int, help="folds for the thresholds (default 5)")
     rt.set_defaults(func=cmd_retrain)
+
+    dr = sub.add_parser("drift", help="corrections per clause reviewed, per model and month")
+    dr.set_defaults(func=cmd_drift)
 
     cm = sub.add_parser("clause-model", help="clause-model versions: list, compare, switch")
     cm.add_argument("action", choices=("list", "compare", "activate", "rollback"))

@@ -66,3 +66,13 @@ def test_a_relabel_gives_category_and_yes_no_examples(store: Store) -> None:
     assert "$125,000.00" in examples[0]["messages"][1]["content"]
     assert all(e["messages"][0]["role"] == "system" for e in examples)
     assert CONTRACT.count("Fees") == 1
+
+
+def test_drift_counts_changes_per_clause_reviewed_per_model(store: Store, corrected: str) -> None:
+    from westfall_legal.feedback.drift import drift
+
+    (row,) = drift(store)
+    assert row.model == f"clauses-v1 ({'ab' * 4})" and row.reviews == 1 and row.clauses == 5
+    # relabel, reject, span, add count (the undone reject of k1 does not); one accept
+    assert (row.changes, row.accepts) == (4, 1)
+    assert row.rate == 0.8
