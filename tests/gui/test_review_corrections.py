@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.session import ClauseRow, Workspace
+from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import category_colour
 from westfall_legal.store import Store
 
@@ -160,7 +161,7 @@ def test_opening_the_same_document_again_keeps_its_corrections(
     assert matters.documents.topLevelItemCount() == 1
     sha = ws.review.document.sha256
     with qtbot.waitSignal(reviewed.reviewFinished, timeout=60_000):
-        matters.documentRequested.emit(sha)
+        emit(matters.documentRequested, sha)
     again = _ws(reviewed)
     assert again is not ws and again.reused
     assert again.document_id == ws.document_id

@@ -21,6 +21,7 @@ from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.recent import RecentPaths
 from westfall_legal.gui.session import canonical_category
 from westfall_legal.gui.settings_page import SettingsPage
+from westfall_legal.gui.signals import _Probe, emit
 from westfall_legal.gui.unlock import UnlockDialog
 from westfall_legal.settings import Settings
 from westfall_legal.store import Store
@@ -157,3 +158,12 @@ def test_screenshot_option_writes_the_window(tmp_path: Path, app_home: Path) -> 
     # the page is drawn: the middle of the view is not all one colour
     colours = {image.pixel(x, 400) for x in range(300, 700, 4)}
     assert len(colours) > 3
+
+
+def test_emit_leaves_the_reference_count_of_true_alone() -> None:
+    probe = _Probe()
+    probe.ping.connect(lambda: None)
+    before = sys.getrefcount(True)
+    for _ in range(3000):  # more than True's references at start: raw emits would abort
+        emit(probe.ping)
+    assert abs(sys.getrefcount(True) - before) <= 2

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from westfall_legal.gui.document_view import ClauseHighlight
 from westfall_legal.gui.main_window import MainWindow
+from westfall_legal.gui.signals import emit
 from westfall_legal.ingest.pdf import render_page_grey
 from westfall_legal.store import Store
 
@@ -141,7 +142,7 @@ def test_summary_tab_lists_findings_and_a_citation_goes_to_the_clause(
         high.child(i) for i in range(high.childCount()) if "clause" in high.child(i).text(0)
     )
     ref = citation.text(0).split()[-1]
-    summary.findings.itemClicked.emit(citation, 0)
+    emit(summary.findings.itemClicked, citation, 0)
     ws = reviewed.workspace
     assert ws is not None
     row = ws.row(ref)
@@ -150,7 +151,7 @@ def test_summary_tab_lists_findings_and_a_citation_goes_to_the_clause(
     assert reviewed.view.flashed == row.id
     assert summary.facts.rowCount() >= 5
     assert summary.sentences.count() >= 3
-    summary.facts.itemClicked.emit(summary.facts.item(0, 1))
+    emit(summary.facts.itemClicked, summary.facts.item(0, 1))
     assert reviewed.view.layer_items("jump")
 
 

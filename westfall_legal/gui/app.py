@@ -42,6 +42,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", type=Path, help="a PDF, PNG, JPEG or TIFF to review")
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the window and exit")
     parser.add_argument("--size", default="1440x900", help="window size for --screenshot")
+    parser.add_argument("--clause", metavar="ID", help="with --screenshot: select this clause")
+    parser.add_argument("--tab", choices=("clauses", "summary", "matters"), default="clauses")
     parser.add_argument("--no-llm", action="store_true", help="review without the language model")
     parser.add_argument("--data-dir", type=Path, help="the data folder (default: WESTFALL_HOME)")
     args = parser.parse_args(argv)
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         window.status("Temporary store: nothing from this session is kept.")
     outcome = {"code": 0}
     if args.screenshot:
-        _screenshot_when_ready(window, args.screenshot, outcome)
+        _screenshot_when_ready(window, args, outcome)
     if args.file:
         window.open_file(args.file.resolve())
     code = app.exec()
@@ -133,8 +135,11 @@ def _unlock(window: MainWindow, reviewer: str) -> tuple[Store | None, str]:
     return dialog.store, dialog.reviewer_name
 
 
-def _screenshot_when_ready(window: MainWindow, target: Path, outcome: dict[str, int]) -> None:
+def _screenshot_when_ready(
+    window: MainWindow, args: argparse.Namespace, outcome: dict[str, int]
+) -> None:
     """Once the review is shown and the visible pages are drawn: save the window, quit."""
+    target: Path = args.screenshot
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
 
     def poll() -> None:
@@ -155,7 +160,13 @@ def _screenshot_when_ready(window: MainWindow, target: Path, outcome: dict[str, 
         window.close()
         QApplication.quit()
 
-    window.reviewFinished.connect(lambda: QTimer.singleShot(300, poll))
+    def shown() -> None:
+        window.tabs.setCurrentIndex(("clauses", "summary", "matters").index(args.tab))
+        if args.clause:
+            window.corrector.go_to_ref(args.clause)
+        QTimer.singleShot(300, poll)
+
+    window.reviewFinished.connect(shown)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.gui.session import SEVERITIES, ClauseRow
+from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour, swatch
 
 COLUMNS = ("Category", "Section", "Page", "Confidence", "Risk", "Status")
@@ -47,7 +48,7 @@ class ClauseModel(QAbstractTableModel):
             self.rows = list(rows)
             if rows:
                 last = self.index(len(rows) - 1, len(COLUMNS) - 1)
-                self.dataChanged.emit(self.index(0, 0), last)
+                emit(self.dataChanged, self.index(0, 0), last)
             return
         self.beginResetModel()
         self.rows = list(rows)
@@ -176,7 +177,7 @@ class ClausePanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         for column in range(2, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setColumnWidth(1, 120)
+        self.table.setColumnWidth(1, 110)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.category = QComboBox(self)
@@ -281,4 +282,4 @@ class ClausePanel(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.clauseSelected.emit(self.model.rows[self.proxy.mapToSource(current).row()].id)
+            emit(self.clauseSelected, self.model.rows[self.proxy.mapToSource(current).row()].id)

@@ -169,7 +169,7 @@ class Corrector(QObject):
     def go_to_ref(self, ref: str) -> None:
         row = self.workspace.row(ref) if self.workspace else None
         if row is None:
-            self.w.status(f"Clause {ref} is not in the table (a later correction removed it).")
+            self.w.status(f"There is no clause {ref} in this review.")
             return
         self.w.clauses.select(row.id)
 

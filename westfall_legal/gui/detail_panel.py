@@ -7,6 +7,7 @@ The buttons carry the main window's actions, so a button and its key do the same
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.gui.session import ClauseRow
+from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour
 from westfall_legal.training.cuad import CATEGORIES
 
@@ -68,8 +70,8 @@ class DetailPanel(QWidget):
         line = self.picker.lineEdit()
         assert line is not None
         line.setPlaceholderText("Category…")
-        line.returnPressed.connect(lambda: self.relabelRequested.emit(self.picker.currentText()))
-        completer.activated.connect(self.relabelRequested.emit)
+        line.returnPressed.connect(lambda: emit(self.relabelRequested, self.picker.currentText()))
+        completer.activated.connect(self.relabelRequested)
 
         self.comment = QLineEdit(self, placeholderText="Comment on this clause, then Enter (C)")
         self.comment.returnPressed.connect(self._comment)
@@ -132,7 +134,7 @@ class DetailPanel(QWidget):
         if row.needs_review:
             parts.append("⚑ OCR unsure: check it against the page")
         self.facts.setText(" · ".join(p for p in parts if p))
-        self.text.setPlainText(row.text)
+        self.text.setPlainText(re.sub(r"(?<!\n)\n(?!\n)", " ", row.text))  # lines as paragraphs
         self.comments.setText("\n".join(f"💬 {c}" for c in row.comments))
         self.picker.setCurrentText(row.category)
 
@@ -161,4 +163,4 @@ class DetailPanel(QWidget):
     def _comment(self) -> None:
         text = self.comment.text().strip()
         if text:
-            self.commentRequested.emit(text)
+            emit(self.commentRequested, text)

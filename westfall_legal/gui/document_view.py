@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import PAGE_BACKGROUND
 from westfall_legal.gui.tasks import Task
 from westfall_legal.ingest.pdf import render_page_rgb
@@ -48,6 +49,7 @@ MIN_ZOOM, MAX_ZOOM = 0.25, 6.0
 MAX_RENDER_SCALE = 4.0
 KEEP_PAGES = 3  # rendered pages kept this far from the visible ones
 FLASHES = 6
+RESTING = 0.55  # opacity of the clauses not selected, so overlapping ones stay readable
 
 PageBoxes = Mapping[int, Sequence[Box]]
 WordSpan = Callable[[int, Box], "tuple[int, int] | None"]
@@ -109,16 +111,20 @@ class ClauseHighlight(QGraphicsPathItem):
         path.setFillRule(Qt.FillRule.WindingFill)
         for x0, y0, x1, y1 in rects:
             path.addRect(QRectF(x0, top + y0, x1 - x0, y1 - y0))
-        super().__init__(path)
+        super().__init__(path.simplified())  # one outline around touching lines
         self.clause_id = clause_id
         self.colour = colour
         self.setBrush(colour)
         self.setPen(Qt.PenStyle.NoPen)
         self.setZValue(2)
+        self.setOpacity(RESTING)
+        self.current = False
 
     def set_current(self, current: bool) -> None:
+        self.current = current
         self.setPen(QPen(self.colour.darker(190), 1.6) if current else Qt.PenStyle.NoPen)
         self.setZValue(3 if current else 2)
+        self.setOpacity(1.0 if current else RESTING)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -210,8 +216,9 @@ class DocumentView(QGraphicsView):
         return [p.number for p in self._pages if p.scale > 0]
 
     def rendering(self) -> bool:
-        """Whether a render is under way or due (the screenshot waits for none)."""
-        return self._render_timer.isActive() or any(p.pending for p in self._pages)
+        """Whether a render is under way or due, or a flash going (a screenshot waits)."""
+        busy = self._render_timer.isActive() or self._flash_timer.isActive()
+        return busy or any(p.pending for p in self._pages)
 
     def _page(self, number: int) -> _Page | None:
         return next((p for p in self._pages if p.number == number), None)
@@ -231,7 +238,7 @@ class DocumentView(QGraphicsView):
         number = next((p.number for p in self._pages if p.top + p.height + GAP > middle), 0)
         if number and number != self._page_shown:
             self._page_shown = number
-            self.pageChanged.emit(number)
+            emit(self.pageChanged, number)
 
     def _render_visible(self) -> None:
         if self._path is None:
@@ -294,7 +301,7 @@ class DocumentView(QGraphicsView):
         self._zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         self.setTransform(QTransform.fromScale(self._zoom, self._zoom))
         self._render_timer.start()
-        self.zoomChanged.emit(self._zoom)
+        emit(self.zoomChanged, self._zoom)
 
     def zoom_in(self) -> None:
         self.set_zoom(self._zoom * 1.25)
@@ -434,7 +441,8 @@ class DocumentView(QGraphicsView):
     def _flash_step(self) -> None:
         self._flash_left -= 1
         for item in self._highlights.get(self.flashed or "", []):
-            item.setOpacity(0.2 if self._flash_left % 2 else 1.0)
+            rest = 1.0 if item.current else RESTING
+            item.setOpacity(0.15 if self._flash_left % 2 else rest)
         if self._flash_left <= 0:
             self._flash_timer.stop()
 
@@ -465,10 +473,10 @@ class DocumentView(QGraphicsView):
         box = (band.left(), band.top() - page.top, band.right(), band.bottom() - page.top)
         span = self.word_span(page.number, box)
         if span is not None:
-            self.spanSelected.emit(*span)
+            emit(self.spanSelected, *span)
 
     def click_at(self, pos: QPoint) -> None:
         for item in self.items(pos):
             if isinstance(item, ClauseHighlight):
-                self.clauseClicked.emit(item.clause_id)
+                emit(self.clauseClicked, item.clause_id)
                 return

@@ -39,6 +39,7 @@ from westfall_legal.gui.matters import MattersPanel
 from westfall_legal.gui.recent import RecentPaths
 from westfall_legal.gui.session import Workspace
 from westfall_legal.gui.settings_page import SettingsPage
+from westfall_legal.gui.signals import emit
 from westfall_legal.gui.summary_tab import SummaryTab
 from westfall_legal.gui.tasks import Task
 from westfall_legal.gui.thumbnails import Thumbnails
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.view)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([136, 760, 540])
+        split.setSizes([136, 700, 600])
         self.setCentralWidget(split)
 
         self.status_text = QLabel(self)
@@ -381,7 +382,7 @@ class MainWindow(QMainWindow):
         if queued is not None:
             self.open_file(*queued)
         else:
-            self.reviewFinished.emit()
+            emit(self.reviewFinished)
 
     def show_settings(self) -> None:
         page = SettingsPage(self.settings, self)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.errors import KnownError
+from westfall_legal.gui.signals import emit
 from westfall_legal.store import Store
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -103,14 +104,14 @@ class MattersPanel(QWidget):
         self.name.clear()
         self.message.clear()
         self.refresh(select=matter.id)
-        self.matterChanged.emit(matter.id)
+        emit(self.matterChanged, matter.id)
 
     def _matter_picked(
         self, item: QListWidgetItem | None, _previous: QListWidgetItem | None
     ) -> None:
         self._show_documents()
         if item is not None:
-            self.matterChanged.emit(str(item.data(ROLE)))
+            emit(self.matterChanged, str(item.data(ROLE)))
 
     def _show_documents(self) -> None:
         self.documents.clear()
@@ -123,4 +124,4 @@ class MattersPanel(QWidget):
         self.documents.resizeColumnToContents(0)
 
     def _document_picked(self, item: QTreeWidgetItem, _column: int) -> None:
-        self.documentRequested.emit(str(item.data(0, ROLE)))
+        emit(self.documentRequested, str(item.data(0, ROLE)))

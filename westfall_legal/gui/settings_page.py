@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from westfall_legal import settings as settings_io
 from westfall_legal.analysis.playbook import load_playbook
 from westfall_legal.errors import KnownError
+from westfall_legal.gui.signals import emit
 from westfall_legal.llm.engine import backend_label
 from westfall_legal.llm.registry import Registry
 from westfall_legal.settings import Settings
@@ -207,4 +208,4 @@ class SettingsPage(QDialog):
         self.settings = new
         self.message.setText(f"Saved to {where}" + (f" ({', '.join(changed)})" if changed else ""))
         self.show_backend()
-        self.settingsSaved.emit(new)
+        emit(self.settingsSaved, new)

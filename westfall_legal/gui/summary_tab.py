@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.gui.session import SEVERITIES
+from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import severity_colour, swatch
 from westfall_legal.store import FactState
 
@@ -192,10 +193,10 @@ class SummaryTab(QWidget):
         if not target:
             return
         if target[0] == "clause":
-            self.clauseRequested.emit(str(target[1]))
+            emit(self.clauseRequested, str(target[1]))
         elif target[2] > target[1]:
-            self.spanRequested.emit(int(target[1]), int(target[2]))
+            emit(self.spanRequested, int(target[1]), int(target[2]))
 
     def _fact_changed(self, item: QTableWidgetItem) -> None:
         if not self._loading and item.column() == 1:
-            self.factEdited.emit(str(item.data(ROLE + 1)), item.text().strip())
+            emit(self.factEdited, str(item.data(ROLE + 1)), item.text().strip())

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from westfall_legal.gui.signals import emit
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent
 
 log = logging.getLogger(__name__)
@@ -93,14 +94,14 @@ class Task(Generic[T]):
     def run_here(self) -> None:
         """The worker thread's side: run the work, report its outcome."""
         try:
-            result = self._work(self.signals.progress.emit, self.token)
+            result = self._work(lambda event: emit(self.signals.progress, event), self.token)
         except BaseException as exc:  # reported to the GUI thread, which decides what to show
             log.debug("task %s failed: %s", self.name, type(exc).__name__)
-            self.signals.failed.emit(exc)
+            emit(self.signals.failed, exc)
         else:
-            self.signals.succeeded.emit(result)
+            emit(self.signals.succeeded, result)
         finally:
-            self.signals.finished.emit()
+            emit(self.signals.finished)
 
     def _finished(self) -> None:
         self.done = True

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
+from westfall_legal.gui.signals import emit
 from westfall_legal.gui.tasks import Task
 from westfall_legal.ingest.pdf import render_page_rgb
 from westfall_legal.progress import CancelToken, ProgressCallback
@@ -88,4 +89,4 @@ class Thumbnails(QListWidget):
 
     def _picked(self, row: int) -> None:
         if not self._quiet and row >= 0:
-            self.pageRequested.emit(int(self.item(row).data(Qt.ItemDataRole.UserRole)))
+            emit(self.pageRequested, int(self.item(row).data(Qt.ItemDataRole.UserRole)))
