@@ -1339,6 +1339,61 @@ def contract_html(breaks: frozenset[str] = frozenset()) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------
+# Ground truth for the layout stage (benchmarks/layout.py --gold)
+# --------------------------------------------------------------------------------------
+
+_REF_NUMBER = r"\d+(?:\.\d+)?(?:\([a-z]+\))?(?![\d-])"  # not "Sections 5-1401" of a statute
+_REF_GROUP_RE = re.compile(
+    rf"\b(Sections?|Articles?|Schedules?) ((?:{_REF_NUMBER}(?:, | and | or )?)+)"
+)
+
+
+def true_structure() -> dict[str, list[tuple[str, str | None]]]:
+    """The agreement's structure as written, in document order.
+
+    ``sections``: (number, title) of every article, numbered section, schedule and part
+    (sub-clauses such as ``(a)`` left out); ``definitions``: (term, None); and
+    ``cross_references``: (label, number of the section it points to, None when dangling).
+    """
+    parts = [
+        ("", BODY),
+        ("Schedule 1|SERVICES AND SERVICE LEVELS", SCHEDULE_1),
+        ("Schedule 2|FEES AND SERVICE CREDITS", SCHEDULE_2_INTRO + "\n\n" + SCHEDULE_2_REST),
+    ]
+    sections: list[tuple[str, str | None]] = []
+    definitions: list[tuple[str, str | None]] = []
+    texts: list[str] = []
+    for heading, markup in parts:
+        if heading:
+            number, title = heading.split("|")
+            sections.append((number, title))
+        for para in _paragraphs(markup):
+            texts.append(para)
+            if m := _ARTICLE_RE.match(para):
+                sections.append((m[1], m[2]))
+            elif m := _PART_RE.match(para):
+                sections.append((f"Part {m[1]}", m[2]))
+            elif m := _SECTION_RE.match(para):
+                sections.append((f"{m[1]}.{m[2]}", m[3].rstrip(".")))
+            elif m := _NUMBERED_RE.match(para):
+                sections.append((m[1], m[2].rstrip(".")))
+            elif (m := _DEF_RE.match(para)) and re.match(r"\s*means\b", m[2]):
+                definitions += [(term, None) for term in re.findall(r'"([^"]+)"', m[1])]
+    numbers = {number for number, _ in sections}
+    references: list[tuple[str, str | None]] = []
+    for group in _REF_GROUP_RE.finditer(" ".join(texts)):
+        kind = group[1].rstrip("s")
+        for number in re.findall(_REF_NUMBER, group[2]):
+            label = f"{kind} {number}"
+            target = label if kind == "Schedule" else number
+            exists = target in numbers or number.split("(")[0] in numbers
+            references.append(
+                (label, target if exists and label not in EXPECTED_DANGLING else None)
+            )
+    return {"sections": sections, "definitions": definitions, "cross_references": references}
+
+
+# --------------------------------------------------------------------------------------
 # Cross-reference check
 # --------------------------------------------------------------------------------------
 

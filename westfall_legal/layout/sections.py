@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from westfall_legal.models import DocumentText, Section
+from westfall_legal.models import DocumentText, Line, Section
 
 _ROMAN = r"[IVXLC]+"
 _ARTICLE = re.compile(rf"^(?:ARTICLE|Article)\s+({_ROMAN}|\d+)\b[.:\s-]*(.*)$")
@@ -19,11 +19,23 @@ _SECTION_WORD = re.compile(r"^(?:SECTION|Section)\s+(\d+(?:\.\d+)*)\b[.:\s-]*(.*
 _ANNEX = re.compile(
     r"^(SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix)\s+([A-Z0-9]{1,4}(?:[.-]\d+)?)\b[.:\s-]*(.*)$"
 )
+_PART = re.compile(r"^(?:PART|Part)\s+([A-Z]|[IVX]{1,5}|\d{1,2})\b[.:\s-]*(.*)$")
 _DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})([.,]?)\s+(\S.*)$")
+_GLUED = re.compile(r"^(\d{1,2})\.([A-Z].*)$")  # "1.DGT shall pay": no space after the number
+_LONE_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})\.?$")  # "1." over its title line
+_FILING_LABEL = re.compile(r"^Exhibit \d+\.\d+", re.IGNORECASE)  # EDGAR's "EXHIBIT 10.1"
+_RUNS_ON = re.compile(  # a line that ends mid-sentence (not "...; and", a list going on)
+    r"(?:(?<![;,])\s(?:and|or)|\b(?:of|the|in|to|under|with|by|per|Sections?|Articles?"
+    r"|Clauses?|Schedules?))$"
+)
+# OCR specks: "_15.1 Governing Law", "audit. ,", a line that reads "Ca" under a paragraph.
+_LEADING_SPECK = re.compile(r"^[-_–—.,·•'`~|]{1,2}\s*(?=\d)")
+_TRAILING_SPECKS = re.compile(r"(?:\s+[^\w\s]{1,2})+$")
 _PAREN = re.compile(r"^\(([a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivx]{1,6})\)\s+(\S.*)$")
 _ROMAN_LOWER = re.compile(r"^[ivx]+$")
 
 MAX_TITLE = 120
+SHORT_LINE = 0.25  # a line this much (of its block's width) short of the block's right edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +49,30 @@ class Heading:
     page: int
 
 
-def _title_from(rest: str) -> str | None:
-    """The heading after a number: a short title-like phrase ("Term." or "TERMINATION")."""
+_TITLE_END = re.compile(r"(?<![.\s][A-Z])(?<=[A-Za-z\)\]])\.(?:\s|$)|:\s")
+_SMALL_WORDS = {"of", "and", "or", "to", "the", "for", "in", "on", "by", "a", "an", "with", "upon"}
+
+
+def _title_from(rest: str, alone: bool = True) -> str | None:
+    """The heading after a number: a short title-like phrase ("Term." or "TERMINATION").
+
+    Without a full stop or colon after it, a mixed-case phrase is a title only when it is
+    ``alone`` (its paragraph ends with the line): "5.1 Subject to the General Terms and" that
+    runs on into the next line is a sentence. A phrase ending in a comma or semicolon is not
+    a title. "U.S." does not end one.
+    """
     rest = rest.strip()
     if not rest:
         return None
-    head = re.split(r"(?<=[A-Za-z\)])\.(?:\s|$)|:\s", rest, maxsplit=1)[0].strip()
+    parts = _TITLE_END.split(rest, maxsplit=1)
+    head = parts[0].strip()
     words = head.split()
-    if not words or len(head) > MAX_TITLE or len(words) > 10:
+    if not words or len(head) > MAX_TITLE or len(words) > 10 or head.endswith((",", ";")):
         return None
-    small = {"of", "and", "or", "to", "the", "for", "in", "on", "by", "a", "an", "with", "upon"}
-    titled = all(w[0].isupper() or not w[0].isalpha() or w.lower() in small for w in words)
+    terminated = len(parts) > 1 or rest.endswith((".", ":"))
+    if not (terminated or alone or _is_caps_heading(head)):
+        return None
+    titled = all(w[0].isupper() or not w[0].isalpha() or w.lower() in _SMALL_WORDS for w in words)
     return head.rstrip(".") if titled else None
 
 
@@ -76,6 +101,8 @@ def classify_line(text: str, previous_kind: str | None = None) -> tuple[str, str
         if not _heading_rest(m.group(3)):
             return None  # "Schedule 2 unless ..." is a sentence that starts a line
         return "annex", f"{m.group(1).title()} {m.group(2)}", m.group(3)
+    if m := _PART.match(text):
+        return ("part", f"Part {m.group(1)}", m.group(2)) if _heading_rest(m.group(2)) else None
     if m := _SECTION_WORD.match(text):
         number = m.group(1)
         return f"dotted{number.count('.') + 1}", number, m.group(2)
@@ -86,6 +113,8 @@ def classify_line(text: str, previous_kind: str | None = None) -> tuple[str, str
         if int(number.split(".")[0]) > 200:
             return None
         return f"dotted{number.count('.') + 1}", number, rest
+    if m := _GLUED.match(text):
+        return "dotted1", m.group(1), m.group(2)
     if m := _PAREN.match(text):
         label = m.group(1)
         return _paren_kind(label, previous_kind), f"({label})", m.group(2)
@@ -102,33 +131,121 @@ def _is_caps_heading(text: str) -> bool:
     )
 
 
+def _title_line(text: str) -> bool:
+    """A line that is only a heading's title: capitals, or a short Title Case phrase."""
+    text = text.strip()
+    if not text or classify_line(text) is not None:
+        return False
+    if _is_caps_heading(text):
+        return True
+    title = _title_from(text)
+    return title is not None and title == text.rstrip(".") and len(text.split()) <= 8
+
+
+def _is_speck(doc_text: DocumentText, line: Line, text: str) -> bool:
+    """An OCR'd line of at most two letters ("Ca", "-"): dust on the scan, not text."""
+    if sum(c.isalnum() for c in text) > 2 or any(c.isdigit() for c in text):
+        return False
+    return any(t.conf is not None for t in doc_text.tokens_in(line.char_start, line.char_end))
+
+
+def _may_open_heading(prev: str | None, prev_is_heading: bool, same_block: bool) -> bool:
+    """Whether a numbered line may start a section, given the body line before it.
+
+    A line that opens a block may, unless the sentence before it runs on into it (a
+    paragraph broken by a page: "... terminated by Customer under Section" / "14.1 or ...").
+    A line inside a block may when the line before it ended a sentence or was a heading
+    itself ("... of this Agreement." / "2. Term. The term ..." run in).
+    """
+    if prev is None:
+        return True
+    before = _TRAILING_SPECKS.sub("", prev.rstrip()).rstrip('"”’)')
+    if not same_block:
+        return not _RUNS_ON.search(before)
+    if before.endswith((".", ":", ";")):
+        return True
+    words = before.split()
+    return prev_is_heading and not _RUNS_ON.search(before) and not words[-1].islower()
+
+
+def _short_lines(lines: list[Line]) -> set[int]:
+    """Lines that stop well short of their block's right edge: the last line of a paragraph,
+    an address line. A numbered line after one may open a section even without a full stop
+    before it ("Sunwai Technology" / "15. GENERAL")."""
+    right: dict[int, float] = {}
+    left: dict[int, float] = {}
+    for ln in lines:
+        right[ln.block] = max(right.get(ln.block, 0.0), ln.box[2])
+        left[ln.block] = min(left.get(ln.block, ln.box[0]), ln.box[0])
+    return {
+        i
+        for i, ln in enumerate(lines)
+        if right[ln.block] > left[ln.block]
+        and ln.box[2] < right[ln.block] - SHORT_LINE * (right[ln.block] - left[ln.block])
+    }
+
+
 def find_headings(doc_text: DocumentText) -> list[Heading]:
     headings: list[Heading] = []
     previous_kind: str | None = None
-    prev_block = -1
-    for line in doc_text.lines:
-        if line.is_margin:
+    lines = [ln for ln in doc_text.lines if not ln.is_margin]
+    texts = [
+        _LEADING_SPECK.sub("", doc_text.text[ln.char_start : ln.char_end].strip()).replace(
+            "\u037e",
+            ";",  # the Greek question mark that some PDFs have for a semicolon
+        )
+        for ln in lines
+    ]
+    # A speck that OCR read as a short line is not the line before a heading.
+    kept = [(ln, t) for ln, t in zip(lines, texts, strict=True) if not _is_speck(doc_text, ln, t)]
+    lines, texts = [ln for ln, _ in kept], [t for _, t in kept]
+    short = _short_lines(lines)
+    heading_lines: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in heading_lines:
+            continue  # the title line of the heading above
+        text = texts[i]
+        same_block = i > 0 and lines[i - 1].block == line.block
+        prev = texts[i - 1] if i else None
+        if not (
+            _may_open_heading(prev, i - 1 in heading_lines, same_block)
+            or (same_block and i - 1 in short and prev is not None and not _RUNS_ON.search(prev))
+        ):
             continue
-        starts_block = line.block != prev_block
-        prev_block = line.block
-        if not starts_block:
-            continue
-        text = doc_text.text[line.char_start : line.char_end]
+        nxt = texts[i + 1] if i + 1 < len(lines) else ""
+        alone = i + 1 >= len(lines) or lines[i + 1].block != line.block
         found = classify_line(text, previous_kind)
+        if found is None and (m := _LONE_NUMBER.match(text)) and "." in text and _title_line(nxt):
+            found = (f"dotted{m.group(1).count('.') + 1}", m.group(1), "")
         if found:
             kind, number, rest = found
+            if kind == "annex" and i < 3 and _FILING_LABEL.match(text):
+                continue  # the filing's exhibit number above the contract, not a schedule
             if kind == "paren-a" and number == "(h)":
                 kind = "paren-a-h"  # so that a following (i) reads as a letter
-            headings.append(Heading(kind, number, _title_from(rest), line.char_start, line.page))
+            title = _title_from(rest, alone or classify_line(nxt) is not None)
+            j = i + 1
+            if not rest.strip() and _title_line(nxt):
+                title = nxt.strip().rstrip(".")  # "ARTICLE 1" over "DEFINITIONS"
+                heading_lines.add(j)
+                while title.casefold() in _SMALL_WORDS and j + 1 < len(lines):
+                    j += 1  # "EXHIBIT A" / "TO" / "SUPPLY AGREEMENT"
+                    title = f"{title} {texts[j].rstrip('.')}"
+                    heading_lines.add(j)
+            headings.append(Heading(kind, number, title, line.char_start, line.page))
             previous_kind = kind
-        elif _is_caps_heading(text):
-            headings.append(Heading("caps", None, text.strip(), line.char_start, line.page))
+            heading_lines.add(i)
+        elif not same_block and _is_caps_heading(text):
+            headings.append(Heading("caps", None, text, line.char_start, line.page))
+            heading_lines.add(i)
     return headings
 
 
 def _kind_levels(headings: list[Heading]) -> dict[str, int]:
-    """Level per numbering kind: the kinds present, in canonical then first-seen order."""
-    canonical = ["article", "dotted1", "dotted2", "dotted3", "dotted4", "dotted5"]
+    """Rank per numbering kind: the kinds present, in canonical then first-seen order (Parts
+    and Articles in the order the document first uses them)."""
+    tops = [k for k in dict.fromkeys(h.kind for h in headings) if k in ("article", "part")]
+    canonical = [*tops, "dotted1", "dotted2", "dotted3", "dotted4", "dotted5"]
     present = {h.kind.replace("paren-a-h", "paren-a") for h in headings}
     ranked = [k for k in canonical if k in present]
     for h in headings:
@@ -136,13 +253,21 @@ def _kind_levels(headings: list[Heading]) -> dict[str, int]:
         if kind.startswith("paren") and kind not in ranked:
             ranked.append(kind)
     levels = {kind: i + 1 for i, kind in enumerate(ranked)}
+    kinds = [h.kind for h in headings]
+    if levels.get("part") == 1 and "annex" in kinds and kinds.index("annex") < kinds.index("part"):
+        levels = {kind: level + 1 for kind, level in levels.items()}  # Parts of a Schedule
     levels["annex"] = 1
     levels["paren-a-h"] = levels.get("paren-a", 1)
     return levels
 
 
 def build_sections(doc_text: DocumentText) -> list[Section]:
-    """A flat list of sections in document order with levels and parents."""
+    """A flat list of sections in document order with parents and levels (depth in the tree).
+
+    The kind of number ranks a heading; it nests under the nearest open heading of a higher
+    rank, so a numbering that skips a rank (1.1 straight under ARTICLE 1) does not leave a
+    level empty.
+    """
     headings = find_headings(doc_text)
     levels = _kind_levels(headings)
     placed: list[tuple[Heading, int, str | None]] = []  # heading, level, parent id
@@ -154,13 +279,16 @@ def build_sections(doc_text: DocumentText) -> list[Section]:
         placed.append((h, level, stack[-1][1] if stack else None))
         stack.append((level, f"s{index + 1}"))
     sections: list[Section] = []
+    depth: dict[str, int] = {}
     for index, (h, level, parent) in enumerate(placed):
+        depth[f"s{index + 1}"] = depth[parent] + 1 if parent else 1  # parents come first
         # A section runs to the next heading at its own level or above.
         end = next(
             (later.char_start for later, lv, _ in placed[index + 1 :] if lv <= level),
             len(doc_text.text),
         )
+        sid = f"s{index + 1}"
         sections.append(
-            Section(f"s{index + 1}", h.number, h.title, level, parent, h.char_start, end, h.page)
+            Section(sid, h.number, h.title, depth[sid], parent, h.char_start, end, h.page)
         )
     return sections

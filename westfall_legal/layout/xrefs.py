@@ -7,7 +7,8 @@ a bare ``paragraph (c)`` or ``clause (b)`` is looked for among the children of t
 reference sits in, then of its ancestors. Sections, Articles and clauses are looked for
 outside the schedules first; paragraphs inside the reference's own schedule first. A
 reference with no match gets ``target=None``: a dangling reference. A heading's own number
-is not a reference, nor is a statute's ("Sections 5-1401 ... of the General Obligations Law").
+is not a reference, nor is a statute's ("Sections 5-1401 ... of the General Obligations Law")
+or another agreement's ("Section 8.2 of the Separation and Distribution Agreement").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from westfall_legal.layout.spans import SectionIndex
 from westfall_legal.models import CrossReference, DocumentText, Section
 
 _PAREN = r"\([a-zA-Z0-9]{1,4}\)"
-_DOTTED = rf"\d{{1,3}}(?:\.\d{{1,3}})*(?![\d-]|\.\d)(?:{_PAREN})*|(?:{_PAREN})+"
+_DOTTED = rf"\d{{1,3}}(?:\.\d{{1,3}})*(?![\d-]|\.\d)(?: ?{_PAREN})*|(?:{_PAREN})+"  # "4 (b)" too
 _ANNEX_ID = r"[A-Z0-9]{1,3}(?:[.-]\d+)?(?![\w-])"
 _NUMBER = {
     "section": _DOTTED,
@@ -51,6 +52,12 @@ _EXTERNAL = re.compile(
     r"(?:Act|Law|Code|Regulations?|Rules|Statutes?|Convention|Treaty|Directive|U\.S\.C\.?)\b"
     r"|\s*of\s+Title\s+\d"
 )
+# "Section 8.2 of the Separation and Distribution Agreement": another agreement's section
+# (not "of this Agreement", nor a bare "of the Agreement", which is this one).
+_OTHER_AGREEMENT = re.compile(
+    r"(?:\s*(?:-|through|to|and)?\s*\([a-zA-Z0-9]{1,4}\))*\s*(?:of|under|in)\s+(?:the|that|each|such)\s+"
+    r"(?:[A-Z][\w.'’&-]*\s+|(?:of|and|on|for)\s+){1,8}?(?:Agreements?|SPA|Plan|Indenture)\b"
+)
 _EXTERNAL_BEFORE = re.compile(r"(?:U\.S\.C|C\.F\.R)\.?\s*$")  # "17 U.S.C. section 101"
 _ANNEX_KINDS = {"schedule", "exhibit", "annex", "appendix"}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -68,21 +75,24 @@ def roman_to_int(text: str) -> int | None:
 
 def _split(number: str) -> tuple[str, list[str]]:
     """``"5.2(b)(i)"`` -> ``("5.2", ["(b)", "(i)"])``."""
+    number = number.replace(" ", "")
     base = number.split("(", 1)[0]
     return base, re.findall(_PAREN, number[len(base) :])
 
 
-def _same_number(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    ia = int(a) if a.isdigit() else roman_to_int(a)
-    ib = int(b) if b.isdigit() else roman_to_int(b)
-    return ia is not None and ia == ib
+def _number_key(number: str) -> int | str:
+    """What a number is compared by: ``"IV"``, ``"4"`` and ``"04"`` alike; ``"5.2"`` as is."""
+    value = int(number) if number.isdigit() else roman_to_int(number)
+    return number if value is None else value
 
 
 class _Resolver:
     def __init__(self, sections: Sequence[Section]) -> None:
         self.index = SectionIndex(sections)
+        self._by_number: dict[int | str, list[Section]] = {}  # numbered, not "(a)"
+        for s in self.index.sections:
+            if s.number and not s.number.startswith("("):
+                self._by_number.setdefault(_number_key(s.number), []).append(s)
 
     def annex_of(self, section: Section | None) -> str | None:
         chain = self.index.ancestors(section)
@@ -106,11 +116,7 @@ class _Resolver:
         return found.id if found else None
 
     def _base(self, kind: str, base: str, at: Section | None) -> Section | None:
-        candidates = [
-            s
-            for s in self.index.sections
-            if s.number and not s.number.startswith("(") and _same_number(s.number, base)
-        ]
+        candidates = self._by_number.get(_number_key(base), [])
         if not candidates:
             return None
         home = self.annex_of(at)
@@ -160,11 +166,15 @@ def _items(kind: str, m: re.Match[str]) -> list[tuple[int, int, str]]:
 def _is_external(text: str, m: re.Match[str]) -> bool:
     """A statute's section, not this document's."""
     before = text[max(0, m.start() - 12) : m.start()]
-    return bool(_EXTERNAL.match(text, m.end()) or _EXTERNAL_BEFORE.search(before))
+    return bool(
+        _EXTERNAL.match(text, m.end())
+        or _OTHER_AGREEMENT.match(text, m.end())
+        or _EXTERNAL_BEFORE.search(before)
+    )
 
 
 def _label(kind: str, number: str) -> str:
-    return f"{kind.title()} {number}"
+    return f"{kind.title()} {number.replace(' ', '')}"
 
 
 def find_cross_references(

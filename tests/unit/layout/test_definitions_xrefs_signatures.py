@@ -222,3 +222,26 @@ def test_scanned_signature_without_underscores_is_unknown_and_specks_are_trimmed
         "CEO",
         "unknown",
     )
+
+
+def test_a_space_before_the_sub_clause_and_another_agreements_sections() -> None:
+    text = "\n\n".join(
+        [
+            "4. Fees.",
+            "(b) Royalty.",
+            "The advance against the fee in Section 4 (b) is not refundable.",
+            "Net Sales are as defined in Sections 6.1 (a)-(f) of the Sublicense Agreement.",
+            "Survival under Section 8.2 of the Separation and Distribution Agreement.",
+            "As provided in Section 4 of the Agreement.",
+        ]
+    )
+    dt = plain_text(text)
+    sections = build_sections(dt)
+    refs = find_cross_references(dt, sections)
+    by_id = {s.id: s for s in sections}
+    assert [(r.label, r.text) for r in refs] == [
+        ("Section 4(b)", "Section 4 (b)"),
+        ("Section 4", "Section 4"),
+    ]
+    assert by_id[refs[0].target or ""].number == "(b)"
+    assert by_id[refs[1].target or ""].number == "4"

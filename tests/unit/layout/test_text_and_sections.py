@@ -107,3 +107,86 @@ def test_ocr_comma_after_a_dotted_number_still_opens_a_section() -> None:
         "7.3",
     )
     assert classify_line("5, 6 and 7 apply") is None
+
+
+def _numbers_and_titles(text: str) -> list[tuple[str | None, str | None]]:
+    return [(s.number, s.title) for s in build_sections(plain_text(text))]
+
+
+def test_headings_run_in_inside_a_block_after_a_full_stop_or_a_heading() -> None:
+    # One PDF block holding several sections (lines separated by single newlines).
+    text = "\n".join(
+        [
+            "1. DEFINITIONS",
+            "1.1 Terms. Capitalised terms have the meanings below.",
+            "2. Term. The term of this Agreement is three years, unless terminated under Section",
+            "14.1 or extended.",
+            "3. Fees. Customer pays.",
+        ]
+    )
+    assert _numbers_and_titles(text) == [
+        ("1", "DEFINITIONS"),
+        ("1.1", "Terms"),
+        ("2", "Term"),
+        ("3", "Fees"),
+    ]
+
+
+def test_a_title_on_the_line_under_its_number() -> None:
+    text = "\n".join(["ARTICLE I", "DEFINITIONS", "1.1 “Fee” means a fee."])
+    text += "\n\n" + "\n".join(["EXHIBIT A", "TO", "SUPPLY AGREEMENT"])
+    text += "\n\n" + "\n".join(["2.", "Grant of Franchise", "2.1 Rights. The franchisor grants."])
+    assert _numbers_and_titles(text) == [
+        ("I", "DEFINITIONS"),
+        ("1.1", None),
+        ("Exhibit A", "TO SUPPLY AGREEMENT"),
+        ("2", "Grant of Franchise"),
+        ("2.1", "Rights"),
+    ]
+
+
+def test_titles_need_an_end_or_a_line_of_their_own() -> None:
+    text = "\n".join(
+        [
+            "5.1 Subject to the General Terms and Conditions of the Tariff",
+            "this Agreement runs for a year.",
+        ]
+    )
+    text += "\n\n7.2 U.S. FCPA Compliance. Each Party complies.\n\n8.1 AMR Products"
+    text += "\n\nSection 2.01 [Calling Card]. Calling Card. PrimeCall and DeltaThree agree."
+    assert _numbers_and_titles(text) == [
+        ("5.1", None),
+        ("7.2", "U.S. FCPA Compliance"),
+        ("8.1", "AMR Products"),
+        ("2.01", "[Calling Card]"),
+    ]
+
+
+def test_glued_numbers_parts_and_the_filing_label() -> None:
+    text = "\n\n".join(
+        [
+            "Exhibit 10.1",
+            "SUPPLY AGREEMENT",
+            "1.DGT shall pay Dolphin the fee;\n2.Upon completion, DGT will pay again.",
+            "SCHEDULE 1",
+            "PART A DESCRIPTION OF SERVICES",
+            "1. Operations. Provider operates the platform.",
+        ]
+    )
+    sections = build_sections(plain_text(text))
+    got = [(s.number, s.level) for s in sections]
+    assert got == [
+        (None, 1),  # SUPPLY AGREEMENT, a capitalised heading; Exhibit 10.1 is no schedule
+        ("1", 2),
+        ("2", 2),
+        ("Schedule 1", 1),
+        ("Part A", 2),
+        ("1", 3),
+    ]
+    assert sections[4].title == "DESCRIPTION OF SERVICES"
+
+
+def test_a_page_break_inside_a_sentence_does_not_start_a_section() -> None:
+    text = "4.8 Prepaid Fees. Refunds follow termination under Section\n\n14.1 or Section 14.2."
+    text += "\n\nthe case of Provider,\n\nArticle 9 (Data Protection and Security);"
+    assert _numbers_and_titles(text) == [("4.8", "Prepaid Fees")]

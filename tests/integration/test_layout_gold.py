@@ -1,0 +1,75 @@
+"""The layout stage against the hand-made gold set (tests/data/layout_gold.json: 12 CUAD
+contracts) and against the sample agreement's true structure (resources/samples/generate.py).
+
+Floors sit a margin below what was measured (``python benchmarks/layout.py --gold --scan``):
+CUAD section precision 0.97, recall 0.98, cross-reference accuracy 1.00, definition recall
+1.00; the sample 1.00 / 1.00 / 0.99; its scan 0.98 / 0.97 / 0.97.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from westfall_legal.ingest.document import load_document
+from westfall_legal.training import layout_gold
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = ROOT / "tests" / "data" / "layout_gold.json"
+SAMPLES = ROOT / "resources" / "samples"
+
+
+def _sample_gold(name: str) -> layout_gold.GoldContract:
+    sys.path.insert(0, str(SAMPLES))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(SAMPLES))
+    return layout_gold.sample_gold(name, generate.true_structure())
+
+
+def _score(contract: layout_gold.GoldContract, path: Path) -> dict[str, float | None]:
+    found = layout_gold.structure_of(load_document(path))
+    return layout_gold.score(contract, found).figures()
+
+
+def test_gold_set_on_cuad(cuad_dir: Path) -> None:
+    pdfs = {
+        p.name: p for p in (cuad_dir / "full_contract_pdf").rglob("*") if p.suffix.lower() == ".pdf"
+    }
+    contracts = layout_gold.load_gold(GOLD)
+    assert len(contracts) == 12 and len({c.kind for c in contracts}) == 12
+    total = layout_gold.Score()
+    for contract in contracts:
+        total.add(
+            layout_gold.score(
+                contract, layout_gold.structure_of(load_document(pdfs[contract.file]))
+            )
+        )
+    figures = total.figures()
+    assert total.gold_sections > 400 and total.references > 50
+    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.92
+    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.93
+    assert figures["xref_accuracy"] is not None and figures["xref_accuracy"] >= 0.90
+    assert figures["definition_recall"] is not None and figures["definition_recall"] >= 0.90
+
+
+def test_gold_on_the_born_digital_sample() -> None:
+    figures = _score(_sample_gold("digital"), SAMPLES / "master_services_agreement.pdf")
+    assert figures["section_precision"] == figures["section_recall"] == 1.0
+    assert figures["xref_accuracy"] is not None and figures["xref_accuracy"] >= 0.95
+    assert figures["definition_recall"] == 1.0
+
+
+@pytest.mark.slow
+def test_gold_on_the_scanned_sample() -> None:
+    scan = SAMPLES / "master_services_agreement_scanned.pdf"
+    if not scan.exists():
+        pytest.skip(f"{scan.name} not generated (resources/samples/generate.py --only scan)")
+    figures = _score(_sample_gold("scan"), scan)
+    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.93
+    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.92
+    assert figures["xref_accuracy"] is not None and figures["xref_accuracy"] >= 0.90
+    assert figures["definition_recall"] is not None and figures["definition_recall"] >= 0.85
