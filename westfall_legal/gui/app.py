@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -29,7 +30,9 @@ from westfall_legal.errors import KnownError
 from westfall_legal.gui.errors import install_excepthook, report_error
 from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.unlock import UnlockDialog
-from westfall_legal.store import Store
+
+if TYPE_CHECKING:
+    from westfall_legal.store import Store
 
 log = logging.getLogger(__name__)
 PASSPHRASE_ENV = "WESTFALL_PASSPHRASE"
@@ -122,6 +125,8 @@ def _user() -> str:
 
 def _open_without_dialog(passphrase: str | None) -> tuple[Store, Path | None]:
     """The store under ``passphrase`` (created on first use), or a throwaway one."""
+    from westfall_legal.store import Store
+
     if passphrase:
         return (Store.open(passphrase) if Store.exists() else Store.create(passphrase)), None
     folder = Path(tempfile.mkdtemp(prefix="westfall-gui-"))

@@ -15,11 +15,12 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
 
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.document_view import Highlight, Marker
-from westfall_legal.gui.session import ClauseRow, Workspace, canonical_category
+from westfall_legal.gui.rows import ClauseRow, canonical_category
 from westfall_legal.gui.style import category_colour, severity_colour
 
 if TYPE_CHECKING:
     from westfall_legal.gui.main_window import MainWindow
+    from westfall_legal.gui.session import Workspace
 
 REJECTED = QColor("#dcdcdc")
 SELECTION = QColor(40, 110, 220, 70)

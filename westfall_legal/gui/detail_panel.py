@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from westfall_legal.gui.session import ClauseRow
+from westfall_legal.gui.rows import ClauseRow
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour
 from westfall_legal.training.cuad import CATEGORIES

@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import PAGE_BACKGROUND
 from westfall_legal.gui.tasks import Task
-from westfall_legal.ingest.pdf import render_page_rgb
 from westfall_legal.models import Box
+from westfall_legal.progress import CancelToken, ProgressCallback
 
 GAP = 14.0  # points between pages
 MIN_ZOOM, MAX_ZOOM = 0.25, 6.0
@@ -284,8 +284,13 @@ class DocumentView(QGraphicsView):
                 page.pending = 0.0
                 page.frame.setToolTip(f"This page could not be shown: {exc}")
 
+        def work(_progress: ProgressCallback, _cancel: CancelToken) -> tuple[bytes, int, int]:
+            from westfall_legal.ingest.pdf import render_page_rgb  # PyMuPDF: after the window
+
+            return render_page_rgb(path, number, scale, password)
+
         Task(
-            lambda _progress, _cancel: render_page_rgb(path, number, scale, password),
+            work,
             name=f"render page {number}",
             pool=self._pool,
         ).on_success(done).on_failure(failed).start()

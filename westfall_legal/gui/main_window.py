@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -37,16 +38,17 @@ from westfall_legal.gui.document_view import DocumentView
 from westfall_legal.gui.errors import report_error
 from westfall_legal.gui.matters import MattersPanel
 from westfall_legal.gui.recent import RecentPaths
-from westfall_legal.gui.session import Workspace
-from westfall_legal.gui.settings_page import SettingsPage
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.summary_tab import SummaryTab
 from westfall_legal.gui.tasks import Task
 from westfall_legal.gui.thumbnails import Thumbnails
-from westfall_legal.pipeline import Engines, Review, analyse
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent
 from westfall_legal.settings import Settings
-from westfall_legal.store import Store
+
+if TYPE_CHECKING:  # the core is loaded once the window is up
+    from westfall_legal.gui.session import Workspace
+    from westfall_legal.pipeline import Engines, Review
+    from westfall_legal.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings or Settings()
-        self.engines = Engines()
+        self._engines: Engines | None = None
         self.store: Store | None = None
         self.recent: RecentPaths | None = None
         self.reviewer = ""
@@ -277,6 +279,8 @@ class MainWindow(QMainWindow):
         settings, engines = self.settings, self.engines
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Review:
+            from westfall_legal.pipeline import analyse
+
             return analyse(
                 path, settings=settings, engines=engines, password=password,
                 progress=progress, cancel=cancel,
@@ -317,6 +321,8 @@ class MainWindow(QMainWindow):
             self.summary.add_sentence(event.message, [])
 
     def _reviewed(self, review: Review) -> None:
+        from westfall_legal.gui.session import Workspace
+
         if self.store is None:
             return
         path = review.document.path
@@ -385,6 +391,8 @@ class MainWindow(QMainWindow):
             emit(self.reviewFinished)
 
     def show_settings(self) -> None:
+        from westfall_legal.gui.settings_page import SettingsPage
+
         page = SettingsPage(self.settings, self)
         page.settingsSaved.connect(self._settings_saved)
         page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -393,7 +401,16 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
         if self.task is None or not self.task.running:
-            self.engines = Engines()  # the next review loads the models the new settings name
+            self._engines = None  # the next review loads the models the new settings name
+
+    @property
+    def engines(self) -> Engines:
+        """The engines reviews share (the clause model and the LLM stay loaded between them)."""
+        if self._engines is None:
+            from westfall_legal.pipeline import Engines
+
+            self._engines = Engines()
+        return self._engines
 
     # Drag and drop, closing ----------------------------------------------------------------
 

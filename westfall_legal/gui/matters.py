@@ -3,6 +3,8 @@ stored document again (the file is read again from where it was last opened)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.signals import emit
-from westfall_legal.store import Store
+
+if TYPE_CHECKING:
+    from westfall_legal.store import Store
 
 ROLE = Qt.ItemDataRole.UserRole
 DEFAULT_MATTER = "Unfiled"

@@ -11,10 +11,13 @@ from __future__ import annotations
 import base64
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from westfall_legal.errors import KnownError
 from westfall_legal.paths import write_atomic
-from westfall_legal.store import Store
+
+if TYPE_CHECKING:
+    from westfall_legal.store import Store
 
 log = logging.getLogger(__name__)
 

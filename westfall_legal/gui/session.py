@@ -13,51 +13,16 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from westfall_legal.gui.rows import RANK, ClauseRow
 from westfall_legal.models import Box
 from westfall_legal.pipeline import Review
 from westfall_legal.report import review_json
 from westfall_legal.store import ClauseState, Correction, DocumentState, Store
 from westfall_legal.store.corrections import Corrections
-from westfall_legal.training.cuad import CATEGORIES
 
 log = logging.getLogger(__name__)
-
-SEVERITIES = ("high", "medium", "low")
-_RANK = {s: n for n, s in enumerate(reversed(SEVERITIES), start=1)}
-
-
-@dataclass(frozen=True, slots=True)
-class ClauseRow:
-    """One clause as the table and the detail panel show it."""
-
-    id: str  # the store's id (what corrections name)
-    ref: str  # the review's id ("k12")
-    category: str
-    original_category: str | None
-    section: str
-    page: int
-    confidence: float | None
-    risk: str | None  # the most severe finding that cites it
-    status: str  # proposed / accepted / rejected
-    source: str  # model / reviewer
-    text: str
-    char_start: int
-    char_end: int
-    comments: tuple[str, ...]
-    needs_review: bool
-
-    @property
-    def reviewed(self) -> bool:
-        return self.status != "proposed"
-
-
-def canonical_category(name: str) -> str | None:
-    """The CUAD category ``name`` spells, ignoring case and spaces; None if it is none."""
-    want = " ".join(name.split()).casefold()
-    return next((c for c in CATEGORIES if c.casefold() == want), None)
 
 
 class Workspace:
@@ -121,7 +86,7 @@ class Workspace:
         for finding in self.state.findings:
             for ref in finding.get("citations", []):
                 old = risk.get(ref)
-                if old is None or _RANK[finding["severity"]] > _RANK[old]:
+                if old is None or RANK[finding["severity"]] > RANK[old]:
                     risk[ref] = finding["severity"]
         self.rows = [self._row(c, risk.get(c.ref)) for c in self.state.clauses]
 

@@ -5,7 +5,7 @@ click goes to the clause), and the summary sentences with the clauses they rest 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from westfall_legal.gui.session import SEVERITIES
+from westfall_legal.gui.rows import SEVERITIES
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import severity_colour, swatch
-from westfall_legal.store import FactState
+
+if TYPE_CHECKING:
+    from westfall_legal.store import FactState
 
 ROLE = Qt.ItemDataRole.UserRole  # ("clause", ref) or ("span", start, end)
 
@@ -154,6 +156,7 @@ class SummaryTab(QWidget):
                     cite.setData(0, ROLE, ("clause", ref))
                     item.addChild(cite)
                 group.addChild(item)
+                item.setExpanded(severity != "low")  # the explanations of what matters most
             group.setExpanded(True)
 
     @staticmethod

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.tasks import Task
-from westfall_legal.ingest.pdf import render_page_rgb
 from westfall_legal.progress import CancelToken, ProgressCallback
 
 WIDTH = 96  # pixels
@@ -55,6 +54,8 @@ class Thumbnails(QListWidget):
         numbers = [(n, WIDTH / w) for n, w, _ in pages]
 
         def render(_progress: ProgressCallback, cancel: CancelToken) -> list[Thumb]:
+            from westfall_legal.ingest.pdf import render_page_rgb
+
             out = []
             for number, zoom in numbers:
                 cancel.check()

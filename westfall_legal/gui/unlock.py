@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,7 +27,9 @@ from westfall_legal.errors import KnownError
 from westfall_legal.gui.errors import report_error
 from westfall_legal.gui.tasks import Task
 from westfall_legal.progress import CancelToken, ProgressCallback
-from westfall_legal.store import Store
+
+if TYPE_CHECKING:
+    from westfall_legal.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ class UnlockDialog(QDialog):
         self, reviewer: str = "", path: Path | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        from westfall_legal.store import Store
+
         self.path = path or paths.store_file()
         self.creating = not Store.exists(self.path)
         self.store: Store | None = None
@@ -98,6 +103,8 @@ class UnlockDialog(QDialog):
         path, creating = self.path, self.creating
 
         def work(_progress: ProgressCallback, _cancel: CancelToken) -> Store:
+            from westfall_legal.store import Store
+
             return Store.create(passphrase, path) if creating else Store.open(passphrase, path)
 
         self.task = Task(work, name="unlock").on_success(self._opened).on_failure(self._failed)
