@@ -45,6 +45,11 @@ setup: system-deps $(STAMP) $(SCAN)
 demo: setup
 	$(BIN)/westfall review resources/samples --out out --format json,html
 	@echo "Reports written to $$(pwd)/out/"
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "Opening the desktop workspace on the sample (close the window to finish)"; \
+	  $(if $(filter file,$(origin QT_QPA_PLATFORM)),env -u QT_QPA_PLATFORM) \
+	    $(BIN)/westfall-gui resources/samples/master_services_agreement.pdf; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
