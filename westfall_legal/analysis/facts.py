@@ -46,20 +46,51 @@ _NUMBER_WORDS.update({"ninety": 90, "one hundred twenty": 120, "one hundred eigh
 _NUMBER_WORD = "|".join(
     r"[\s-]+".join(w.split()) for w in sorted(_NUMBER_WORDS, key=len, reverse=True)
 )
-_QTY = rf"(?P<qty>\d{{1,3}}|(?:{_NUMBER_WORD}))(?:\s*\(\d{{1,3}}\))?"
+_QTY = rf"(?P<qty>\d{{1,3}}|(?:{_NUMBER_WORD}))(?:\s*\((?P<digits>\d{{1,3}})\))?"
 _UNIT = r"(?P<unit>year|month|day|week)s?"
 _DURATION = re.compile(rf"\b{_QTY}[\s-]+(?:calendar\s+|business\s+)?{_UNIT}\b", re.I)
-_PLACE = (
-    r"(?:the\s+)?(?:(?i:state|commonwealth|province|federal\s+republic|republic|kingdom)\s+of\s+)?"
-    r"(?:the\s+)?(?P<place>[A-Z][A-Za-z]+(?:[ \t]+(?:and[ \t]+)?[A-Z][A-Za-z]+){0,3})"
+# Words that end a place name even in capitals ("LAWS OF DELAWARE APPLICABLE TO ...").
+_NOT_A_PLACE = (
+    r"(?!(?i:applicable|to|without|in|excluding|except|as|which|that|the|for|with|regard|shall"
+    r"|governing|including|notwithstanding|its|their)\b)"
 )
-# Anywhere in the text: a choice-of-law sentence.
+_PLACE = (
+    r"(?i:the\s+)?(?:(?i:state|commonwealth|province|federal\s+republic|republic|kingdom)"
+    r"\s+(?i:of)\s+)?(?i:the\s+)?"
+    r"(?P<place>(?!(?i:agreement|contract|this|such|its|any|that|the)\b)[A-Z][A-Za-z]+(?:'s)?"
+    r"(?:[ \t]+(?:(?:and|of)[ \t]+)?" + _NOT_A_PLACE + r"[A-Z][A-Za-z]+){0,3})"
+)
+_LAWS_OF = (
+    r"\b(?i:(?:laws?|legislation)(?:\s+and\s+(?:\w+\s+)?(?:decisions|regulations|statutes))?"
+    r"\s+(?:in\s+force\s+in|of))\s+"
+)
+# Anywhere in the text: a choice-of-law sentence, "governed by ... the laws of X" ...
 _LAW = re.compile(
-    r"(?i:govern\w*|constru\w*|interpret\w*|enforc\w*)\s+(?:by|under|in accordance with)"
-    r"[^.;]{0,80}?\b(?i:laws?)\s+of\s+" + _PLACE
+    r"(?i:govern\w*|constru\w*|interpret\w*|enforc\w*)\s+(?i:by|under|in accordance with)"
+    r"[^.;]{0,80}?" + _LAWS_OF + _PLACE
+)
+# ... "governed by PRC laws" ...
+_LAW_ADJECTIVE = re.compile(
+    r"(?i:govern\w*|constru\w*)\s+(?i:by|under|in accordance with)\s+(?:the\s+)?"
+    r"(?P<place>PRC|[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)\s+(?i:laws?)\b"
+)
+# ... "the laws of X shall govern", "the law of X applies" ...
+_LAW_FIRST = re.compile(
+    _LAWS_OF + _PLACE + r"[^.;]{0,20}?\s(?i:shall|will|governs?|appl(?:y|ies))\b"
+)
+# ... "accepted in the State of X and governed by the laws thereof".
+_LAW_THEREOF = re.compile(
+    r"(?i:state|commonwealth|province)\s+(?i:of)\s+" + _PLACE + r"[^.;]{0,80}?"
+    r"(?i:govern\w*)[^.;]{0,80}?(?i:laws?\s+thereof)"
 )
 # Inside a clause the model labelled Governing Law: any "laws of X".
-_LAW_IN_CLAUSE = re.compile(r"\b(?i:laws?)\s+of\s+" + _PLACE)
+_LAW_IN_CLAUSE = re.compile(_LAWS_OF + _PLACE)
+_PLACE_NAMES = {
+    "PRC": "People's Republic of China",
+    "United States of America": "United States",
+    "USA": "United States",
+    "U.S.A": "United States",
+}
 _TRAILING = re.compile(r"\s+(?:and|without|applicable|excluding|except|as|which|in|to)$")
 
 
@@ -68,9 +99,9 @@ def _year(text: str) -> int:
     return y + (2000 if y < 50 else 1900) if y < 100 else y
 
 
-def parse_date(text: str) -> tuple[str, int, int] | None:
-    """The first date in ``text``: (ISO date, start, end)."""
-    best: tuple[str, int, int] | None = None
+def iter_dates(text: str) -> list[tuple[str, int, int]]:
+    """Every date in ``text``, in text order: (ISO date, start, end)."""
+    found: list[tuple[str, int, int]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             g = m.groupdict()
@@ -82,10 +113,52 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
                     date = dt.date(_year(g["year"]), int(g["m"]), int(g["d"]))
             except (KeyError, ValueError):
                 continue
-            if best is None or m.start() < best[1]:
-                best = (date.isoformat(), m.start(), m.end())
-            break
-    return best
+            if not any(s < m.end() and m.start() < e for _, s, e in found):
+                found.append((date.isoformat(), m.start(), m.end()))
+    return sorted(found, key=lambda d: d[1])
+
+
+def parse_date(text: str) -> tuple[str, int, int] | None:
+    """The first date in ``text``: (ISO date, start, end)."""
+    return next(iter(iter_dates(text)), None)
+
+
+# A filing stamp repeated on every page of an EDGAR exhibit: "Source: ACME INC, 8-K, 8/22/2018".
+_STAMP = re.compile(r"^\s*Source:[^\n]*$", re.M)
+# Words that announce the contract's own date, just before it or right after it.
+_DATE_CUES = {
+    "agreement_date": (
+        re.compile(
+            r"(?i:dated|as of|entered into|made|executed|day of|effective|date:)"
+            r"[^.\n]{0,60}$"
+        ),
+        re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|agreement|execution)\s+date"),
+    ),
+    "effective_date": (
+        re.compile(r"(?i:effective|commenc\w*|as of)[^.\n]{0,60}$"),
+        re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|commencement)\s+date"),
+    ),
+}
+
+
+def pick_date(
+    doc_text: DocumentText, start: int, end: int, name: str
+) -> tuple[str, int, int] | None:
+    """The contract's own date in ``[start, end)`` (document offsets): one announced by a cue
+    word first, else the first date that is not in a running header/footer or a filing stamp."""
+    text = doc_text.text
+    skip = [(m.start(), m.end()) for m in _STAMP.finditer(text, start, end)]
+    skip += [(ln.char_start, ln.char_end) for ln in doc_text.lines if ln.is_margin]
+    dates = [
+        (iso, start + s, start + e)
+        for iso, s, e in iter_dates(text[start:end])
+        if not any(a <= start + s < b for a, b in skip)
+    ]
+    before, after = _DATE_CUES[name]
+    for d in dates:
+        if before.search(text[max(0, d[1] - 80) : d[1]]) or after.search(text[d[2] : d[2] + 40]):
+            return d
+    return dates[0] if dates else None
 
 
 def parse_duration(text: str) -> tuple[str, int, int] | None:
@@ -97,6 +170,8 @@ def iter_durations(text: str) -> Iterator[tuple[str, int, int]]:
     """Every duration in ``text`` as ISO 8601 (``P3Y``), with its span."""
     for m in _DURATION.finditer(text):
         qty = m.group("qty").lower()
+        if m.group("digits"):  # "thirty-six (36) months": the figures are unambiguous
+            qty = m.group("digits")
         n = int(qty) if qty.isdigit() else _NUMBER_WORDS.get(" ".join(re.split(r"[\s-]+", qty)))
         if not n:
             continue
@@ -179,6 +254,13 @@ def normalise_jurisdiction(place: str) -> str:
     words = place.split()
     if len(words) >= 2 and words[0] == "England" and "Wales" in words:
         return "England and Wales"
+    joined = " ".join(words)
+    if joined.lower() in ("state", "province", "commonwealth", "country", "jurisdiction"):
+        return ""
+    if joined in _PLACE_NAMES:
+        return _PLACE_NAMES[joined]
+    if len(words) >= 3 and words[-1] == "State":  # "New York State"
+        words = words[:-1]
     return " ".join(w.capitalize() if w.isupper() else w for w in words)
 
 
@@ -209,9 +291,9 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
     whole = [(0, len(text))]
     facts: dict[str, Fact] = {}
 
-    found = _first(doc_text, _spans_of(clauses, "Governing Law"), _LAW_IN_CLAUSE) or _first(
-        doc_text, whole, _LAW
-    )
+    found = _first(doc_text, _spans_of(clauses, "Governing Law"), _LAW_IN_CLAUSE)
+    for pattern in (_LAW, _LAW_FIRST, _LAW_THEREOF, _LAW_ADJECTIVE):
+        found = found or _first(doc_text, whole, pattern)
     if found:
         m, _ = found
         place = normalise_jurisdiction(m.group("place"))
@@ -226,11 +308,11 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
         ("effective_date", "Effective Date"),
     ):
         for start, end in [*_spans_of(clauses, category), head]:
-            parsed = parse_date(text[start:end])
-            if parsed:
-                iso, s, e = parsed
+            picked = pick_date(doc_text, start, end, name)
+            if picked:
+                iso, s, e = picked
                 conf = 0.8 if (start, end) != head else 0.6
-                facts[name] = _fact(doc_text, name, iso, start + s, start + e, conf)
+                facts[name] = _fact(doc_text, name, iso, s, e, conf)
                 break
     for name, category in (
         ("term", "Expiration Date"),

@@ -244,6 +244,7 @@ def summarise(
             cancel.check()
         words = clause.text.split()
         excerpt = " ".join(words[:CLAUSE_WORDS]) + (" ..." if len(words) > CLAUSE_WORDS else "")
+
         def stream(piece: str, i: int = i) -> None:  # each token, as it is generated
             progress(ProgressEvent("summary-token", i, len(picked), piece))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import resource
 import sys
 import time
@@ -112,9 +113,16 @@ def _gold_fact(name: str, answer: str) -> str | None:
     return parsed[0] if parsed else None
 
 
+_COUNTRIES = {"uk", "united kingdom", "canada", "usa", "us", "united states", "australia"}
+_PREFIX = re.compile(r"^(?:the\s+)?(?:state|commonwealth|province|republic)\s+of\s+")
+
+
 def _jurisdiction_parts(value: str) -> list[str]:
+    """Comparable parts of a jurisdiction: "Province of Ontario, Canada" -> ["ontario"]."""
     value = value.lower().replace(";", ",").replace(" and ", ",")
-    return [p.strip() for p in value.split(",") if p.strip()]
+    parts = [_PREFIX.sub("", p.strip()) for p in value.split(",") if p.strip()]
+    kept = [p for p in parts if p not in _COUNTRIES]
+    return list(dict.fromkeys(kept or parts))
 
 
 def same_fact(name: str, value: str, gold: str) -> bool:

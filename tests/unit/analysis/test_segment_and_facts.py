@@ -83,3 +83,42 @@ def test_a_fixed_term_ends_on_start_plus_term() -> None:
     assert add_duration("2020-02-29", "P1Y") == "2021-02-28"
     assert add_duration("2021-11-30", "P3M") == "2022-02-28"
     assert add_duration("2021-01-01", "P30D") == "2021-01-31"
+
+
+def _law(text: str) -> str | None:
+    fact = extract_facts(plain_text(text), []).get("governing_law")
+    return None if fact is None else str(fact.value)
+
+
+def test_governing_law_in_the_ways_contracts_say_it() -> None:
+    assert _law("GOVERNED BY THE INTERNAL LAWS OF THE COMMONWEALTH OF PENNSYLVANIA WITHOUT") == (
+        "Pennsylvania"
+    )
+    assert _law("CONSTRUED UNDER THE LAWS OF THE STATE OF DELAWARE APPLICABLE TO CONTRACTS") == (
+        "Delaware"
+    )
+    assert _law("12.6 The laws of California shall govern the construction.") == "California"
+    assert _law("the law of the Federal Republic of Germany applies.") == "Germany"
+    assert _law("accepted in the State of Nevada and governed by the laws thereof.") == "Nevada"
+    assert _law("governed by the laws and judicial decisions of the State of Florida.") == "Florida"
+    assert _law("shall be governed by PRC Laws.") == "People's Republic of China"
+    assert _law("governed by the laws of the People's Republic of China.") == (
+        "People's Republic of China"
+    )
+    assert _law("governed by the laws of New York State.") == "New York"
+    assert _law("GOVERNING LAW OF THE AGREEMENT. Nothing here.") is None
+
+
+def test_the_contracts_own_date_wins_over_filing_stamps() -> None:
+    text = (
+        "Source: ACME INC, 8-K, 8/22/2018\n\nSUPPLY AGREEMENT\n\nSigned copies received 7/1/2018."
+        '\n\nThis Agreement is made and entered into as of August 21, 2018 (the "Effective '
+        'Date"), by and between Acme and Beta.'
+    )
+    facts = extract_facts(plain_text(text), [])
+    assert facts["agreement_date"].value == "2018-08-21"
+    assert facts["effective_date"].value == "2018-08-21"
+
+
+def test_figures_in_brackets_decide_a_duration() -> None:
+    assert parse_duration("thirty-six (36) months")[0] == "P36M"  # type: ignore[index]
