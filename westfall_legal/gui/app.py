@@ -29,6 +29,7 @@ from westfall_legal import settings as settings_io
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.errors import install_excepthook, report_error
 from westfall_legal.gui.main_window import MainWindow
+from westfall_legal.gui.rows import RANK
 from westfall_legal.gui.unlock import UnlockDialog
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", type=Path, help="a PDF, PNG, JPEG or TIFF to review")
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the window and exit")
     parser.add_argument("--size", default="1440x900", help="window size for --screenshot")
-    parser.add_argument("--clause", metavar="ID", help="with --screenshot: select this clause")
+    parser.add_argument(
+        "--clause", metavar="ID", help="with --screenshot: select this clause (id or category)"
+    )
     parser.add_argument("--tab", choices=("clauses", "summary", "matters"), default="clauses")
     parser.add_argument("--no-llm", action="store_true", help="review without the language model")
     parser.add_argument("--data-dir", type=Path, help="the data folder (default: WESTFALL_HOME)")
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))
     window.show()
-    log.info("window shown %.2f s after launch", time.perf_counter() - started)
+    log.info("window shown %.2f s after main() began", time.perf_counter() - started)
     install_excepthook()
     if problem is not None:
         report_error(window, problem)
@@ -167,8 +170,11 @@ def _screenshot_when_ready(
 
     def shown() -> None:
         window.tabs.setCurrentIndex(("clauses", "summary", "matters").index(args.tab))
-        if args.clause:
-            window.corrector.go_to_ref(args.clause)
+        ws = window.workspace
+        if args.clause and ws is not None:
+            named = [r for r in ws.rows if r.category.casefold() == args.clause.casefold()]
+            named.sort(key=lambda r: -RANK.get(r.risk or "", 0))
+            window.corrector.go_to_ref(named[0].ref if named else args.clause)
         QTimer.singleShot(300, poll)
 
     window.reviewFinished.connect(shown)
