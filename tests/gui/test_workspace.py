@@ -5,17 +5,20 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pymupdf
 import pytest
 from gui_helpers import REVIEW_TIMEOUT_MS, SAMPLE, review
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from westfall_legal.gui.document_view import ClauseHighlight
 from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.signals import emit
 from westfall_legal.ingest.pdf import render_page_grey
+from westfall_legal.progress import ProgressEvent
 from westfall_legal.store import Store
 
 
@@ -202,6 +205,8 @@ def test_a_scan_is_drawn_on_its_ocr_words(qtbot: QtBot, window: MainWindow, tmp_
     for item in window.view.highlight_items():
         rect = item.sceneBoundingRect()
         assert rect.left() >= 0 and rect.right() <= page.width + 2
+    doubtful = ws.low_confidence(window.settings.review_threshold)
+    assert len(window.view.layer_items("ocr-doubt")) == sum(len(b) for b in doubtful.values())
     qtbot.waitUntil(lambda: window.view.rendered_pages() == [1], timeout=20_000)
 
 
@@ -213,3 +218,55 @@ def _scan(path: Path, pages: int) -> Path:
         frames.append(Image.frombytes("L", (width, height), samples))
     frames[0].save(path, dpi=(300, 300), save_all=pages > 1, append_images=frames[1:])
     return path
+
+
+def test_a_dropped_file_is_reviewed(qtbot: QtBot, window: MainWindow) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(SAMPLE))])
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(window.reviewFinished, timeout=REVIEW_TIMEOUT_MS):
+        window.dropEvent(drop)
+    assert window.workspace is not None
+    assert window.workspace.review.document.path == SAMPLE
+
+
+def test_a_protected_pdf_asks_for_its_password(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    locked = tmp_path / "locked.pdf"
+    with pymupdf.open(SAMPLE) as doc:
+        doc.save(locked, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="s3cret", owner_pw="o")
+    review(qtbot, window, locked)
+    asking = window.findChildren(QInputDialog)
+    assert asking and window.workspace is None
+    with qtbot.waitSignal(window.reviewFinished, timeout=REVIEW_TIMEOUT_MS):
+        asking[-1].setTextValue("s3cret")
+        asking[-1].accept()
+    assert window.workspace is not None and window.view.pages == 19
+    qtbot.waitUntil(lambda: bool(window.view.rendered_pages()), timeout=10_000)
+
+
+def test_the_models_sentences_show_as_they_are_written(window: MainWindow) -> None:
+    window._progress(ProgressEvent("summary", 1, 8, "Fees are fixed for three years."))
+    assert window.summary.sentences.item(0).text() == "Fees are fixed for three years."
+    assert "summary" in window.status_text.text()
+
+
+def test_a_bug_opens_the_crash_dialog_and_saves_a_report(
+    window: MainWindow, app_home: Path
+) -> None:
+    try:
+        raise RuntimeError("the Supplier shall pay")
+    except RuntimeError as exc:
+        window.show_error(exc)
+    box = window.error_box
+    assert isinstance(box, QMessageBox) and box.icon() == QMessageBox.Icon.Critical
+    reports = list((app_home / "crash-reports").glob("crash-*.txt"))
+    assert len(reports) == 1 and "Supplier" not in reports[0].read_text()
+    assert str(reports[0]) in box.informativeText()
