@@ -69,7 +69,18 @@ GENERIC = frozenset(
     "north south east west media energy software pharmaceuticals health financial resources "
     "products communications networks investments properties ventures consulting associates "
     "brands foods logistics labs laboratories data network online mobile medical therapeutics "
-    "motors entertainment inc llc ltd corp co limited plc lp llp".split()
+    "motors entertainment inc llc ltd corp co limited plc lp llp federal state institute "
+    "university association society foundation council department commission authority "
+    "agency office insurance deposit assurance life".split()
+)
+# Words a finder may take in front of a name; words that make a "name" a heading.
+LEADING = frozenset(
+    "by and between among amongst as for of to the with from exhibit schedule annex appendix "  # noqa: SIM905
+    "dated this is made entered into".split()
+)
+HEADINGS = frozenset(
+    "agreement amendment exhibit schedule annex appendix page section article signature "  # noqa: SIM905
+    "signatures witness whereof".split()
 )
 ROLES = frozenset(
     "provider customer client supplier vendor licensor licensee buyer seller purchaser "  # noqa: SIM905
@@ -112,6 +123,27 @@ def party_key(name: str) -> str:
     return " ".join(w.strip(string.punctuation).casefold() for w in core.split())
 
 
+def _leading_junk(token: str, left: int) -> bool:
+    word = token.strip(string.punctuation)
+    if word.casefold() in LEADING:
+        return True
+    if not re.search(r"[A-Za-z]{2}", token):  # "1.2", "(a)"
+        return True
+    return bool(_CORPORATE.search(" " + token)) and left > 2
+
+
+def clean_party(name: str) -> str:
+    """A party name without what a finder caught around it: leading connectives and
+    headings ("BY AND BETWEEN", "Exhibit 1.2", "And as and for") and a leading corporate
+    suffix left by the name before; "" for a heading ("SIGNATURE PAGE TO ... AGREEMENT")."""
+    tokens = _tokens(name)
+    while tokens and _leading_junk(tokens[0], len(tokens)):
+        tokens = tokens[1:]
+    if any(t.strip(string.punctuation).casefold() in HEADINGS for t in tokens):
+        return ""
+    return " ".join(tokens)
+
+
 def _is_party_name(name: str) -> bool:
     """At least one word that is neither generic, nor a role, nor a place."""
     words = [w.strip(string.punctuation).casefold() for w in _tokens(name)]
@@ -133,7 +165,7 @@ def party_variants(name: str) -> list[tuple[str, int]]:
         if token.strip(string.punctuation).casefold() in GENERIC | ROLES:
             break
         lead.append(token)
-    if lead and lead != core and sum(len(t) for t in lead) >= 5:
+    if len(lead) >= 2 and lead != core:  # one word alone: the case-sensitive variant below
         out.append((_pattern(lead), len(" ".join(lead))))
     first = core[0].strip(string.punctuation) if core else ""
     common = GENERIC | ROLES | PLACES
@@ -217,6 +249,10 @@ class Anonymiser:
 
     def add_party(self, name: str) -> None:
         name = " ".join(name.split()).strip(" ,;:")
+        if name.lower().startswith("/s/"):  # a conformed signature: a person signing
+            self.add_person(name[3:])
+            return
+        name = clean_party(name)
         if len(name) < 3 or not _is_party_name(name):
             return
         key = party_key(name)
@@ -347,9 +383,18 @@ class Anonymiser:
 
     def leaks(self, text: str) -> list[str]:
         """Originals (names, emails, numbers ... learnt or replaced) still present in
-        ``text``, compared case-insensitively with any whitespace."""
+        ``text``: compared case-insensitively with any whitespace, except single words, which
+        are replaced (and so looked for) only as Word or WORD."""
         flat = " ".join(text.split()).casefold()
-        return [o for o in self.originals() if o.casefold() in flat]
+        found = []
+        for o in self.originals():
+            if o.isalpha():
+                word = re.escape(o.capitalize()) + "|" + re.escape(o.upper())
+                if re.search(rf"(?<!\w)(?:{word})(?!\w)", text):
+                    found.append(o)
+            elif o.casefold() in flat:
+                found.append(o)
+        return found
 
     def report(self) -> AnonymisationReport:
         total: Counter[str] = Counter()

@@ -23,7 +23,7 @@ import hashlib
 import json
 import logging
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,9 +180,12 @@ def retrain(
     weight: int = DEFAULT_WEIGHT,
     model_id: str | None = None,
     validation_size: int = VALIDATION_SIZE,
+    exclude: Collection[str] = (),
     progress: Callable[[str], None] = print,
 ) -> RetrainResult:
-    """Train, compare and register a candidate (see the module docstring)."""
+    """Train, compare and register a candidate (see the module docstring). ``exclude``:
+    CUAD contracts kept out of both training and validation (those the feedback also
+    carries, as in a demonstration that corrects CUAD contracts)."""
     params = params or Params()
     model_id = model_id or new_model_id()
     target = paths.user_models_dir() / model_id
@@ -194,7 +197,11 @@ def retrain(
     labels, contracts, val_names = _cuad(cuad_dir, validation_size)
     with tempfile.TemporaryDirectory(prefix="westfall-feedback-") as tmp:
         data = feedback_contracts(bundles, Path(tmp))
-        cuad_records = _records(contracts, cache, progress, "CUAD contracts")
+        cuad_records = [
+            r
+            for r in _records(contracts, cache, progress, "CUAD contracts")
+            if r.name not in exclude
+        ]
         fb_train = _records(data.train, None, progress, "feedback documents")
         fb_held = _records(data.held_out, None, progress, "held-out feedback documents")
     cuad_train = [r for r in cuad_records if r.name not in val_names]

@@ -155,3 +155,32 @@ def test_a_bundle_reads_back_its_texts(store: Store, corrected: str, tmp_path: P
     bundle = Bundle("x", json.loads(files["manifest.json"]), files, b"", False)
     (name,) = bundle.documents
     assert bundle.text(name).startswith("MASTER SUPPLY AGREEMENT")
+
+
+def test_what_finders_catch_around_a_party_name_is_dropped() -> None:
+    """Seen on CUAD contracts: connectives, exhibit numbers and headings taken for names."""
+    anonymiser = Anonymiser()
+    text = (
+        "EXHIBIT 10.1\nTHIS AGREEMENT is made BY AND BETWEEN XENCOR, INC. and And as and for "
+        "Jasper Products, LLC. Between them, Xencor pays Jasper."
+    )
+    anonymiser.learn(text, {"structure": {"signature_blocks": [
+        {"party": "SIGNATURE PAGE TO MULTIPLE LINAC DISTRIBUTOR AGREEMENT", "signatory": None},
+        {"party": "/s/ S.G.A. Durbin", "signatory": None},
+    ]}})  # fmt: skip
+    done = anonymiser.text(text).text
+    assert done == (
+        "EXHIBIT 10.1\nTHIS AGREEMENT is made BY AND BETWEEN PARTY_A and And as and for "
+        "PARTY_B. Between them, PARTY_A pays PARTY_B."
+    )
+    assert set(anonymiser.report().placeholders) == {"PARTY_A", "PARTY_B"}
+    assert anonymiser.leaks(done) == []
+
+
+def test_a_single_word_leaks_only_in_the_cases_it_is_replaced_in() -> None:
+    anonymiser = Anonymiser()
+    anonymiser.add_party("Heritage Foods, LLC")
+    done = anonymiser.text("Heritage Foods, LLC keeps its heritage; HERITAGE brands.").text
+    assert done == "PARTY_A keeps its heritage; PARTY_A brands."
+    assert anonymiser.leaks(done) == []
+    assert {w.casefold() for w in anonymiser.leaks("Heritage was here")} == {"heritage"}
