@@ -167,3 +167,20 @@ def test_emit_leaves_the_reference_count_of_true_alone() -> None:
     for _ in range(3000):  # more than True's references at start: raw emits would abort
         emit(probe.ping)
     assert abs(sys.getrefcount(True) - before) <= 2
+
+
+def test_the_settings_page_shows_the_drift_of_the_clause_model(
+    qtbot: QtBot, reviewed: MainWindow, store: Store
+) -> None:
+    ws = reviewed.workspace
+    assert ws is not None
+    ws.accept(ws.rows[0].id)
+    ws.reject(ws.rows[1].id)
+    ws.relabel(ws.rows[2].id, "Governing Law")
+    ws.undo()
+    reviewed.show_settings()
+    page = reviewed.findChild(SettingsPage)
+    assert page is not None and page.drift.rowCount() == 1
+    cells = [page.drift.item(0, c).text() for c in range(page.drift.columnCount())]  # type: ignore[union-attr]
+    assert cells[2:6] == ["1", str(len(ws.rows)), "1", "1"]  # one change (the reject), one accept
+    page.close()

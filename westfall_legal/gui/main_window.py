@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from westfall_legal.gui.settings_page import SettingsPage
 
-        page = SettingsPage(self.settings, self)
+        page = SettingsPage(self.settings, self.store, self)
         page.settingsSaved.connect(self._settings_saved)
         page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         page.open()

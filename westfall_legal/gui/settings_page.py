@@ -1,11 +1,13 @@
 """Models and settings: the active language model and the candidates in the registry (activate
-one), where it runs (CPU or GPU), its threads and context size, and the playbook file."""
+one), where it runs (CPU or GPU), its threads and context size, the playbook file, and the
+drift table (how often reviewers changed what each clause model version proposed)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,7 +38,11 @@ from westfall_legal.llm.engine import backend_label
 from westfall_legal.llm.registry import Registry
 from westfall_legal.settings import Settings
 
+if TYPE_CHECKING:
+    from westfall_legal.store import Store
+
 log = logging.getLogger(__name__)
+DRIFT_COLUMNS = ("Clause model", "Month", "Reviews", "Clauses", "Changed", "Accepted", "Rate")
 MODEL_COLUMNS = ("Model", "Kind", "Status", "Quantisation", "Size", "Licence")
 
 
@@ -49,7 +55,9 @@ def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
 class SettingsPage(QDialog):
     settingsSaved = Signal(object)  # the new Settings
 
-    def __init__(self, current: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, current: Settings, store: Store | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Models and settings")
         self.settings = current
@@ -102,6 +110,18 @@ class SettingsPage(QDialog):
         options.setLayout(form)
         self.use_llm.setChecked(current.use_llm)
 
+        self.drift = QTableWidget(0, len(DRIFT_COLUMNS), self)
+        self.drift.setHorizontalHeaderLabels(DRIFT_COLUMNS)
+        self.drift.verticalHeader().hide()
+        self.drift.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.drift.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        drift = QGroupBox("Drift: reviewers' changes per clause proposed", self)
+        QVBoxLayout(drift).addWidget(self.drift)
+        drift.setToolTip(
+            "Rejected, relabelled, re-spanned and added clauses per clause the model proposed, "
+            "per clause model version and month (undone changes do not count)."
+        )
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
         )
@@ -110,10 +130,13 @@ class SettingsPage(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(models, 1)
         layout.addWidget(options)
+        layout.addWidget(drift)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        self.resize(720, 720)
         self.load_models()
+        if store is not None:
+            self.load_drift(store)
 
     def load_models(self) -> None:
         self.models.setRowCount(0)
@@ -147,6 +170,31 @@ class SettingsPage(QDialog):
             for column, value in enumerate(values):
                 self.models.setItem(row, column, QTableWidgetItem(value))
         self.show_backend()
+
+    def load_drift(self, store: Store) -> None:
+        from westfall_legal.feedback.drift import drift
+
+        try:
+            rows = drift(store)
+        except KnownError as exc:
+            self.message.setText(exc.user_line())
+            return
+        self.drift.setRowCount(0)
+        for row in rows:
+            at = self.drift.rowCount()
+            self.drift.insertRow(at)
+            rate = "" if row.rate is None else f"{row.rate:.1%}"
+            values = (
+                row.model,
+                row.month,
+                row.reviews,
+                row.clauses,
+                row.changes,
+                row.accepts,
+                rate,
+            )
+            for column, value in enumerate(values):
+                self.drift.setItem(at, column, QTableWidgetItem(str(value)))
 
     def show_backend(self) -> None:
         try:
