@@ -79,6 +79,7 @@ class UnlockDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.unlock)
         buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
