@@ -2,7 +2,8 @@
 
 Feedback leaves the machine only as an anonymised, signed bundle; it comes back as a
 candidate clause model that is switched on only when its comparison with the active model
-passes the gate (README, "Feedback and retraining").
+passes the gate (README, "Feedback and retraining"). Training modules are imported when a
+command needs them (they pull in the pipeline).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from westfall_legal.errors import ExitCode, KnownError
 from westfall_legal.feedback import (
     Bundle,
     ExportPreview,
-    LabelSchema,
     Selection,
     import_bundle,
     pooled_bundles,
@@ -29,19 +29,6 @@ from westfall_legal.feedback import (
     write_export,
 )
 from westfall_legal.store.signing import InstallationKeys, decode_key, encode_key
-from westfall_legal.training import clause_registry
-from westfall_legal.training.cuad import CATEGORIES
-
-
-def label_schema() -> LabelSchema:
-    """CUAD's categories, and the contract types the active clause model knows."""
-    from westfall_legal.pipeline import load_clause_model
-
-    try:
-        types = tuple(load_clause_model(clause_registry.active_id()).type_labels)
-    except KnownError:
-        types = ()
-    return LabelSchema(CATEGORIES, types)
 
 
 def cmd_feedback_key(args: argparse.Namespace) -> int:
@@ -88,6 +75,10 @@ def _print_preview(preview: ExportPreview, *, show_originals: bool) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from westfall_legal.training.retrain import label_schema
+
+    if not args.out and not args.preview:
+        raise KnownError("export-feedback needs --out FILE (or --preview to look first).")
     recipient = decode_key(args.recipient, "encryption key") if args.recipient else None
     selection = Selection(tuple(args.matter or ()), args.since, anonymise=not args.no_anonymise)
     with open_store() as store:
@@ -96,8 +87,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.preview:
             print("preview only: nothing was written")
             return ExitCode.OK
-        if not args.out:
-            raise KnownError("export-feedback needs --out FILE (or --preview).")
         result = write_export(store, preview, Path(args.out), recipient=recipient)
     sealed = f", encrypted to {result.encrypted_to}" if result.encrypted_to else ""
     print(f"wrote {result.path} (bundle {result.bundle_id}, signed by {result.signer}{sealed})")
@@ -106,6 +95,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from westfall_legal.training.retrain import label_schema
+
     with open_store(create=True) as store:
         result = import_bundle(
             store, Path(args.file), label_schema(), expect_signer=args.expect_signer
@@ -136,6 +127,8 @@ def cmd_pool(args: argparse.Namespace) -> int:
 
 
 def _bundles(args: argparse.Namespace) -> list[Bundle]:
+    from westfall_legal.training.retrain import label_schema
+
     schema = label_schema()
     with open_store() as store:
         keys = InstallationKeys.of(store)
@@ -176,6 +169,8 @@ def _print_comparison(comparison: dict[str, Any]) -> None:
 
 
 def cmd_clause_model(args: argparse.Namespace) -> int:
+    from westfall_legal.training import clause_registry
+
     if args.action == "list":
         active = clause_registry.active_id()
         print(f"active: {active}")
@@ -204,6 +199,8 @@ def cmd_clause_model(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from westfall_legal.training import clause_registry
+
     clause_registry.get(args.model)
     if not args.cuad:  # the comparison made when it was trained (or last compared)
         path = paths.user_models_dir() / args.model / "comparison.json"

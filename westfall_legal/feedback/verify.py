@@ -236,7 +236,8 @@ def _check_schema(
         for row in corrections:
             if row["action"] not in ACTIONS or row["document"] not in documents:
                 raise ValueError(f"correction {row.get('id')} is not about a listed document")
-            str(row["reviewer"]), str(row["time"])
+            if not isinstance(row["reviewer"], str) or not isinstance(row["time"], str):
+                raise ValueError(f"correction {row.get('id')} has no reviewer or time")
         member = fmt.SFT
         sft = _jsonl(members[member], member)
         for row in sft:
@@ -279,7 +280,8 @@ def _check_spans(
         if record["filename"] not in documents:
             raise ValueError(f"document {record['filename']} is not listed in the manifest")
         text = members[f"train/{record['txt_file']}"].decode("utf-8")
-        str(record["contract_type"])
+        if not isinstance(record["contract_type"], str):
+            raise ValueError(f"document {record['filename']} has no contract type")
         for category, label in record["labels"].items():
             if category not in known:
                 raise ValueError(f"unknown category {category!r}")

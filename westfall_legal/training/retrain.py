@@ -30,7 +30,7 @@ from typing import Any
 
 from westfall_legal import paths
 from westfall_legal.errors import KnownError, ModelError
-from westfall_legal.feedback import Bundle, latest_documents
+from westfall_legal.feedback import Bundle, LabelSchema, latest_documents
 from westfall_legal.hashing import sha256_file
 from westfall_legal.pipeline import load_clause_model
 from westfall_legal.training import clause_registry
@@ -62,6 +62,16 @@ log = logging.getLogger(__name__)
 HOLD_OUT_EVERY = 4
 DEFAULT_WEIGHT = 3
 COMPARISON_FILE = "comparison.json"
+
+
+def label_schema() -> LabelSchema:
+    """The label schema bundles are written and read with: CUAD's categories, and the
+    contract types the active clause model knows (for the quality report)."""
+    try:
+        types = tuple(load_clause_model(clause_registry.active_id()).type_labels)
+    except KnownError:
+        types = ()
+    return LabelSchema(CATEGORIES, types)
 
 
 def held_out(name: str) -> bool:
