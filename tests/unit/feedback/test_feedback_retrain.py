@@ -148,3 +148,17 @@ def test_a_model_compared_with_itself_has_zero_deltas(
     assert all(d in (None, 0.0) for d in deltas)
     assert result["macro"]["doc_f1"]["delta"] == 0.0
     assert result["per_category"]["Governing Law"]["doc_f1_delta_ci95"] in (None, (0.0, 0.0))
+
+
+def test_compare_again_on_the_same_held_out_documents(
+    store: Store, trained: RetrainResult, tmp_path: Path
+) -> None:
+    from westfall_legal.training.retrain import recompare
+
+    again = recompare(
+        "clauses-test", pooled_bundles(store, SCHEMA), cuad_dir=tmp_path / "cuad",
+        validation_size=VALIDATION, progress=lambda _m: None,
+    )  # fmt: skip
+    assert again["held_out_feedback"] == trained.comparison["held_out_feedback"]
+    assert again["sets"] == trained.comparison["sets"]  # same models, same documents
+    assert clause_registry.get("clauses-test").gate == again["gate"]
