@@ -7,6 +7,7 @@ a plain callback and a cancel token is checked between stages and pages.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -139,8 +140,10 @@ def analyse(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     floor: float | None = None,
+    with_llm: bool = True,
 ) -> Review:
-    """Review one document. ``floor`` keeps every clause scoring at least it (evaluation)."""
+    """Review one document. ``floor`` keeps every clause scoring at least it (evaluation);
+    ``with_llm=False`` leaves the model's summary sentences to ``summarise_review``."""
     settings = settings or Settings()
     engines = engines or Engines()
     cancel = cancel or CancelToken()
@@ -157,7 +160,7 @@ def analyse(
         )
     cancel.check()
     return _analyse_document(
-        document, build_text, engines, settings, timings, progress, floor, cancel
+        document, build_text, engines, settings, timings, progress, floor, cancel, with_llm
     )
 
 
@@ -186,6 +189,54 @@ def analyse_text(
     )
 
 
+LATER = "the language model's sentences are written after the review (summarise_review)"
+
+
+def _summary(
+    data: SummaryInput,
+    settings: Settings,
+    engines: Engines,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+) -> Summary:
+    """The summary with the model's sentences when it can be used, the rule part otherwise."""
+    llm = engines.language_model(settings) if settings.use_llm else None
+    note = engines.llm_error if settings.use_llm else "--no-llm: the language model was not used"
+    try:
+        return summarise(
+            data, llm, limit=settings.summary_sections, progress=progress, cancel=cancel, note=note
+        )
+    except Cancelled:
+        raise
+    except KnownError as exc:  # a timeout or a bad answer: the review stands without it
+        log.warning("summary left without the language model: %s", exc.user_line())
+        return summarise(data, None, note=f"the language model failed: {exc.user_line()}")
+
+
+def summarise_review(
+    review: Review,
+    *,
+    settings: Settings | None = None,
+    engines: Engines | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Review:
+    """The second step of a two-step review: ``review`` with the model's summary sentences.
+
+    The GUI shows a review as soon as ``analyse(..., with_llm=False)`` returns and runs this
+    in the background, streaming the sentences in; the CLI does both steps in ``analyse``.
+    """
+    settings = settings or Settings()
+    engines = engines or Engines()
+    data = SummaryInput(
+        review.clauses, review.sections, review.facts, review.contract_type, review.findings
+    )
+    start = time.perf_counter()
+    summary = _summary(data, settings, engines, progress, cancel or CancelToken())
+    timings = {**review.timings, "summary": round(time.perf_counter() - start, 4)}
+    return dataclasses.replace(review, summary=summary, timings=timings)
+
+
 def _analyse_document(
     document: Document,
     to_text: Callable[[Document], DocumentText],
@@ -195,6 +246,7 @@ def _analyse_document(
     progress: ProgressCallback,
     floor: float | None,
     cancel: CancelToken,
+    with_llm: bool = True,
 ) -> Review:
     model = engines.clauses(settings)
     with _timed(timings, "layout"):
@@ -232,28 +284,10 @@ def _analyse_document(
     if floor is None:
         with _timed(timings, "summary"):
             data = SummaryInput(clauses, sections, facts, contract_type, findings)
-            llm = engines.language_model(settings) if settings.use_llm else None
-            note = (
-                engines.llm_error
-                if settings.use_llm
-                else "--no-llm: the language model was not used"
-            )
-            try:
-                summary = summarise(
-                    data,
-                    llm,
-                    limit=settings.summary_sections,
-                    progress=progress,
-                    cancel=cancel,
-                    note=note,
-                )
-            except Cancelled:
-                raise
-            except KnownError as exc:  # a timeout or a bad answer: the review stands without it
-                log.warning("summary left without the language model: %s", exc.user_line())
-                summary = summarise(
-                    data, None, note=f"the language model failed: {exc.user_line()}"
-                )
+            if with_llm:
+                summary = _summary(data, settings, engines, progress, cancel)
+            else:  # the caller adds the model's sentences later (summarise_review)
+                summary = summarise(data, None, note=LATER)
     log.info(
         "reviewed %d pages: %d sections, %d clauses",
         len(document.pages),

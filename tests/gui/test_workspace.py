@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from gui_helpers import REVIEW_TIMEOUT_MS, SAMPLE, review
+from gui_helpers import REVIEW_TIMEOUT_MS, REVIEWER, SAMPLE, review
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
@@ -19,6 +19,7 @@ from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.signals import emit
 from westfall_legal.ingest.pdf import render_page_grey
 from westfall_legal.progress import ProgressEvent
+from westfall_legal.settings import Settings
 from westfall_legal.store import Store
 
 
@@ -253,9 +254,28 @@ def test_a_protected_pdf_asks_for_its_password(
 
 
 def test_the_models_sentences_show_as_they_are_written(window: MainWindow) -> None:
-    window._progress(ProgressEvent("summary", 1, 8, "Fees are fixed for three years."))
-    assert window.summary.sentences.item(0).text() == "Fees are fixed for three years."
+    window._summary_progress(ProgressEvent("summary", 1, 8, "Fees are fixed for three years."))
+    assert window.summary.sentences.item(0).text().startswith("Fees are fixed for three years.")
     assert "summary" in window.status_text.text()
+
+
+@pytest.mark.llm
+def test_the_review_shows_before_the_model_writes_its_summary(
+    qtbot: QtBot, store: Store, active_llm: Path
+) -> None:
+    window = MainWindow(Settings(use_llm=True, summary_sections=2))
+    qtbot.addWidget(window)
+    window.show()
+    window.set_store(store, REVIEWER)
+    review(qtbot, window, SAMPLE)
+    assert window.workspace is not None  # shown: the model has not written a word yet
+    task = window.summary_task
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running, timeout=120_000)
+    status = window.status_text.text()
+    assert status.startswith("Summary written: "), status
+    written = int(status.split(": ")[1].split()[0])
+    assert 1 <= written <= 2 and window.summary.sentences.count() > written
 
 
 def test_a_bug_opens_the_crash_dialog_and_saves_a_report(

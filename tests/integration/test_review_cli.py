@@ -164,3 +164,15 @@ def test_scanned_contract_is_read_by_ocr(
     assert data["document"]["pages"][0]["ocr_confidence"] > 80
     law = data["facts"]["governing_law"]
     assert law["value"] == "Delaware" and law["page"] == 1
+
+
+def test_a_review_in_two_steps_leaves_the_models_sentences_to_the_second() -> None:
+    from westfall_legal.pipeline import LATER, analyse, summarise_review
+    from westfall_legal.settings import Settings
+
+    first = analyse(SAMPLE, with_llm=False)
+    assert first.summary is not None and first.summary.note == LATER
+    assert first.summary.sentences and first.findings  # the rule part is there at once
+    second = summarise_review(first, settings=Settings())  # no model in this data folder
+    assert second.summary is not None and "no language model is active" in str(second.summary.note)
+    assert second.clauses == first.clauses and "summary" in second.timings

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.reviewer = ""
         self.workspace: Workspace | None = None
         self.task: Task[Review] | None = None
+        self.summary_task: Task[Review] | None = None  # the model's sentences, after the review
         self.error_box: QMessageBox | None = None  # the last error shown (tests read it)
         self._queued: tuple[Path, str | None] | None = None
         self._passwords: dict[Path, str] = {}  # PDF passwords typed this session, never saved
@@ -277,13 +278,16 @@ class MainWindow(QMainWindow):
             self.task.cancel()
             return
         settings, engines = self.settings, self.engines
+        if self.summary_task is not None and self.summary_task.running:
+            self.summary_task.cancel()
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Review:
             from westfall_legal.pipeline import analyse
 
+            # The review shows at once; the model's summary sentences follow (_start_summary).
             return analyse(
                 path, settings=settings, engines=engines, password=password,
-                progress=progress, cancel=cancel,
+                progress=progress, cancel=cancel, with_llm=False,
             )  # fmt: skip
 
         self._started = time.perf_counter()
@@ -354,6 +358,49 @@ class MainWindow(QMainWindow):
             f"{len(workspace.state.findings)} findings, reviewed in {seconds:.1f} s.{kept}{note}"
         )
         self.setWindowTitle(f"{path.name} — Westfall Legal")
+        if self.settings.use_llm:
+            self._start_summary(review)
+
+    def _start_summary(self, review: Review) -> None:
+        """The local model's summary sentences, written in the background once the review shows;
+        they stream into the summary tab and replace it, with their citations, when done."""
+        settings, engines = self.settings, self.engines
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> Review:
+            from westfall_legal.pipeline import summarise_review
+
+            return summarise_review(
+                review, settings=settings, engines=engines, progress=progress, cancel=cancel
+            )
+
+        task = Task(work, name="summary")
+        task.on_progress(self._summary_progress).on_success(self._summarised)
+        task.on_failure(self._summary_failed)
+        self.summary_task = task.start()
+
+    def _summary_progress(self, event: ProgressEvent) -> None:
+        if event.stage == "summary":
+            self.status(f"Writing the summary: {event.done} of {event.total} sections…")
+            if event.message:
+                self.summary.add_sentence(event.message, [], "llm")
+
+    def _summarised(self, review: Review) -> None:
+        from westfall_legal.report import review_json
+
+        ws = self.workspace
+        if ws is None or ws.data.get("document", {}).get("sha256") != review.document.sha256:
+            return  # another document is open now
+        summary = review_json(review)["summary"]
+        self.summary.show_review(
+            ws.data.get("contract_type"), ws.state.facts, ws.state.findings, summary
+        )
+        written = sum(1 for s in (summary or {}).get("sentences", []) if s["source"] == "llm")
+        self.status(f"Summary written: {written} sentences by the local model.")
+
+    def _summary_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, KnownError) and exc.exit_code == 130:
+            return  # cancelled by opening another document
+        self.show_error(exc)
 
     def _password_of(self, path: Path) -> str | None:
         return self._passwords.get(path)
