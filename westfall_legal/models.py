@@ -27,6 +27,15 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
+class Table:
+    """A table on a page: where it is and the text of its cells, row by row as printed."""
+
+    page: int
+    box: Box
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     number: int
     width: float
@@ -35,6 +44,7 @@ class Page:
     source: PageSource = "text-layer"
     ocr_confidence: float | None = None
     error: str | None = None  # why the page could not be read, when it could not
+    tables: tuple[Table, ...] = ()  # ruled tables of the text layer (PyMuPDF's finder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +73,7 @@ class Line:
     box: Box
     block: int
     is_margin: bool = False  # running header/footer/page number, kept but marked
+    in_table: bool = False  # a line of a table's cells: in the text, not in running text
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,7 @@ class DocumentText:
     text: str
     tokens: tuple[Token, ...]
     lines: tuple[Line, ...]
+    tables: tuple[Table, ...] = ()
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -135,7 +135,7 @@ FIRST_USES = 5  # offsets of a term's first uses kept in the JSON (the count is 
 
 
 def _structure(review: Review) -> dict[str, Any]:
-    """Definitions, cross-references and signature blocks for ``structure``."""
+    """Definitions, cross-references, signature blocks and tables for ``structure``."""
     return {
         "definitions": [
             {
@@ -169,6 +169,10 @@ def _structure(review: Review) -> dict[str, Any]:
                 "char_end": b.char_end,
             }
             for b in review.signature_blocks
+        ],
+        "tables": [
+            {"page": t.page, "box": [_r(v) for v in t.box], "rows": [list(row) for row in t.rows]}
+            for t in review.doc_text.tables
         ],
     }
 

@@ -69,3 +69,21 @@ def test_signature_blocks_of_the_sample(review: dict[str, Any]) -> None:
         assert block["page"] == 16
         x0, y0, x1, y1 = block["box"]
         assert 0 <= x0 < x1 <= 612 and 0 <= y0 < y1 <= 792
+
+
+def test_the_fee_table_of_the_sample(review: dict[str, Any]) -> None:
+    (table,) = review["structure"]["tables"]
+    assert table["page"] == 19
+    rows = table["rows"]
+    assert rows[0] == ["Service", "Unit", "Fee (USD)"]
+    assert len(rows) == 9 and all(len(row) == 3 for row in rows)
+    assert rows[1] == [
+        "Managed Platform Operations (Tier 1 and Tier 2 support)",
+        "per month",
+        "$48,500.00",
+    ]
+    x0, y0, x1, y1 = table["box"]
+    assert 72 <= x0 < x1 <= 540 and 150 < y0 < y1 < 420
+    # The cells are in the document text, but no clause is made of them.
+    assert "Onsite Training Session" in review["text"]
+    assert not any("$48,500.00" in c["text"] for c in review["clauses"])

@@ -3,7 +3,7 @@
 Recall first: every clause a lawyer would mark must fall inside some candidate. A candidate
 is a paragraph (a layout block, or a numbered line inside one), a short heading merged into
 the paragraph it heads, and paragraphs longer than ``MAX_WORDS`` cut at sentence ends.
-Margin lines (running heads, page numbers) never enter a candidate.
+Margin lines (running heads, page numbers) and the lines of tables never enter a candidate.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _paragraphs(doc_text: DocumentText) -> list[_Para]:
     prev_block = None
     text = doc_text.text
     for line in doc_text.lines:
-        if line.is_margin or line.char_end <= line.char_start:
+        if line.is_margin or line.in_table or line.char_end <= line.char_start:
             continue
         numbered = classify_line(text[line.char_start : line.char_end]) is not None
         if paras and line.block == prev_block and not numbered:

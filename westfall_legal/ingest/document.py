@@ -80,7 +80,9 @@ def load_document(
     to_ocr: list[pdf.RawPage] = []
     for raw in raw_pages:
         if text_layer_is_good(raw):
-            pages[raw.number] = Page(raw.number, raw.width, raw.height, raw.words)
+            pages[raw.number] = Page(
+                raw.number, raw.width, raw.height, raw.words, tables=raw.tables
+            )
         else:
             to_ocr.append(raw)
 

@@ -188,7 +188,7 @@ def _short_lines(lines: list[Line]) -> set[int]:
 def find_headings(doc_text: DocumentText) -> list[Heading]:
     headings: list[Heading] = []
     previous_kind: str | None = None
-    lines = [ln for ln in doc_text.lines if not ln.is_margin]
+    lines = [ln for ln in doc_text.lines if not (ln.is_margin or ln.in_table)]
     texts = [
         _LEADING_SPECK.sub("", doc_text.text[ln.char_start : ln.char_end].strip()).replace(
             "\u037e",

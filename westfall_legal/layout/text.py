@@ -1,9 +1,12 @@
 """Assemble the document text from positioned words, keeping every word's provenance.
 
 Words are joined by spaces into lines, lines by newlines into blocks (paragraphs), blocks by
-blank lines; pages follow one another with a blank line. Running headers, footers and page
-numbers stay in the text (a reviewer may want them) but their lines are marked ``is_margin``
-so that clause segmentation leaves them out.
+blank lines; pages follow one another with a blank line. A page in two columns reads down
+the left column, then the right one (see :mod:`westfall_legal.layout.columns`). Running
+headers, footers and page numbers stay in the text (a reviewer may want them) but their
+lines are marked ``is_margin`` so that clause segmentation leaves them out. Tables
+likewise: their cells stay in the text, their lines are marked ``in_table`` (see
+:mod:`westfall_legal.layout.tables`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from westfall_legal.models import Box, Document, DocumentText, Line, Token, Word
+from westfall_legal.layout.columns import RIGHT, column_sides, reading_order
+from westfall_legal.layout.tables import page_tables
+from westfall_legal.models import Box, Document, DocumentText, Line, Table, Token, Word
 
 MARGIN_ZONE = 0.1  # top and bottom fraction of the page where running heads live
 _DIGITS = re.compile(r"\d+")
@@ -48,17 +53,30 @@ def _group_lines(doc: Document) -> list[_RawLine]:
     lines: list[_RawLine] = []
     for page in doc.pages:
         current: dict[tuple[int, int], _RawLine] = {}
+        page_lines: list[_RawLine] = []
         for word in page.words:
             key = (word.block, word.line)
             line = current.get(key)
             if line is None:
                 line = _RawLine(page.number, word.block, [], word.box[1], word.box[3], page.height)
                 current[key] = line
-                lines.append(line)
+                page_lines.append(line)
             line.words.append(word)
             line.top = min(line.top, word.box[1])
             line.bottom = max(line.bottom, word.box[3])
+        lines += _in_columns(page_lines, page.width)
     return lines
+
+
+def _in_columns(lines: list[_RawLine], width: float) -> list[_RawLine]:
+    """A page's lines in reading order: a page in two columns left column first."""
+    sides = column_sides([ln.box() for ln in lines], width)
+    if sides is None:
+        return lines
+    for line, side in zip(lines, sides, strict=True):
+        if side == RIGHT:
+            line.block = -1 - line.block  # its own block, apart from a left line's
+    return [lines[i] for i in reading_order(sides)]
 
 
 def _margin_key(text: str) -> str:
@@ -85,10 +103,22 @@ def find_margin_lines(lines: list[_RawLine], page_count: int) -> set[int]:
     return margin
 
 
+def _in_table(line: _RawLine, tables: list[Table]) -> bool:
+    x0, y0, x1, y1 = line.box()
+    x, y = (x0 + x1) / 2, (y0 + y1) / 2
+    return any(
+        t.box[0] - 2 <= x <= t.box[2] + 2 and t.box[1] - 2 <= y <= t.box[3] + 2 for t in tables
+    )
+
+
 def build_text(doc: Document) -> DocumentText:
     """The document text with a token per word and a Line per line."""
     raw_lines = _group_lines(doc)
     margin = find_margin_lines(raw_lines, len(doc.pages))
+    tables = [t for page in doc.pages for t in page_tables(page)]
+    by_page: dict[int, list[Table]] = {}
+    for t in tables:
+        by_page.setdefault(t.page, []).append(t)
     parts: list[str] = []
     tokens: list[Token] = []
     lines: list[Line] = []
@@ -111,9 +141,10 @@ def build_text(doc: Document) -> DocumentText:
             parts.append(word.text)
             tokens.append(Token(pos, pos + len(word.text), raw.page, word.box, word.conf))
             pos += len(word.text)
-        lines.append(Line(start, pos, raw.page, raw.box(), block_id, index in margin))
+        in_table = raw.page in by_page and _in_table(raw, by_page[raw.page])
+        lines.append(Line(start, pos, raw.page, raw.box(), block_id, index in margin, in_table))
         prev = raw
-    return DocumentText("".join(parts), tuple(tokens), tuple(lines))
+    return DocumentText("".join(parts), tuple(tokens), tuple(lines), tuple(tables))
 
 
 def plain_text(text: str) -> DocumentText:

@@ -190,3 +190,42 @@ def test_a_page_break_inside_a_sentence_does_not_start_a_section() -> None:
     text = "4.8 Prepaid Fees. Refunds follow termination under Section\n\n14.1 or Section 14.2."
     text += "\n\nthe case of Provider,\n\nArticle 9 (Data Protection and Security);"
     assert _numbers_and_titles(text) == [("4.8", "Prepaid Fees")]
+
+
+def _line_words(text: str, x: float, y: float, block: int, line: int) -> list[Word]:
+    words = []
+    for w in text.split():
+        words.append(Word(w, (x, y, x + 5.0 * len(w), y + 10), block=block, line=line))
+        x += 5.0 * len(w) + 3
+    return words
+
+
+def test_a_two_column_page_drawn_line_by_line_reads_column_by_column() -> None:
+    left = [f"left {i} alpha beta gamma delta epsilon" for i in range(5)]
+    right = [f"right {i} alpha beta gamma delta epsilon" for i in range(5)]
+    words = _line_words("AGREEMENT TITLE ACROSS THE WHOLE PAGE WIDTH AND MORE OF IT", 72, 80, 0, 0)
+    for i in range(5):  # one block, the lines alternating between the columns
+        words += _line_words(left[i], 72, 120 + 14 * i, 1, 2 * i)
+        words += _line_words(right[i], 320, 120 + 14 * i, 1, 2 * i + 1)
+    words += _line_words(
+        "A closing paragraph that runs across both of the columns here", 72, 200, 2, 0
+    )
+    page = Page(1, 612.0, 792.0, tuple(words))
+    dt = build_text(Document(Path("x.pdf"), "0" * 64, (page,)))
+    paragraphs = dt.text.split("\n\n")
+    assert paragraphs == [
+        "AGREEMENT TITLE ACROSS THE WHOLE PAGE WIDTH AND MORE OF IT",
+        "\n".join(left),
+        "\n".join(right),
+        "A closing paragraph that runs across both of the columns here",
+    ]
+
+
+def test_a_single_column_page_with_a_hanging_list_keeps_its_order() -> None:
+    words = []
+    for i in range(5):  # labels at the margin, text from the middle: not two columns
+        words += _line_words(f"({'abcde'[i]})", 72, 100 + 14 * i, i, 0)
+        words += _line_words("the obligation of the party", 200, 100 + 14 * i, i, 1)
+    page = Page(1, 612.0, 792.0, tuple(words))
+    dt = build_text(Document(Path("x.pdf"), "0" * 64, (page,)))
+    assert dt.text.split("\n\n")[0] == "(a)\nthe obligation of the party"
