@@ -8,7 +8,7 @@ PDF points on their page, origin top-left (PyMuPDF's convention); pages are numb
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +36,34 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class InkMap:
+    """The ink of a scanned page that is not a straight rule (a signature line, a table's
+    border): dark pixels counted per square cell of ``cell`` points, row by row from the
+    page's top left, at most 255 a cell."""
+
+    cell: float
+    columns: int
+    rows: int
+    counts: bytes
+
+    def ink(self, box: Box, skip: Sequence[Box] = ()) -> int:
+        """Dark pixels in the cells whose centres lie in ``box`` and in none of ``skip``."""
+        x0, y0, x1, y1 = box
+        total = 0
+        for row in range(max(0, int(y0 / self.cell)), min(self.rows, int(y1 / self.cell) + 1)):
+            y = (row + 0.5) * self.cell
+            if not y0 <= y <= y1:
+                continue
+            for col in range(
+                max(0, int(x0 / self.cell)), min(self.columns, int(x1 / self.cell) + 1)
+            ):
+                x = (col + 0.5) * self.cell
+                if x0 <= x <= x1 and not any(s[0] <= x <= s[2] and s[1] <= y <= s[3] for s in skip):
+                    total += self.counts[row * self.columns + col]
+        return total
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     number: int
     width: float
@@ -45,6 +73,7 @@ class Page:
     ocr_confidence: float | None = None
     error: str | None = None  # why the page could not be read, when it could not
     tables: tuple[Table, ...] = ()  # ruled tables of the text layer (PyMuPDF's finder)
+    ink: InkMap | None = None  # an OCR'd page's ink, for signatures
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +113,7 @@ class DocumentText:
     tokens: tuple[Token, ...]
     lines: tuple[Line, ...]
     tables: tuple[Table, ...] = ()
+    ink: Mapping[int, InkMap] = field(default_factory=dict, repr=False, compare=False)  # by page
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:

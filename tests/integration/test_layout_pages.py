@@ -1,15 +1,20 @@
 """Layout on real PDFs made here with PyMuPDF: a two-column page drawn line by line across
-both columns, and the scanned sample's fee table read by Tesseract."""
+both columns, the scanned sample's fee table read by Tesseract, and a scanned signature page
+with a pen signature on one signature line and none on the other."""
 
 from __future__ import annotations
 
+import io
+import math
 import shutil
 from pathlib import Path
 
 import pymupdf
 import pytest
+from PIL import Image, ImageDraw, ImageFilter
 
 from westfall_legal.ingest.document import load_document
+from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,15 +81,20 @@ def test_a_two_column_page_reads_column_one_then_column_two(tmp_path: Path) -> N
     assert " ".join(LEFT.split()) in paragraphs and " ".join(RIGHT.split()) in paragraphs
 
 
-@needs_tesseract
-def test_the_scanned_fee_table_is_read_from_word_geometry(tmp_path: Path) -> None:
+def _scan_page(number: int, folder: Path) -> Path:
+    """Page ``number`` of the scanned sample as a PDF of its own (OCR one page, not 19)."""
     if not SCAN.exists():
         pytest.skip(f"{SCAN.name} not generated (resources/samples/generate.py --only scan)")
-    page_19 = tmp_path / "fees.pdf"
+    path = folder / f"scan_page_{number}.pdf"
     with pymupdf.open(SCAN) as scan, pymupdf.open() as one:
-        one.insert_pdf(scan, from_page=18, to_page=18)
-        one.save(page_19)
-    document = load_document(page_19, workers=1)
+        one.insert_pdf(scan, from_page=number - 1, to_page=number - 1)
+        one.save(path)
+    return path
+
+
+@needs_tesseract
+def test_the_scanned_fee_table_is_read_from_word_geometry(tmp_path: Path) -> None:
+    document = load_document(_scan_page(19, tmp_path), workers=1)
     assert document.pages[0].source == "ocr"
     dt = build_text(document)
     (table,) = dt.tables
@@ -96,3 +106,80 @@ def test_the_scanned_fee_table_is_read_from_word_geometry(tmp_path: Path) -> Non
     ]  # fmt: skip
     assert table.rows[4][:2] == ("Software Engineer", "per hour")
     assert any(ln.in_table for ln in dt.lines) and "Quality Assurance Analyst" in dt.text
+
+
+SIGNATURE_PAGE = [
+    (72, "IN WITNESS WHEREOF, the Parties have executed this Agreement as of the date above."),
+    (120, "ACME SUPPLY CORPORATION"),
+    (150, "By: ____________________________________"),
+    (168, "Name: Jane Roe"),
+    (186, "Title: Chief Executive Officer"),
+    (250, "BETA RETAIL LLC"),
+    (280, "By: ____________________________________"),
+    (298, "Name: John Doe"),
+    (316, "Title: President"),
+]
+
+
+def scanned_signature_page(path: Path, signed: tuple[bool, bool]) -> Path:
+    """A 300 dpi image-only scan of two signature blocks; a pen signature drawn on the
+    signature line of each block that ``signed`` says is signed, the other left blank."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for y, text in SIGNATURE_PAGE:
+        page.insert_text((72, y), text, fontsize=11, fontname="tiro")
+    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    draw = ImageDraw.Draw(image)
+    for baseline, sign in zip((150, 280), signed, strict=True):
+        if not sign:
+            continue
+        scale = 300 / 72  # pt to px
+        points = [
+            (
+                (110 + t * 1.6) * scale,
+                (baseline - 6 - 7 * math.sin(t / 4.0) * math.cos(t / 9.0)) * scale,
+            )
+            for t in range(100)
+        ]
+        draw.line(points, fill=20, width=4, joint="curve")
+        draw.line(
+            [(130 * scale, (baseline - 14) * scale), (150 * scale, (baseline + 2) * scale)],
+            fill=20,
+            width=4,
+        )
+    image = image.filter(ImageFilter.GaussianBlur(0.7)).rotate(0.4, fillcolor=255)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80, dpi=(300, 300))
+    out = pymupdf.open()
+    out.new_page(width=612, height=792).insert_image(
+        pymupdf.Rect(0, 0, 612, 792), stream=buffer.getvalue()
+    )
+    out.save(path)
+    return path
+
+
+@needs_tesseract
+@pytest.mark.parametrize("signed", [(True, False), (False, True)])
+def test_ink_on_a_scanned_signature_line_means_signed(
+    tmp_path: Path, signed: tuple[bool, bool]
+) -> None:
+    path = scanned_signature_page(tmp_path / "signature.pdf", signed)
+    document = load_document(path, workers=1)
+    assert document.pages[0].source == "ocr" and document.pages[0].ink is not None
+    blocks = find_signature_blocks(build_text(document))
+    assert [(b.party, b.signatory) for b in blocks] == [
+        ("ACME SUPPLY CORPORATION", "Jane Roe"),
+        ("BETA RETAIL LLC", "John Doe"),
+    ]
+    assert [b.status for b in blocks] == ["signed" if s else "unsigned" for s in signed]
+
+
+@needs_tesseract
+def test_the_scanned_samples_blank_signature_lines_are_unsigned(tmp_path: Path) -> None:
+    document = load_document(_scan_page(16, tmp_path), workers=1)
+    blocks = find_signature_blocks(build_text(document))
+    assert [(b.party, b.status) for b in blocks] == [
+        ("HALLORAN PIKE DIGITAL SERVICES, INC.", "unsigned"),
+        ("WEXCOMBE PROVISIONS CORPORATION", "unsigned"),
+    ]

@@ -7,7 +7,8 @@ time) only runs when that reading is not convincing (few words, low confidence, 
 taller than wide); when OSD finds a quarter turn, the turned page is read again and the
 better reading kept. Every word box is mapped back through the deskew and the
 quarter turn to the page as rendered, then to PDF points, so boxes line up with the page the
-user sees. The geometry lives in small pure functions (:func:`estimate_skew`,
+user sees; the page's ink (:mod:`westfall_legal.ingest.ink`) goes with its words, for the
+signature check. The geometry lives in small pure functions (:func:`estimate_skew`,
 :func:`rotation_matrix`, :func:`quarter_turn_matrix`, :func:`map_box`) tested without
 Tesseract. Every failure of Tesseract becomes one of the project's errors.
 """
@@ -38,6 +39,7 @@ from westfall_legal.ingest.geometry import (
     rotation_matrix,
     scale,
 )
+from westfall_legal.ingest.ink import ink_map
 from westfall_legal.models import Page, Word
 
 # One thread per Tesseract process: the orchestrator runs several pages at once, and
@@ -295,7 +297,8 @@ class TesseractOcr:
             if words
             else None
         )
-        return Page(number, width, height, tuple(words), "ocr", confidence, None)
+        ink = ink_map(np.asarray(image), self.dpi)  # for the signature check in layout
+        return Page(number, width, height, tuple(words), "ocr", confidence, None, ink=ink)
 
 
 def reading_score(words: Sequence[Word]) -> float:

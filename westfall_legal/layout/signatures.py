@@ -5,11 +5,13 @@ signature line of underscores or a conformed ``/s/`` signature) and takes the la
 that follow it. Its party is the company-name line just above it (stepping over a role
 label such as ``PROVIDER:``), else that role label, else the party named on the ``By:`` line.
 
-Status comes from the text alone: ``signed`` when a conformed signature (``/s/ Jane Doe``,
-as on EDGAR filings) or a name follows ``By:``, ``unsigned`` when the signature line is only
-underscores, ``unknown`` otherwise (nothing after ``By:``: a scanned page may carry ink there).
-Detecting ink on scanned pages is not done here: layout stays pure text and geometry, and
-that check belongs to a later module that looks at the page image inside the block's box.
+Status from the text: ``signed`` when a conformed signature (``/s/ Jane Doe``, as on EDGAR
+filings) or a name follows ``By:``, ``unsigned`` when the signature line is only
+underscores, ``unknown`` otherwise. On a scanned page the ink decides (unless a conformed
+signature is typed there): the signature area (the line after ``By:`` and a line's height
+above it, where a signature rises) is looked at in the page's ink map, which ingest made at
+OCR time with ruling lines taken out; ink that no confidently read word explains makes the
+block ``signed``, next to none ``unsigned``, a little (dust, a stray mark) ``unknown``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ import re
 from collections.abc import Sequence
 
 from westfall_legal.layout.spans import body_lines, line_text
-from westfall_legal.models import Box, DocumentText, Line, SignatureBlock, SignatureStatus
+from westfall_legal.models import (
+    Box,
+    DocumentText,
+    InkMap,
+    Line,
+    SignatureBlock,
+    SignatureStatus,
+)
 
 _LABEL = re.compile(r"^\s*(By|Name|Title|Its|Date|Dated)\s*:\s*(.*)$", re.IGNORECASE)
 _BLANK = re.compile(r"^[_\s.\-–—]*$")
@@ -32,6 +41,13 @@ _COMPANY = re.compile(
 )
 WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF", re.IGNORECASE)
 MAX_PARTY_LOOKBACK = 4  # lines above "By:" searched for the party
+# The ink check on scans, in the ink map's pixels (150 dpi): a pen signature leaves
+# thousands; a blank line on the sample scan, after its rule is taken out, 7 (dust).
+SIGNED_INK = 120
+BLANK_INK = 40
+SIGNATURE_WIDTH = 220.0  # pt after "By:" looked at when the line itself is shorter
+RISE = 1.2  # line heights above the signature line looked at (a signature rises over it)
+EXPLAINED_CONF = 50.0  # a word read at least this surely is text, not a signature
 
 
 def _label(doc_text: DocumentText, line: Line) -> tuple[str, str] | None:
@@ -128,6 +144,37 @@ def _fields(
     return fields, last
 
 
+def _ink_status(doc_text: DocumentText, line: Line, ink: InkMap) -> SignatureStatus:
+    """Signed, unsigned or unknown from the ink on the signature line ``line``."""
+    tokens = doc_text.tokens_in(line.char_start, line.char_end)
+    label = tokens[0] if tokens else None
+    text = doc_text.text[label.char_start : label.char_end] if label else ""
+    start = label.box[2] if label and re.match(r"(?i)by\b", text) else line.box[0]
+    height = line.box[3] - line.box[1]
+    area = (
+        start + 1.0,
+        line.box[1] - RISE * height,
+        max(line.box[2], start + SIGNATURE_WIDTH),
+        line.box[3] + 0.3 * height,
+    )
+    nearby = doc_text.tokens_in(max(0, line.char_start - 400), line.char_end + 400)
+    explained = [
+        (t.box[0] - 1.5, t.box[1] - 1.0, t.box[2] + 1.5, t.box[3] + 1.0)  # ink bleeds a little
+        for t in nearby
+        if t.page == line.page
+        and (t.conf or 0.0) >= EXPLAINED_CONF
+        and any(c.isalnum() for c in doc_text.text[t.char_start : t.char_end])
+        and t.box[0] < area[2]
+        and t.box[2] > area[0]
+        and t.box[1] < area[3]
+        and t.box[3] > area[1]
+    ]
+    dark = ink.ink(area, explained)
+    if dark >= SIGNED_INK:
+        return "signed"
+    return "unsigned" if dark <= BLANK_INK else "unknown"
+
+
 def _block(doc_text: DocumentText, lines: Sequence[Line], first: int) -> SignatureBlock:
     fields, last = _fields(doc_text, lines, first)
     party = _party(doc_text, lines[max(0, first - MAX_PARTY_LOOKBACK) : first])
@@ -140,13 +187,17 @@ def _block(doc_text: DocumentText, lines: Sequence[Line], first: int) -> Signatu
     conformed = _CONFORMED.search(block_text)
     if signatory is None and conformed:
         signatory = conformed.group(1).strip()
+    status = _status(fields["by"], block_text)
+    ink = doc_text.ink.get(lines[first].page)
+    if ink is not None and not conformed:
+        status = _ink_status(doc_text, lines[first], ink)
     return SignatureBlock(
         party=party,
         signatory=signatory,
         title=_value(fields.get("title", "") or fields.get("its", "")),
         page=lines[first].page,
         box=_box(doc_text, start, end),
-        status=_status(fields["by"], block_text),
+        status=status,
         char_start=start,
         char_end=end,
     )

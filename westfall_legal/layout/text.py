@@ -144,7 +144,8 @@ def build_text(doc: Document) -> DocumentText:
         in_table = raw.page in by_page and _in_table(raw, by_page[raw.page])
         lines.append(Line(start, pos, raw.page, raw.box(), block_id, index in margin, in_table))
         prev = raw
-    return DocumentText("".join(parts), tuple(tokens), tuple(lines), tuple(tables))
+    ink = {page.number: page.ink for page in doc.pages if page.ink is not None}
+    return DocumentText("".join(parts), tuple(tokens), tuple(lines), tuple(tables), ink)
 
 
 def plain_text(text: str) -> DocumentText:

@@ -11,7 +11,7 @@ from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text, plain_text
 from westfall_legal.layout.xrefs import find_cross_references, roman_to_int
-from westfall_legal.models import Document, DocumentText, Page, Word
+from westfall_legal.models import Document, DocumentText, InkMap, Page, Word
 
 CONTRACT = "\n\n".join(
     [
@@ -245,3 +245,48 @@ def test_a_space_before_the_sub_clause_and_another_agreements_sections() -> None
     ]
     assert by_id[refs[0].target or ""].number == "(b)"
     assert by_id[refs[1].target or ""].number == "4"
+
+
+def _scanned_signature_page(
+    ink_cells: dict[tuple[int, int], int], mark: str = "", mark_conf: float = 30.0
+) -> Document:
+    """An OCR'd page: two blocks, their "By:" lines at y 150 and 280, and an ink map."""
+    words: list[Word] = []
+    lines = [
+        (120, "ACME SUPPLY CORPORATION"), (150, f"By: {mark}".strip()), (168, "Name: Jane Roe"),
+        (250, "BETA RETAIL LLC"), (280, "By:"), (298, "Name: John Doe"),
+    ]  # fmt: skip
+    for n, (y, text) in enumerate(lines):
+        x = 72.0
+        for w in text.split():
+            conf = mark_conf if w == mark else 95.0
+            words.append(Word(w, (x, y - 9, x + 6 * len(w), y), block=n, line=0, conf=conf))
+            x += 6 * len(w) + 4
+    cell, columns, rows = 6.0, 102, 132
+    counts = bytearray(columns * rows)
+    for (row, col), n in ink_cells.items():
+        counts[row * columns + col] = n
+    ink = InkMap(cell, columns, rows, bytes(counts))
+    page = Page(1, 612.0, 792.0, tuple(words), source="ocr", ink=ink)
+    return Document(Path("scan.pdf"), "0" * 64, (page,))
+
+
+def test_ink_on_the_signature_line_of_a_scan_decides_its_status() -> None:
+    pen = {(24, col): 60 for col in range(17, 40)}  # y 144-150, x 102-240: on the first line
+    blocks = find_signature_blocks(build_text(_scanned_signature_page(pen)))
+    assert [b.status for b in blocks] == ["signed", "unsigned"]
+    dust = {(24, 20): 60}  # one speck: neither a signature nor a clean line
+    blocks = find_signature_blocks(build_text(_scanned_signature_page(dust)))
+    assert [b.status for b in blocks] == ["unknown", "unsigned"]
+
+
+def test_ink_explained_by_a_confident_word_is_not_a_signature() -> None:
+    # Ink under "By:" and under a typed name read surely on the line is text, no pen stroke.
+    typed = {(24, col): 60 for col in (12, 13, 14, 16, 17, 18, 19)}  # "By:" 72-90, "Jane" 94-118
+    page = _scanned_signature_page(typed, mark="Jane", mark_conf=95.0)
+    blocks = find_signature_blocks(build_text(page))
+    assert [b.status for b in blocks] == ["unsigned", "unsigned"]
+    # A signature that OCR misread as a word (low confidence) is still ink on the line.
+    pen = {(24, col): 60 for col in range(17, 40)}
+    blocks = find_signature_blocks(build_text(_scanned_signature_page(pen, mark="Mfrbk")))
+    assert blocks[0].status == "signed"
