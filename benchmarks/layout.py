@@ -3,10 +3,11 @@
     python benchmarks/layout.py [--quick] [--json PATH]
     python benchmarks/layout.py --gold [--scan] [--misses] [--json PATH]
 
-Each PDF is read by the ingest stage (not timed), then the whole layout stage is timed: the
-document text with provenance, running heads, the section tree, definitions, cross-references
-and signature blocks. Every exception counts as an error: the figure to hold is zero errors
-over all 470 contracts. Headline: ``pages_per_s`` (layout only), ``errors``, ``documents``.
+Each PDF is read by the ingest stage (not timed; it finds the ruled tables), then the whole
+layout stage is timed: the document text with provenance, reading order, running heads,
+tables, the section tree, definitions, cross-references and signature blocks. Every
+exception counts as an error: the figure to hold is zero errors over all 470 contracts.
+Headline: ``pages_per_s`` (layout only), ``errors``, ``documents``, ``tables``.
 
 ``--gold`` scores the layout instead, against the hand-made gold set in
 tests/data/layout_gold.json (12 CUAD contracts) and the sample agreement's true structure
@@ -61,6 +62,7 @@ def one(path: Path) -> dict[str, object]:
             cross_references=len(xrefs),
             dangling=sum(x.target is None for x in xrefs),
             signature_blocks=len(blocks),
+            tables=len(text.tables),
         )
     except Exception as exc:  # the benchmark counts every failure
         row["error"] = f"{type(exc).__name__}: {exc}"
@@ -143,6 +145,8 @@ def main() -> int:
         "documents": len(rows),
         "pages": pages,
         "worst_seconds": round(float(worst[0]["seconds"]), 3) if worst else None,
+        "tables": sum(int(r["tables"]) for r in ok),
+        "documents_with_tables": sum(1 for r in ok if int(r["tables"])),
         "dangling_share": round(
             sum(int(r["dangling"]) for r in ok)
             / max(1, sum(int(r["cross_references"]) for r in ok)),
