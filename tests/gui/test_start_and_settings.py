@@ -111,13 +111,6 @@ def test_the_settings_page_saves_the_settings(qtbot: QtBot, app_home: Path, tmp_
     assert settings_io.load() == Settings(llm_threads=3, llm_context=8192)
 
 
-def test_the_feedback_menu_waits_for_its_dialogs(window: MainWindow) -> None:
-    file_menu = window.menuBar().actions()[0].menu()
-    entries = {a.text(): a for a in file_menu.actions()}  # type: ignore[union-attr]
-    export = entries["&Export feedback…"]
-    assert not export.isEnabled() and "issue 6" in export.toolTip()
-
-
 def test_the_crash_report_has_no_message_text() -> None:
     try:
         try:

@@ -4,13 +4,10 @@ with its progress and a cancel button in the status bar."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -60,14 +57,6 @@ STAGES = {
     "analysis": "Finding clauses, facts and risks",
     "summary": "Writing the summary",
 }
-FEEDBACK_TIP = "The feedback export and import dialogs are not in this version yet (issue 6)."
-
-
-def feedback_dialogs() -> ModuleType | None:
-    """The feedback export/import dialogs (issue 6), once that module exists."""
-    if importlib.util.find_spec("westfall_legal.gui.feedback") is None:
-        return None
-    return importlib.import_module("westfall_legal.gui.feedback")
 
 
 class MainWindow(QMainWindow):
@@ -159,6 +148,16 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
+    def _export_feedback(self) -> None:
+        from westfall_legal.gui.feedback import open_export
+
+        open_export(self)
+
+    def _import_feedback(self) -> None:
+        from westfall_legal.gui.feedback import open_import
+
+        open_import(self)
+
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
         self.open_action = self._action("&Open…", self.choose_file, QKeySequence.StandardKey.Open)
@@ -166,20 +165,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
-        dialogs = feedback_dialogs()
-        for text, opener in (
-            ("&Export feedback…", "open_export"),
-            ("&Import feedback…", "open_import"),
-        ):
-            action = menu.addAction(text)
-            if dialogs is not None and hasattr(dialogs, opener):
-                show = getattr(dialogs, opener)
-                action.triggered.connect(lambda _=False, show=show: show(self))
-            else:
-                action.setEnabled(False)
-                action.setToolTip(FEEDBACK_TIP)
-                action.setStatusTip(FEEDBACK_TIP)
-        menu.setToolTipsVisible(True)
+        menu.addAction(self._action("&Export feedback…", self._export_feedback))
+        menu.addAction(self._action("&Import feedback…", self._import_feedback))
         menu.addSeparator()
         menu.addAction(self._action("Models and &settings…", self.show_settings, "Ctrl+,"))
         menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))

@@ -1,0 +1,64 @@
+"""File > Export feedback previews what anonymisation replaced and writes that bundle; File >
+Import feedback verifies it and refuses a tampered one."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from westfall_legal.gui.feedback import ExportDialog, import_file
+from westfall_legal.gui.main_window import MainWindow
+from westfall_legal.store import Store
+
+
+def _corrected(window: MainWindow, store: Store) -> None:
+    ws = window.workspace
+    assert ws is not None
+    row = ws.rows[0]
+    store.corrections.reject(ws.document_id, row.id, reviewer="A. Reviewer")
+
+
+def test_export_previews_the_replacements_then_writes_the_bundle(
+    reviewed: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    _corrected(reviewed, store)
+    dialog = ExportDialog(reviewed)
+    assert not dialog.export_button.isEnabled()
+    assert dialog.preview()
+    assert dialog.preview_ is not None and len(dialog.preview_.documents) == 1
+    mapping = dialog.preview_.report.mapping
+    assert any("HALLORAN" in original.upper() for original in mapping)  # a party of the sample
+    assert dialog.export_button.isEnabled() and "1 documents" in dialog.summary.text()
+    result = dialog.export_to(tmp_path / "out.wfb")
+    assert result is not None and result.path.exists()
+    with zipfile.ZipFile(result.path) as bundle:
+        members = bundle.namelist()
+        raw = b"".join(bundle.read(m) for m in members)
+    assert "manifest.json" in members and "signature" in members
+    assert b"HALLORAN PIKE" not in raw.upper()  # the original is on the screen, not in the file
+
+    imported = import_file(reviewed, result.path)
+    assert imported is not None and imported.corrections >= 1
+    assert "verified" in reviewed.status_text.text()
+
+
+def test_a_tampered_bundle_is_refused_with_the_member_named(
+    reviewed: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    _corrected(reviewed, store)
+    dialog = ExportDialog(reviewed)
+    assert dialog.preview()
+    result = dialog.export_to(tmp_path / "out.wfb")
+    assert result is not None
+    tampered = tmp_path / "tampered.wfb"
+    with zipfile.ZipFile(result.path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            dst.writestr(name, data + b"\n" if name == "corrections.jsonl" else data)
+    assert import_file(reviewed, tampered) is None
+    assert reviewed.error_box is not None and "corrections.jsonl" in reviewed.error_box.text()
+
+
+def test_the_feedback_menu_entries_are_enabled(reviewed: MainWindow) -> None:
+    texts = {a.text(): a.isEnabled() for a in reviewed.menuBar().actions()[0].menu().actions()}
+    assert texts["&Export feedback…"] and texts["&Import feedback…"]
