@@ -123,6 +123,9 @@ def fit_type(
     clf.fit(_csr(vec, counts), y)
     w = np.asarray(clf.coef_.T, np.float32)
     b = np.asarray(clf.intercept_, np.float32)
+    if len(labels) == 2:  # one logit for the second class: softmax([0, z]) is sigmoid(z)
+        w = np.hstack([np.zeros_like(w), w])
+        b = np.concatenate([np.zeros_like(b), b])
     return vec, w, b, labels
 
 

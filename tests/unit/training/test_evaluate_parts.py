@@ -3,6 +3,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pytest
+
 from westfall_legal.training.evaluate import DocResult, _gold_fact, fact_accuracy
 
 
@@ -49,3 +51,16 @@ def test_a_cache_made_by_other_reading_code_is_not_reused(tmp_path: Path) -> Non
     with cache.open("wb") as fh:
         pickle.dump(((CACHE_VERSION, reader_fingerprint(), ()), [stale]), fh)
     assert build_records([], cache=cache, workers=1) == [stale]
+
+
+def test_a_contract_type_model_of_two_types_gives_both_probabilities() -> None:
+    pytest.importorskip("sklearn")
+    from westfall_legal.training.dataset import ContractRecord
+    from westfall_legal.training.train_clauses import Params, fit_type
+
+    records = [
+        ContractRecord(f"d{i}", t, f"{t.upper()} AGREEMENT {t} terms " * 3, 1, [], [], {})
+        for i, t in enumerate(["Supply", "License"] * 4)
+    ]
+    vec, w, b, labels = fit_type(records, Params(min_df=1))
+    assert labels == ["License", "Supply"] and w.shape == (vec.size, 2) and b.shape == (2,)
