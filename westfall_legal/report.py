@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 from collections import defaultdict
@@ -10,7 +11,9 @@ from typing import Any
 
 from westfall_legal import paths
 from westfall_legal.errors import OutputError
+from westfall_legal.layout.numbering import numbering_issues
 from westfall_legal.llm.summary import Summary
+from westfall_legal.models import DocumentText, Section
 from westfall_legal.pipeline import Review
 
 SCHEMA = "westfall.review/1"
@@ -21,6 +24,7 @@ def _r(x: float) -> float:
 
 
 def review_json(review: Review) -> dict[str, Any]:
+    line_starts = [line.char_start for line in review.doc_text.lines]
     doc = review.document
     return {
         "schema": SCHEMA,
@@ -95,6 +99,7 @@ def review_json(review: Review) -> dict[str, Any]:
                     "char_start": s.char_start,
                     "char_end": s.char_end,
                     "page": s.page,
+                    "boxes": _section_boxes(review.doc_text, line_starts, s),
                 }
                 for s in review.sections
             ],
@@ -174,7 +179,29 @@ def _structure(review: Review) -> dict[str, Any]:
             {"page": t.page, "box": [_r(v) for v in t.box], "rows": [list(row) for row in t.rows]}
             for t in review.doc_text.tables
         ],
+        "numbering_issues": [
+            {"section": i.section, "number": i.number, "expected": i.expected, "kind": i.kind}
+            for i in numbering_issues(review.sections)
+        ],
     }
+
+
+def _section_boxes(
+    doc_text: DocumentText, starts: list[int], section: Section
+) -> list[list[float]]:
+    """[page, x0, y0, x1, y1] per page: the union of the section's lines on that page (running
+    heads left out)."""
+    start, end = section.char_start, section.char_end
+    lo = max(bisect.bisect_right(starts, start) - 1, 0)
+    hi = bisect.bisect_left(starts, end)
+    pages: dict[int, list[float]] = {}
+    for line in doc_text.lines[lo:hi]:
+        if line.char_end <= start or line.is_margin:
+            continue
+        x0, y0, x1, y1 = line.box
+        box = pages.setdefault(line.page, [x0, y0, x1, y1])
+        box[:] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
+    return [[float(page), *(_r(v) for v in box)] for page, box in sorted(pages.items())]
 
 
 def write_atomic(path: Path, content: str) -> None:
@@ -214,8 +241,14 @@ def _structure_html(structure: dict[str, Any]) -> list[str]:
     defs = structure.get("definitions", [])
     refs = structure.get("cross_references", [])
     dangling = [r for r in refs if r["target"] is None]
+    odd = structure.get("numbering_issues", [])
     parts = [
         "<h2>Structure</h2>",
+        f"<p>{len(odd)} numbering irregularities"
+        + "".join(
+            f"; {e(i['number'])}: {e(i['kind'])} (expected {e(i['expected'])})" for i in odd[:5]
+        )
+        + ".</p>",
         f"<p>{len(defs)} defined terms, {len(refs)} cross-references "
         f"({len(dangling)} pointing nowhere).</p>",
     ]
