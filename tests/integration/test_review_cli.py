@@ -176,3 +176,18 @@ def test_a_review_in_two_steps_leaves_the_models_sentences_to_the_second() -> No
     second = summarise_review(first, settings=Settings())  # no model in this data folder
     assert second.summary is not None and "no language model is active" in str(second.summary.note)
     assert second.clauses == first.clauses and "summary" in second.timings
+
+
+def test_sections_carry_their_boxes_page_by_page(tmp_path: Path) -> None:
+    assert (
+        main(["review", str(SAMPLE), "--out", str(tmp_path), "--format", "json", "--no-llm", "-q"])
+        == 0
+    )
+    data = json.loads((tmp_path / "master_services_agreement.review.json").read_text())
+    sections = data["structure"]["sections"]
+    definitions = next(s for s in sections if s["title"] == "Definitions")
+    pages = [int(b[0]) for b in definitions["boxes"]]
+    assert len(pages) >= 2 and pages == sorted(pages)  # the definitions run over a page break
+    for page, x0, y0, x1, y1 in definitions["boxes"]:
+        assert 0 <= x0 < x1 <= 612 and 0 <= y0 < y1 <= 792
+    assert data["structure"]["numbering_issues"] == []  # the sample is numbered cleanly
