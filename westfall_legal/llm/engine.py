@@ -9,12 +9,16 @@ from a JSON schema whose strings cannot contain control characters.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
+import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from westfall_legal.errors import Cancelled, KnownError, MissingDependencyError, ModelError
@@ -48,7 +52,62 @@ def _llama() -> Any:
         raise MissingDependencyError(
             "llama-cpp-python is not installed.", hint=INSTALL_HINT
         ) from exc
+    _load_cpu_variants(llama_cpp)
     return llama_cpp
+
+
+# A portable llama.cpp build (GGML_BACKEND_DL=ON, GGML_CPU_ALL_VARIANTS=ON: the desktop
+# bundle's) has no CPU code in libggml itself: each instruction-set level is its own library
+# (libggml-cpu-x64.so, -sse42, -haswell, -skylakex, -icelake, ...) and ggml loads the best one
+# the CPU can run. ggml looks for them only beside the executable and in the working folder,
+# which for Python are neither, and llama-cpp-python does not tell it where its lib folder is.
+_CPU_VARIANT = re.compile(r"(?:lib)?ggml-cpu-([A-Za-z0-9_]+)\.(?:so|dll)$")
+# The library to call ggml's loader through. Not libggml.so by path: the wheel holds copies
+# (libggml.so, .so.0, .so.0.x) and libllama links libggml.so.0, so opening another copy would
+# give a second ggml with its own backend registry. libllama is the very file llama_cpp
+# opened, and a symbol looked up through it is found in the libraries it links. Windows looks
+# only in the DLL itself, and has one ggml.dll.
+_LOADER_LIBRARY = {"win32": ("ggml.dll",), "darwin": ("libllama.dylib", "libllama.so")}
+_variants_loaded = False
+
+
+def llama_lib_dir(llama_cpp: Any) -> Path:
+    """Where llama-cpp-python loads its libraries from (it honours LLAMA_CPP_LIB_PATH too)."""
+    override = os.environ.get("LLAMA_CPP_LIB_PATH")
+    return Path(override) if override else Path(llama_cpp.__file__).resolve().parent / "lib"
+
+
+def _load_cpu_variants(llama_cpp: Any) -> None:
+    """Point ggml at the CPU-variant libraries of a portable build, once; a build for one CPU
+    (``-march=native``, the checkout's) has none and needs nothing."""
+    global _variants_loaded
+    if _variants_loaded:
+        return
+    _variants_loaded = True
+    folder = llama_lib_dir(llama_cpp)
+    if not folder.is_dir() or not any(_CPU_VARIANT.match(p.name) for p in folder.iterdir()):
+        return
+    names = _LOADER_LIBRARY.get(sys.platform, ("libllama.so",))
+    loader = ctypes.CDLL(str(next((folder / n for n in names if (folder / n).exists()), names[0])))
+    loader.ggml_backend_reg_count.restype = ctypes.c_size_t
+    if loader.ggml_backend_reg_count() == 0:
+        loader.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
+        loader.ggml_backend_load_all_from_path(os.fsencode(folder))
+    log.info("llama.cpp CPU variant: %s", cpu_variant() or "unknown")
+
+
+def cpu_variant() -> str | None:
+    """The CPU-variant library a portable llama.cpp build loaded (``haswell``, ``icelake``...),
+    read from the process's memory map; None for a single-CPU build or off Linux."""
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in maps.splitlines():
+        found = _CPU_VARIANT.match(line.rsplit("/", 1)[-1])
+        if found:
+            return found.group(1)
+    return None
 
 
 def gpu_available() -> bool:
@@ -63,9 +122,11 @@ def backend_label(settings: Settings) -> str:
         return f"GPU ({layers} layers offloaded)"
     if settings.llm_gpu_layers != 0:
         return "CPU (this llama.cpp build has no GPU backend)"
-    return "CPU" + (
-        " (a GPU is available: set llm_gpu_layers to use it)" if gpu_available() else ""
-    )
+    gpu = gpu_available()  # loads llama.cpp's backends first, so the variant is known
+    notes = [f"llama.cpp's {variant} variant"] if (variant := cpu_variant()) else []
+    if gpu:
+        notes.append("a GPU is available: set llm_gpu_layers to use it")
+    return "CPU" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 # A JSON string character: anything but a quote, a backslash or a control character, or an
