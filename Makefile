@@ -65,3 +65,15 @@ test: setup lint typecheck pytest
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache
+
+# The desktop bundle (packaging/README.md); separate from `make test`, which never builds it.
+BUNDLE_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+BUNDLE := dist/westfall-legal-$(BUNDLE_VERSION)-linux-x86_64.tar.gz
+.PHONY: bundle bundle-test
+
+bundle:
+	PY=$(PY) packaging/build_bundle.sh
+
+bundle-test:
+	@test -f $(BUNDLE) || { echo "$(BUNDLE) not found: run make bundle first"; exit 1; }
+	build/bundle-venv/bin/python packaging/bundle_test.py $(BUNDLE)
