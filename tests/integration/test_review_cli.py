@@ -188,6 +188,6 @@ def test_sections_carry_their_boxes_page_by_page(tmp_path: Path) -> None:
     definitions = next(s for s in sections if s["title"] == "Definitions")
     pages = [int(b[0]) for b in definitions["boxes"]]
     assert len(pages) >= 2 and pages == sorted(pages)  # the definitions run over a page break
-    for page, x0, y0, x1, y1 in definitions["boxes"]:
+    for _page, x0, y0, x1, y1 in definitions["boxes"]:
         assert 0 <= x0 < x1 <= 612 and 0 <= y0 < y1 <= 792
     assert data["structure"]["numbering_issues"] == []  # the sample is numbered cleanly
