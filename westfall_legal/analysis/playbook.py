@@ -273,13 +273,25 @@ class _Blank(dict[str, str]):
         return "?"
 
 
+def full_number(section: Section, sections: dict[str, Section]) -> str | None:
+    """A sub-clause's number with its parents': "17.3(b)" for the "(b)" under "17.3"."""
+    number = section.number
+    parent = sections.get(section.parent or "")
+    while number and number.startswith("(") and parent is not None:
+        if parent.number:
+            number = parent.number.rstrip(".") + number
+        parent = sections.get(parent.parent or "")
+    return number
+
+
 def _where(clause: Clause, sections: dict[str, Section]) -> str:
     """How a lawyer names a clause: "Section 12.2 (Cap on Liability)", or its id."""
     section = sections.get(clause.section or "")
     if section is None:
         return f"Clause {clause.id}"
-    if section.number:
-        number = section.number if section.number[0].isalpha() else f"Section {section.number}"
+    full = full_number(section, sections)
+    if full:
+        number = full if full[0].isalpha() else f"Section {full}"
         return f"{number} ({section.title})" if section.title else number
     return f"The section '{section.title}'" if section.title else f"Clause {clause.id}"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from westfall_legal import paths
+from westfall_legal.analysis.playbook import full_number
 from westfall_legal.errors import ModelError
 from westfall_legal.models import Clause, ContractType, Fact, Finding, Section
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
@@ -213,12 +214,13 @@ def _clean(text: str) -> str:
     return first if len(first) >= 12 else ""
 
 
-def _heading(section: Section | None) -> str:
+def _heading(section: Section | None, sections: dict[str, Section]) -> str:
     if section is None:
         return ""
-    if section.number and section.title:
-        return f"{section.number} {section.title}: "
-    return f"{section.number or section.title}: " if (section.number or section.title) else ""
+    number = full_number(section, sections)
+    if number and section.title:
+        return f"{number} {section.title}: "
+    return f"{number or section.title}: " if (number or section.title) else ""
 
 
 def summarise(
@@ -234,6 +236,7 @@ def summarise(
     opening = rule_sentences(data)
     if model is None:
         return Summary(tuple(opening), note=note or "the language model was not used")
+    sections = {s.id: s for s in data.sections}
     prompt = load_prompt("clause_summary")
     picked = pick_sections(data, limit)
     start = time.perf_counter()
@@ -263,7 +266,7 @@ def summarise(
         if sentence:
             written.append(
                 Sentence(
-                    _heading(section) + sentence,
+                    _heading(section, sections) + sentence,
                     (clause.id,),
                     "llm",
                     section.id if section else None,

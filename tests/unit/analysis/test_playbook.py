@@ -186,3 +186,15 @@ def test_durations_in_days() -> None:
     assert [duration_days(v) for v in ("P30D", "P3M", "P1Y", "P2W", "soon")] == [
         30, 90, 365, 14, None,
     ]  # fmt: skip
+
+
+def test_a_sub_clause_is_named_with_its_parents_number() -> None:
+    from westfall_legal.analysis.playbook import full_number
+
+    parent = Section("s17", "17.3", "Assignment", 2, None, 0, 100, 9)
+    child = Section("s17b", "(b)", None, 3, "s17", 50, 100, 9)
+    grandchild = Section("s17bi", "(i)", None, 4, "s17b", 60, 80, 9)
+    sections = {s.id: s for s in (parent, child, grandchild)}
+    assert full_number(child, sections) == "17.3(b)"
+    assert full_number(grandchild, sections) == "17.3(b)(i)"
+    assert full_number(parent, sections) == "17.3"
