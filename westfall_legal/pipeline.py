@@ -233,9 +233,9 @@ def summarise_review(
     data = SummaryInput(
         review.clauses, review.sections, review.facts, review.contract_type, review.findings
     )
-    start = time.perf_counter()
-    summary = _summary(data, settings, engines, progress, cancel or CancelToken())
-    timings = {**review.timings, "summary": round(time.perf_counter() - start, 4)}
+    timings = dict(review.timings)
+    with _timed(timings, "summary"):
+        summary = _summary(data, settings, engines, progress, cancel or CancelToken())
     return dataclasses.replace(review, summary=summary, timings=timings)
 
 

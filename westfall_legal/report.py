@@ -85,7 +85,7 @@ def review_json(review: Review) -> dict[str, Any]:
             }
             for f in review.findings
         ],
-        "summary": _summary(review.summary),
+        "summary": summary_json(review.summary),
         "model": review.model,
         "timings": review.timings,
         "structure": {
@@ -108,7 +108,7 @@ def review_json(review: Review) -> dict[str, Any]:
     }
 
 
-def _summary(summary: Summary | None) -> dict[str, Any] | None:
+def summary_json(summary: Summary | None) -> dict[str, Any] | None:
     """Each sentence with the clause ids it rests on; the model and prompt behind the LLM ones."""
     if summary is None:
         return None

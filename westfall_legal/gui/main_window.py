@@ -372,12 +372,12 @@ class MainWindow(QMainWindow):
                 self.summary.add_sentence(event.message, [], "llm")
 
     def _summarised(self, review: Review) -> None:
-        from westfall_legal.report import review_json
+        from westfall_legal.report import summary_json
 
         ws = self.workspace
         if ws is None or ws.data.get("document", {}).get("sha256") != review.document.sha256:
             return  # another document is open now
-        summary = review_json(review)["summary"]
+        summary = summary_json(review.summary)  # the summary's part of the review JSON
         self.summary.show_review(
             ws.data.get("contract_type"), ws.state.facts, ws.state.findings, summary
         )

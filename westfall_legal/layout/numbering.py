@@ -13,12 +13,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from westfall_legal.layout.xrefs import roman_to_int
 from westfall_legal.models import Section
 
 _LAST = re.compile(r"(?:^|[\s.(])([0-9]+|[IVXLC]+|[ivxlc]+|[a-z]|[A-Z])\)?\.?$")
 _ZERO = re.compile(r"^(\d+)\.0+\.?$")
 _WORD = re.compile(r"^[A-Za-z]{2,}(?=\s)")
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,18 +27,6 @@ class NumberingIssue:
     number: str
     expected: str  # the ordinal that would have followed the previous sibling
     kind: str  # "skip", "restart", "repeat" or "out of order"
-
-
-def _roman(text: str) -> int | None:
-    values = [_ROMAN.get(ch) for ch in text.lower()]
-    if None in values:
-        return None
-    total = 0
-    for i, v in enumerate(values):
-        assert v is not None
-        nxt = values[i + 1] if i + 1 < len(values) else 0
-        total += -v if nxt and v < nxt else v
-    return total
 
 
 def readings(number: str) -> list[tuple[str, int]]:
@@ -55,7 +43,7 @@ def readings(number: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     if len(last) == 1:
         out.append(("lower" if last.islower() else "upper", ord(last.lower()) - ord("a") + 1))
-    value = _roman(last)
+    value = roman_to_int(last.upper())
     if value:
         out.insert(0 if last.lower() == "i" else len(out), ("roman", value))
     return out

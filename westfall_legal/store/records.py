@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 ClauseStatus = Literal["proposed", "accepted", "rejected"]
 Action = Literal["accept", "reject", "relabel", "span", "add", "fact", "comment", "undo"]
-ACTIONS: tuple[Action, ...] = (
-    "accept",
-    "reject",
-    "relabel",
-    "span",
-    "add",
-    "fact",
-    "comment",
-    "undo",
-)
+ACTIONS: tuple[Action, ...] = get_args(Action)
 
 
 @dataclass(frozen=True, slots=True)
