@@ -8,7 +8,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libegl1 libgl1
 SCAN := resources/samples/master_services_agreement_scanned.pdf
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: all setup system-deps demo test lint typecheck pytest clean
+.PHONY: all setup system-deps demo test lint typecheck pytest clean finetune-tools
 
 all: test
 
@@ -33,13 +33,30 @@ system-deps:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[gui,train,dev]'
+	$(BIN)/python -m pip install -q -e '.[gui,train,dev,finetune]'
 	@touch $(STAMP)
+
+# llama.cpp's LoRA -> GGUF conversion scripts, from the source archive of the very
+# llama-cpp-python release installed (PyPI), into the venv (westfall_legal/training/finetune).
+CONVERT := $(VENV)/share/llama.cpp-convert
+LLAMA_SDIST := build/llama-sdist
+$(CONVERT)/convert_lora_to_gguf.py: | $(STAMP)
+	@version=$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))'); \
+	root=llama_cpp_python-$$version/vendor/llama.cpp; \
+	rm -rf $(LLAMA_SDIST) $(CONVERT) && mkdir -p $(LLAMA_SDIST) $(CONVERT) && \
+	$(BIN)/python -m pip download -q --no-deps --no-binary :all: \
+	  "llama-cpp-python==$$version" -d $(LLAMA_SDIST) && \
+	tar xzf $(LLAMA_SDIST)/llama_cpp_python-$$version.tar.gz -C $(CONVERT) --strip-components=3 \
+	  $$root/convert_lora_to_gguf.py $$root/convert_hf_to_gguf.py $$root/conversion \
+	  $$root/gguf-py $$root/LICENSE && \
+	rm -rf $(LLAMA_SDIST) && echo "llama.cpp conversion scripts $$version in $(CONVERT)"
+
+finetune-tools: $(CONVERT)/convert_lora_to_gguf.py
 
 $(SCAN): resources/samples/generate.py | $(STAMP)
 	$(BIN)/python resources/samples/generate.py --only scan
 
-setup: system-deps $(STAMP) $(SCAN)
+setup: system-deps $(STAMP) $(SCAN) $(CONVERT)/convert_lora_to_gguf.py
 	@$(BIN)/westfall models install-default
 
 demo: setup

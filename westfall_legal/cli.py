@@ -193,8 +193,20 @@ def cmd_models(args: argparse.Namespace) -> int:
     elif args.action == "activate":
         if not args.target:
             raise KnownError("models activate needs a model id.", hint="westfall models list")
-        entry = registry.activate(args.target)
+        entry = registry.activate(args.target, force=args.force)
         print(f"{entry.id} is now the active {entry.kind}")
+    elif args.action == "compare":
+        if not args.target:
+            raise KnownError("models compare needs an adapter id.", hint="westfall models list")
+        from westfall_legal.training.finetune.run import compare_adapter
+
+        print(
+            compare_adapter(
+                registry.get(args.target),
+                cuad_dir=Path(args.cuad) if args.cuad else None,
+                per_category=args.per_category,
+            )
+        )
     elif args.action == "rollback":
         entry = registry.rollback("adapter" if args.adapter else "model")
         print(f"rolled back: {entry.id} is the active {entry.kind} again")
@@ -274,7 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=cmd_train_clauses)
     models = sub.add_parser("models", help="the local language models and their registry")
     models.add_argument(
-        "action", choices=("list", "add", "activate", "rollback", "verify", "install-default")
+        "action",
+        choices=("list", "add", "activate", "compare", "rollback", "verify", "install-default"),
     )
     models.add_argument("target", nargs="?", help="a GGUF file (add) or a model id")
     models.add_argument("--id", help="add: the id to register the file under")
@@ -283,6 +296,14 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--training-data", help="add: what the model was trained on")
     models.add_argument("--metric", action="append", help="add: NAME=VALUE, repeatable")
     models.add_argument("--adapter", action="store_true", help="rollback: the adapter")
+    models.add_argument("--force", action="store_true", help="activate: even if its gate failed")
+    models.add_argument("--cuad", help="compare: measure again on this CUAD folder")
+    models.add_argument(
+        "--per-category",
+        type=int,
+        default=8,
+        help="compare --cuad: questions per category and answer (default 8)",
+    )
     models.set_defaults(func=cmd_models)
     from westfall_legal.cli_store import add_store_commands
 

@@ -129,6 +129,8 @@ def cmd_pool(args: argparse.Namespace) -> int:
 def _bundles(args: argparse.Namespace) -> list[Bundle]:
     from westfall_legal.training.retrain import label_schema
 
+    if args.no_pool and not args.feedback:
+        return []  # nothing to read: no passphrase asked
     schema = label_schema()
     with open_store() as store:
         keys = InstallationKeys.of(store)
@@ -154,6 +156,39 @@ def cmd_retrain(args: argparse.Namespace) -> int:
         model_id=args.id,
     )
     _print_comparison(result.comparison)
+    return ExitCode.OK
+
+
+def cmd_finetune(args: argparse.Namespace) -> int:
+    from westfall_legal.training.finetune.lora import LoraParams
+    from westfall_legal.training.finetune.run import FinetuneOptions, finetune
+
+    bundles = _bundles(args)
+    print(f"feedback: {len(bundles)} bundle(s)", file=sys.stderr)
+    defaults = LoraParams()
+    params = LoraParams(
+        steps=args.steps,
+        batch_size=args.batch_size,
+        rank=args.rank,
+        alpha=2 * args.rank,
+        learning_rate=args.learning_rate,
+        warmup=min(defaults.warmup, max(1, args.steps // 10)),
+    )
+    options = FinetuneOptions(
+        cuad_dir=Path(args.cuad) if args.cuad else None,
+        per_category=args.per_category,
+        assess_per_category=args.assess_per_category,
+        params=params,
+        cache=Path(args.cache) if args.cache else None,
+    )
+    result = finetune(
+        bundles, options=options, base_id=args.base, adapter_id=args.id,
+        progress=lambda m: print(m, file=sys.stderr, flush=True),
+    )  # fmt: skip
+    print((result.folder / "MODEL_CARD.md").read_text("utf-8"))
+    gate = (result.assessment or {}).get("gate", {"passed": False})
+    verb = "switches it on" if gate["passed"] else "would switch it on (gate not passed: --force)"
+    print(f"`westfall models activate {result.adapter.id}` {verb}")
     return ExitCode.OK
 
 
@@ -275,6 +310,24 @@ def add_feedback_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
                     help="how many times each feedback document counts (default 3)")  # fmt: skip
     rt.add_argument("--folds", type=int, help="folds for the thresholds (default 5)")
     rt.set_defaults(func=cmd_retrain)
+
+    ft = sub.add_parser("finetune", help="train a candidate LoRA adapter for the local model")
+    ft.add_argument("--data", dest="feedback", action="append", metavar="BUNDLE",
+                    help="a feedback bundle file; repeatable")  # fmt: skip
+    ft.add_argument("--no-pool", action="store_true", help="leave out the imported bundles")
+    ft.add_argument("--cuad", help="also train on CUAD's development contracts (this folder)")
+    ft.add_argument("--cache", help="cache file for the read CUAD contracts")
+    ft.add_argument("--base", help="the registered model to adapt (default: the active one)")
+    ft.add_argument("--id", help="the adapter's id (default: legal-lora-DATE-TIME)")
+    ft.add_argument("--steps", type=int, default=100, help="optimiser steps (default 100)")
+    ft.add_argument("--batch-size", type=int, default=4, help="examples per step (default 4)")
+    ft.add_argument("--rank", type=int, default=16, help="LoRA rank (default 16; alpha 2x)")
+    ft.add_argument("--learning-rate", type=float, default=2e-4, help="(default 2e-4)")
+    ft.add_argument("--per-category", type=int, default=12,
+                    help="CUAD questions per category and answer (default 12)")  # fmt: skip
+    ft.add_argument("--assess-per-category", type=int, default=4,
+                    help="validation questions per category and answer (default 4)")  # fmt: skip
+    ft.set_defaults(func=cmd_finetune)
 
     dr = sub.add_parser("drift", help="corrections per clause reviewed, per model and month")
     dr.set_defaults(func=cmd_drift)

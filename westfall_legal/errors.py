@@ -220,6 +220,15 @@ class AnonymisationError(FeedbackBundleError):
     )
 
 
+class AdapterGateError(ModelError):
+    """A candidate LoRA adapter is not proven to help the review."""
+
+    default_hint = (
+        "Read its comparison with `westfall models compare ID`; activate anyway only with "
+        "--force, and switch it off with `westfall models rollback --adapter`."
+    )
+
+
 class ClauseModelGateError(ModelError):
     """A candidate clause model is not proven better than the active one."""
 

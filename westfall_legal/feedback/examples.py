@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from westfall_legal.feedback.anonymise import Anonymised, Anonymiser
+from westfall_legal.llm.clause_verify import NO, YES, category_question, chat, yes_no_question
 from westfall_legal.store import ClauseState, Correction, DocumentInfo, DocumentState, FactState
 
 CONTEXT_CHARS = 200
-SFT_CLAUSE_CHARS = 1500
-SYSTEM_PROMPT = (
-    "You label clauses of commercial contracts with the 41 CUAD categories. Answer with the "
-    "category name only, or with Yes or No when asked a yes/no question."
-)
 UNKNOWN_TYPE = "Unknown"
 
 
@@ -68,33 +64,18 @@ def _context(text: str, s: int, e: int) -> dict[str, str]:
     return {"before": text[max(0, s - CONTEXT_CHARS) : s], "after": text[e : e + CONTEXT_CHARS]}
 
 
-def _chat(user: str, answer: str) -> dict[str, Any]:
-    return {
-        "messages": [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": user},
-            {"role": "assistant", "content": answer},
-        ]
-    }
-
-
 def sft_examples(clause_text: str, clause: ClauseState) -> list[dict[str, Any]]:
     """Chat examples for one corrected clause: which category it is, and yes/no questions on
-    the category it has and the one the model first gave it."""
-    text = clause_text[:SFT_CLAUSE_CHARS]
-
-    def yes_no(category: str, answer: str) -> dict[str, Any]:
-        question = f"Is this clause a {category} clause? Answer Yes or No.\n\nClause: {text}"
-        return _chat(question, answer)
-
+    the category it has and the one the model first gave it (the prompts the legal adapter
+    is fine-tuned on and asked with: :mod:`westfall_legal.llm.clause_verify`)."""
     if clause.status == "rejected":
-        return [yes_no(clause.category, "No")]
+        return [chat(yes_no_question(clause_text, clause.category), NO)]
     out = [
-        _chat(f"Which CUAD category is this clause?\n\nClause: {text}", clause.category),
-        yes_no(clause.category, "Yes"),
+        chat(category_question(clause_text), clause.category),
+        chat(yes_no_question(clause_text, clause.category), YES),
     ]
     if clause.original_category and clause.original_category != clause.category:
-        out.append(yes_no(clause.original_category, "No"))
+        out.append(chat(yes_no_question(clause_text, clause.original_category), NO))
     return out
 
 

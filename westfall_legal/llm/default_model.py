@@ -10,6 +10,7 @@ provided under the Gemma Terms of Use (see README and NOTICE).
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -92,7 +93,47 @@ def register_default_model(path: Path) -> ModelEntry:
         )
     if registry.active("model") is None:
         entry = registry.activate(DEFAULT_ID)
+    register_shipped_adapters(registry)
     return entry
+
+
+def register_shipped_adapters(registry: Registry) -> list[ModelEntry]:
+    """Register the LoRA adapters shipped for the default model (``models/*/manifest.json``
+    naming it as their base, as ``westfall finetune`` writes them) as candidates, with the
+    figures of their comparison; ``models activate`` applies their gate. An adapter already
+    registered (or retired by the user) is left as it is; a damaged file is refused."""
+    added = []
+    for manifest_path in sorted(paths.shipped_models_dir().glob("*/manifest.json")):
+        try:
+            data = json.loads(manifest_path.read_text("utf-8"))
+            base, adapter_id = data["base"]["id"], str(data["id"])
+            path = manifest_path.parent / data["file"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a clause model's folder, or not an adapter's manifest
+        known = registry.entries.get(adapter_id)
+        if base != DEFAULT_ID or (known is not None and Path(known.file).is_file()):
+            continue
+        if known is not None:  # the app moved: register the file where it is now
+            del registry.entries[adapter_id]
+        if sha256_file(path) != data["sha256"]:
+            raise ModelError(
+                f"{path}: the adapter shipped with Westfall Legal is damaged; "
+                "it will not be loaded.",
+                hint="Reinstall Westfall Legal.",
+            )
+        metrics = {k: float(v) for k, v in data.get("metrics", {}).items()}
+        added.append(
+            registry.add(
+                path,
+                model_id=adapter_id,
+                licence=data["licence"],
+                base=base,
+                training_data=data["training_data"],
+                metrics=metrics,
+            )
+        )
+        log.info("registered the shipped adapter %s (candidate)", adapter_id)
+    return added
 
 
 def _check_bundled(path: Path) -> None:

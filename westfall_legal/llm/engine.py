@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -212,6 +213,35 @@ class LlmEngine:
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=True))
 
+    def choice_probabilities(self, prompt: str, options: Sequence[str]) -> list[float]:
+        """The model's probabilities of each option as the next token after ``prompt``,
+        normalised over the options (each option is scored by its first token).
+
+        Special tokens in the prompt (``<start_of_turn>``) are parsed as the completion
+        parses them; the evaluated prefix shared with the previous call is reused, so
+        questions that share a long clause cost only their differing tail.
+        """
+        tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+        if len(tokens) > self.context:
+            raise ModelError(
+                f"the prompt needs {len(tokens)} tokens, more than the model's context of "
+                f"{self.context}; it was not truncated.",
+                hint="Raise llm_context in the settings, or split the text.",
+            )
+        ids = [self._llm.tokenize(o.encode("utf-8"), add_bos=False)[0] for o in options]
+        cached = self._llm.input_ids[: self._llm.n_tokens].tolist()
+        keep = 0
+        while keep < min(len(cached), len(tokens) - 1) and cached[keep] == tokens[keep]:
+            keep += 1
+        self._llm.n_tokens = keep
+        self._llm.eval(tokens[keep:])
+        llama_cpp = _llama()
+        row = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
+        logits = [float(row[i]) for i in ids]
+        top = max(logits)
+        weights = [math.exp(v - top) for v in logits]
+        return [w / sum(weights) for w in weights]
+
     def complete(
         self,
         prompt: str,
@@ -358,3 +388,15 @@ def check_schema(value: Any, schema: dict[str, Any], where: str = "$") -> list[s
     elif kind == "number" and not isinstance(value, int | float):
         problems.append(f"{where} is not a number")
     return problems
+
+
+def tokenize_texts(model: Path, texts: Sequence[str]) -> list[list[int]]:
+    """``texts`` tokenised by llama.cpp's own tokenizer of ``model`` (vocabulary only, with
+    BOS, special tokens parsed): the token ids a fine-tune trains on are exactly the ones the
+    engine will feed the model."""
+    llama_cpp = _llama()
+    try:
+        vocab = llama_cpp.Llama(model_path=str(model), vocab_only=True, verbose=False)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelError(f"{model}: llama.cpp could not read its vocabulary ({exc}).") from exc
+    return [vocab.tokenize(t.encode("utf-8"), add_bos=True, special=True) for t in texts]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from westfall_legal import paths
-from westfall_legal.errors import ModelError
+from westfall_legal.errors import AdapterGateError, ModelError
 from westfall_legal.hashing import sha256_file
 from westfall_legal.llm.gguf import read_header
 
@@ -200,8 +200,14 @@ class Registry:
         self.save()
         return entry
 
-    def activate(self, model_id: str) -> ModelEntry:
+    def activate(self, model_id: str, *, force: bool = False) -> ModelEntry:
+        """Switch ``model_id`` on. An adapter whose comparison failed its gate (``westfall
+        finetune`` records it as the ``gate_passed`` metric) is refused unless ``force``."""
         entry = self.get(model_id)
+        if entry.kind == "adapter" and entry.metrics.get("gate_passed") == 0.0 and not force:
+            raise AdapterGateError(
+                f"adapter {model_id!r} did not pass its comparison with the clause classifier."
+            )
         if entry.kind == "adapter":
             model = self.active("model")
             if model is None or model.id != entry.base:
@@ -239,7 +245,13 @@ class Registry:
                 hint="Run `westfall models list` to see the registered models.",
             )
         self.entries[current.id] = replace(current, status="retired")
-        return self.activate(earlier[-1])
+        return self.activate(earlier[-1], force=True)  # it was switched on before
+
+    def update_metrics(self, model_id: str, metrics: dict[str, float]) -> ModelEntry:
+        """Replace an entry's figures (a new comparison); the file and its digest stay."""
+        self.entries[model_id] = replace(self.get(model_id), metrics=dict(metrics))
+        self.save()
+        return self.entries[model_id]
 
     def retire(self, model_id: str) -> None:
         self.entries[model_id] = replace(self.get(model_id), status="retired")

@@ -56,13 +56,14 @@ def test_a_relabel_gives_category_and_yes_no_examples(store: Store) -> None:
     examples = [
         json.loads(line) for line in preview.content.members["train/sft.jsonl"].splitlines()
     ]
-    answers = [(e["messages"][1]["content"].split("\n")[0], e["messages"][2]["content"])
+    answers = [(e["messages"][1]["content"].split("\n")[-1], e["messages"][2]["content"])
                for e in examples]  # fmt: skip
     assert answers == [
         ("Which CUAD category is this clause?", "Revenue/Profit Sharing"),
         ("Is this clause a Revenue/Profit Sharing clause? Answer Yes or No.", "Yes"),
         ("Is this clause a Cap On Liability clause? Answer Yes or No.", "No"),
     ]
+    assert all(e["messages"][1]["content"].startswith("Clause: ") for e in examples)
     assert "$125,000.00" in examples[0]["messages"][1]["content"]
     assert all(e["messages"][0]["role"] == "system" for e in examples)
     assert CONTRACT.count("Fees") == 1
