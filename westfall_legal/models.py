@@ -173,6 +173,7 @@ class Clause:
     boxes: tuple[Box, ...]
     section: str | None
     needs_review: bool = False
+    verifier: float | None = None  # the active adapter's P(Yes), when it was asked
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text, plain_text
 from westfall_legal.layout.xrefs import find_cross_references
+from westfall_legal.llm.clause_verify import yes_probability
 from westfall_legal.llm.default_model import ensure_bundled_model
 from westfall_legal.llm.engine import LlmEngine
 from westfall_legal.llm.summary import Summary, SummaryInput, summarise
@@ -192,6 +193,40 @@ def analyse_text(
 
 
 LATER = "the language model's sentences are written after the review (summarise_review)"
+VERIFY_BELOW = 0.9  # a shown clause scoring this or more is clear; below it the adapter is asked
+
+
+def _verified(
+    clauses: list[Clause],
+    engines: Engines,
+    settings: Settings,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+) -> list[Clause]:
+    """With a LoRA adapter active (one that passed its comparison, or forced on), each shown
+    clause under :data:`VERIFY_BELOW` is put to the adapted model ("is this a CATEGORY
+    clause?"); its confidence becomes the mean of the classifier's and the model's P(Yes),
+    which is kept as ``verifier``. Without an adapter, or if the model fails, the clauses
+    stand as the classifier scored them."""
+    llm = engines.language_model(settings) if settings.use_llm else None
+    if llm is None or llm.adapter is None:
+        return clauses
+    asked = [i for i, c in enumerate(clauses) if c.confidence < VERIFY_BELOW]
+    out = list(clauses)
+    try:
+        for n, i in enumerate(asked, 1):
+            cancel.check()
+            c = clauses[i]
+            p_yes = yes_probability(llm, c.text, c.category)
+            confidence = round((c.confidence + p_yes) / 2, 4)
+            out[i] = dataclasses.replace(c, confidence=confidence, verifier=round(p_yes, 4))
+            progress(ProgressEvent("verify", n, len(asked)))
+    except Cancelled:
+        raise
+    except KnownError as exc:
+        log.warning("clauses left unverified: %s", exc.user_line())
+        return clauses
+    return out
 
 
 def _summary(
@@ -268,7 +303,7 @@ def _analyse_document(
         # Facts read every clause over its threshold; the review shows the clear ones.
         facts = extract_facts(doc_text, [c for c in clauses if c.confidence >= limits[c.category]])
         if floor is None:
-            clauses = shown(clauses, limits)
+            clauses = _verified(shown(clauses, limits), engines, settings, progress, cancel)
         findings = apply_playbook(
             engines.rules(settings),
             ReviewFacts(

@@ -59,6 +59,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 "boxes": [[_r(v) for v in b] for b in c.boxes],
                 "section": c.section,
                 "needs_review": c.needs_review,
+                **({"verifier": c.verifier} if c.verifier is not None else {}),
             }
             for c in review.clauses
         ],

@@ -55,6 +55,7 @@ STAGES = {
     "ocr": "Reading page",
     "layout": "Finding the structure",
     "analysis": "Finding clauses, facts and risks",
+    "verify": "Checking uncertain clauses with the legal adapter",
     "summary": "Writing the summary",
 }
 

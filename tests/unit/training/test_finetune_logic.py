@@ -167,3 +167,15 @@ def test_training_and_comparison_questions(monkeypatch: pytest.MonkeyPatch) -> N
     assert "clause4" not in {p.text for p in asked}
     example = sft.pair_example(train[0])
     assert example.answer == "Yes<end_of_turn>" and (example.category, example.label) == ("A", True)
+
+
+def test_an_adapter_without_a_passed_comparison_is_recorded_as_failing_its_gate() -> None:
+    from westfall_legal.training.finetune.run import _metrics
+
+    trained = {"steps": 2.0, "final_loss": 0.5}
+    assert _metrics(trained, None) == {**trained, "gate_passed": 0.0}
+    cuad = assess.summarise(_scored([("A", True, 0.6, 0.9), ("A", False, 0.7, 0.1)] * 10))
+    passed = {"seconds_per_question": 0.2, "cuad_validation": cuad, "gate": assess.verdict(cuad)}
+    figures = _metrics(trained, passed)
+    assert figures["gate_passed"] == 1.0 and figures["aupr_ensemble"] == 1.0
+    assert figures["aupr_classifier"] < 1.0 and figures["seconds_per_question"] == 0.2

@@ -19,7 +19,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from westfall_legal.settings import Settings
 from westfall_legal.settings import load as load_settings
 from westfall_legal.training.cuad import VALIDATION_SIZE
 from westfall_legal.training.finetune import assess, sft
+from westfall_legal.training.finetune.card import comparison_lines, write_adapter_card
 from westfall_legal.training.finetune.export import export_adapter
 from westfall_legal.training.finetune.lora import (
     LoraParams,
@@ -171,30 +172,10 @@ def _metrics(previous: dict[str, float], assessment: dict[str, Any] | None) -> d
     return out
 
 
-def finetune(
-    bundles: Sequence[Bundle],
-    *,
-    options: FinetuneOptions,
-    base_id: str | None = None,
-    adapter_id: str | None = None,
-    progress: Callable[[str], None] = print,
-    cancel: CancelToken | None = None,
-) -> FinetuneResult:
-    """Train, export, check, compare and register a candidate adapter (module docstring)."""
-    registry = Registry()
-    base = registry.get(base_id) if base_id else registry.active("model")
-    if base is None or base.kind != "model":
-        raise ModelError(
-            "no base model to fine-tune.",
-            hint="Run `westfall models install-default`, or pass --base MODEL_ID.",
-        )
-    gguf = verified_path(base)
-    adapter_id = adapter_id or new_adapter_id()
-    folder = paths.user_models_dir() / "adapters" / adapter_id
-    if adapter_id in registry.entries or folder.exists():
-        raise ModelError(
-            f"{folder}: an adapter {adapter_id!r} exists already.", hint="Choose another --id."
-        )
+def _examples(
+    bundles: Sequence[Bundle], options: FinetuneOptions, progress: Callable[[str], None]
+) -> tuple[list[sft.SftExample], list[sft.SftExample], list[sft.Pair], dict[str, int]]:
+    """(training examples, held-out feedback examples, CUAD validation questions, counts)."""
     fb_train, fb_held = sft.bundle_examples(bundles)
     cuad_train, cuad_held = _cuad(options, progress) if options.cuad_dir else ([], [])
     examples = fb_train + [sft.pair_example(p) for p in cuad_train]
@@ -209,21 +190,24 @@ def finetune(
             "there is nothing to fine-tune on.",
             hint="Pass feedback bundles with --data, or CUAD with --cuad.",
         )
-    p = options.params
-    tokens, dropped = tokenise(gguf, examples, p.max_tokens)
     counts = {
         "bundle_examples": len(fb_train),
         "cuad_examples": len(cuad_train),
-        "dropped_too_long": dropped,
         "held_out_feedback": len(fb_held),
         "validation_questions": len(cuad_held),
     }
-    progress(
-        f"fine-tuning {base.id} on {len(tokens)} examples ({dropped} too long, dropped): "
-        f"{p.steps} steps of {p.batch_size}"
-    )
-    settings = load_settings()
+    return examples, fb_held, cuad_held, counts
 
+
+def _train_and_export(
+    gguf: Path,
+    tokens: Sequence[TokenisedExample],
+    params: LoraParams,
+    out: Path,
+    settings: Settings,
+    progress: Callable[[str], None],
+    cancel: CancelToken | None,
+) -> TrainResult:
     def on_step(step: int, total: int, loss: float) -> None:
         if step == 1 or step == total or step % 10 == 0:
             progress(f"step {step}/{total}  loss {loss:.4f}")
@@ -234,22 +218,20 @@ def finetune(
             gguf,
             tokens,
             work,
-            p,
+            params,
             threads=settings.llm_batch_threads,
             on_step=on_step,
             cancel=cancel,
         )
-        folder.mkdir(parents=True)
-        try:
-            out = export_adapter(work, folder / f"{adapter_id}.gguf")
-            shutil.copy(work / "adapter" / "adapter_config.json", folder / "adapter_config.json")
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-    digest = sft.digest(examples)
-    sft.write_jsonl(examples, folder / "train.jsonl")
+        export_adapter(work, out)
+        shutil.copy(work / "adapter" / "adapter_config.json", out.parent / "adapter_config.json")
+    return result
+
+
+def _candidate(out: Path, adapter_id: str, base: ModelEntry, digest: str) -> ModelEntry:
+    """The registry entry the adapter will get (used to load it before it is registered)."""
     info = read_header(out)
-    candidate = ModelEntry(
+    return ModelEntry(
         id=adapter_id,
         file=str(out.resolve()),
         sha256=sha256_file(out),
@@ -261,44 +243,88 @@ def finetune(
         base=base.id,
         training_data=digest,
     )
-    assessment = None
-    if cuad_held or any(e.label is not None for e in fb_held):
-        assessment = _assess(base, candidate, cuad_held, fb_held, settings, progress, cancel)
-    else:  # at least prove llama.cpp loads it with the base and answers
-        engine = LlmEngine(base, settings=settings, adapter=candidate)
-        engine.choice_probabilities(examples[0].prompt, ["Yes", "No"])
-    last = result.losses[-10:]
-    trained = {"steps": float(result.steps), "final_loss": round(sum(last) / len(last), 4)}
-    manifest = {
-        "id": adapter_id,
-        "base": {"id": base.id, "sha256": base.sha256},
-        "file": out.name,
-        "sha256": candidate.sha256,
-        "size": candidate.size,
-        "licence": LICENCE,
-        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "training_data": digest,
-        "counts": counts,
-        "params": asdict(p),
-        "train": {**asdict(result), "losses": [round(x, 4) for x in result.losses]},
-        "assessment": assessment,
-        "metrics": _metrics(trained, assessment),
-        "bundles": sorted(b.bundle_id for b in bundles),
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), "utf-8")
-    from westfall_legal.training.finetune.card import write_adapter_card
 
-    write_adapter_card(folder)
+
+def finetune(
+    bundles: Sequence[Bundle],
+    *,
+    options: FinetuneOptions,
+    base_id: str | None = None,
+    adapter_id: str | None = None,
+    progress: Callable[[str], None] = print,
+    cancel: CancelToken | None = None,
+) -> FinetuneResult:
+    """Train, export, check, compare and register a candidate adapter (module docstring).
+    Nothing is left behind when any step fails or is cancelled."""
+    registry = Registry()
+    base = registry.get(base_id) if base_id else registry.active("model")
+    if base is None or base.kind != "model":
+        raise ModelError(
+            "no base model to fine-tune.",
+            hint="Run `westfall models install-default`, or pass --base MODEL_ID.",
+        )
+    gguf = verified_path(base)
+    adapter_id = adapter_id or new_adapter_id()
+    folder = paths.user_models_dir() / "adapters" / adapter_id
+    if adapter_id in registry.entries or folder.exists():
+        raise ModelError(
+            f"{folder}: an adapter {adapter_id!r} exists already.", hint="Choose another --id."
+        )
+    examples, fb_held, cuad_held, counts = _examples(bundles, options, progress)
+    p = options.params
+    tokens, counts["dropped_too_long"] = tokenise(gguf, examples, p.max_tokens)
+    progress(
+        f"fine-tuning {base.id} on {len(tokens)} examples ({counts['dropped_too_long']} too "
+        f"long, dropped): {p.steps} steps of {p.batch_size}"
+    )
+    settings = load_settings()
+    out = folder / f"{adapter_id}.gguf"
+    folder.mkdir(parents=True)
+    try:
+        result = _train_and_export(gguf, tokens, p, out, settings, progress, cancel)
+        digest = sft.digest(examples)
+        sft.write_jsonl(examples, folder / "train.jsonl")
+        candidate = _candidate(out, adapter_id, base, digest)
+        assessment = None
+        if cuad_held or any(e.label is not None for e in fb_held):
+            assessment = _assess(base, candidate, cuad_held, fb_held, settings, progress, cancel)
+        else:  # at least prove llama.cpp loads it with the base and answers
+            engine = LlmEngine(base, settings=settings, adapter=candidate)
+            engine.choice_probabilities(examples[0].prompt, ["Yes", "No"])
+        last = result.losses[-10:]
+        trained = {"steps": float(result.steps), "final_loss": round(sum(last) / len(last), 4)}
+        metrics = _metrics(trained, assessment)
+        manifest = {
+            "id": adapter_id,
+            "base": {"id": base.id, "sha256": base.sha256},
+            "file": out.name,
+            "sha256": candidate.sha256,
+            "size": candidate.size,
+            "licence": LICENCE,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "training_data": digest,
+            "counts": counts,
+            "params": asdict(p),
+            "train": {**asdict(result), "losses": [round(x, 4) for x in result.losses]},
+            "assessment": assessment,
+            "metrics": metrics,
+            "bundles": sorted(b.bundle_id for b in bundles),
+        }
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), "utf-8")
+        write_adapter_card(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     entry = registry.add(
         out,
         model_id=adapter_id,
         licence=LICENCE,
         base=base.id,
         training_data=digest,
-        metrics=_metrics(trained, assessment),
+        metrics=metrics,
     )
     progress(f"wrote {folder}; registered {adapter_id} as a candidate adapter")
-    return FinetuneResult(replace(entry), folder, result, counts, assessment)
+    return FinetuneResult(entry, folder, result, counts, assessment)
 
 
 def adapter_folder(entry: ModelEntry) -> Path:
@@ -313,12 +339,13 @@ def compare_adapter(
     progress: Callable[[str], None] = print,
 ) -> str:
     """The adapter's comparison with the clause classifier as its model card shows it; with
-    ``cuad_dir``, measured again on that many validation questions per category and answer:
-    written to the data folder's ``models/adapters/ID/comparison.json`` and the registry's
-    figures (the adapter's own folder, perhaps shipped and read-only, is left as it is)."""
-    from westfall_legal.training.finetune.card import comparison_lines
-
-    manifest_path = adapter_folder(entry) / MANIFEST
+    ``cuad_dir``, measured again on that many CUAD validation questions per category and
+    answer, and the registry's figures updated. An adapter ``finetune`` wrote into this data
+    folder gets the new comparison in its manifest and card; a shipped one (its folder is
+    the app's, perhaps read-only) gets it beside, in ``models/adapters/ID/comparison.json``.
+    """
+    folder = adapter_folder(entry)
+    manifest_path = folder / MANIFEST
     if entry.kind != "adapter" or not manifest_path.is_file():
         raise ModelError(
             f"{entry.id!r} is not an adapter made by `westfall finetune` (no {manifest_path})."
@@ -333,10 +360,17 @@ def compare_adapter(
         )
         _, questions = _cuad(options, progress)
         assessment = _assess(base, entry, questions, [], load_settings(), progress, None)
-        out = paths.user_models_dir() / "adapters" / entry.id
-        out.mkdir(parents=True, exist_ok=True)
-        paths.write_atomic(out / "comparison.json", json.dumps(assessment, indent=1))
-        registry.update_metrics(entry.id, _metrics(entry.metrics, assessment))
+        trained = {k: v for k, v in entry.metrics.items() if k in ("steps", "final_loss")}
+        metrics = _metrics(trained, assessment)
+        own = paths.user_models_dir() / "adapters" / entry.id
+        if folder.resolve() == own.resolve():
+            manifest.update(assessment=assessment, metrics=metrics)
+            paths.write_atomic(manifest_path, json.dumps(manifest, indent=1))
+            write_adapter_card(folder)
+        else:
+            own.mkdir(parents=True, exist_ok=True)
+            paths.write_atomic(own / "comparison.json", json.dumps(assessment, indent=1))
+        registry.update_metrics(entry.id, metrics)
     return "\n".join(
         [f"# {entry.id} against the clause classifier", "", *comparison_lines(assessment)]
     )
