@@ -105,3 +105,69 @@ def test_a_damaged_model_is_refused_and_the_review_still_completes(
     summary = json.loads((out / "master_services_agreement.review.json").read_text())["summary"]
     assert summary["model"] is None and message.split()[0] in summary["note"]
     assert all(s["source"] == "rule" for s in summary["sentences"])
+
+
+def test_the_shipped_legal_adapter_is_registered_as_a_gated_candidate(
+    active_llm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from westfall_legal import paths
+    from westfall_legal.llm.clause_verify import yes_probability
+    from westfall_legal.llm.default_model import register_shipped_adapters
+
+    registry = Registry()
+    entry = registry.get("legal-lora-v2")
+    assert (entry.kind, entry.status, entry.base) == ("adapter", "candidate", "gemma3-270m-q4_k_m")
+    # It passed its comparison (README): switched on without --force.
+    assert entry.metrics["gate_passed"] == 1.0
+    assert entry.metrics["aupr_ensemble"] > entry.metrics["aupr_classifier"]
+    registry.activate("legal-lora-v2")
+    engine = LlmEngine.active(Settings())
+    assert engine.model_id == "gemma3-270m-q4_k_m+legal-lora-v2"
+    p = yes_probability(engine, "This Agreement is governed by the laws of Ohio.", "Governing Law")
+    assert 0.0 < p < 1.0
+    # The summary's generation is the base model's: the adapter is only for the questions.
+    plain = LlmEngine(registry.get("gemma3-270m-q4_k_m"), settings=Settings())
+    assert (
+        engine.complete(FEW_SHOT, max_tokens=12).text
+        == plain.complete(FEW_SHOT, max_tokens=12).text
+    )
+    base_p = yes_probability(
+        plain, "This Agreement is governed by the laws of Ohio.", "Governing Law"
+    )
+    again = yes_probability(
+        engine, "This Agreement is governed by the laws of Ohio.", "Governing Law"
+    )
+    assert again == pytest.approx(p, abs=1e-5) and abs(p - base_p) > 1e-3
+
+    # A damaged shipped adapter is refused, not registered.
+    shipped = tmp_path / "models"
+    shutil.copytree(paths.shipped_models_dir() / "legal-lora-v2", shipped / "legal-lora-v2")
+    gguf = shipped / "legal-lora-v2" / "legal-lora-v2.gguf"
+    gguf.write_bytes(gguf.read_bytes()[:-1] + b"\1")
+    monkeypatch.setattr(paths, "shipped_models_dir", lambda: shipped)
+    fresh = Registry()
+    del fresh.entries["legal-lora-v2"]
+    with pytest.raises(ModelError, match="adapter shipped with Westfall Legal is damaged"):
+        register_shipped_adapters(fresh)
+
+
+def test_an_active_adapter_verifies_the_uncertain_clauses(active_llm: Path) -> None:
+    from westfall_legal.pipeline import VERIFY_BELOW, Engines, analyse
+
+    sample = SAMPLE / "master_services_agreement.pdf"
+    plain = analyse(sample, engines=Engines(), with_llm=False)
+    assert all(c.verifier is None for c in plain.clauses)  # no adapter: the classifier's
+    Registry().activate("legal-lora-v2")
+    events: list[str] = []
+    verified = analyse(sample, engines=Engines(), with_llm=False,
+                       progress=lambda e: events.append(e.stage))  # fmt: skip
+    before = {c.id: c for c in plain.clauses}
+    asked = [c for c in verified.clauses if c.verifier is not None]
+    assert asked and "verify" in events
+    for c in verified.clauses:
+        original = before[c.id]
+        if original.confidence < VERIFY_BELOW:
+            assert c.verifier is not None
+            assert c.confidence == pytest.approx((original.confidence + c.verifier) / 2, abs=1e-4)
+        else:
+            assert (c.verifier, c.confidence) == (None, original.confidence)

@@ -181,6 +181,7 @@ class LlmEngine:
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"{path}: llama.cpp could not load the model ({exc}).") from exc
+        self._adapter_on = adapter is not None
         self.load_seconds = time.perf_counter() - start
         self.backend = backend_label(settings)
         log.info("model %s loaded in %.2f s on %s", entry.id, self.load_seconds, self.backend)
@@ -210,17 +211,40 @@ class LlmEngine:
     def context(self) -> int:
         return int(self._llm.n_ctx())
 
+    def _use_adapter(self, on: bool) -> None:
+        """Apply the LoRA adapter to the next evaluations, or take it off. The adapters
+        ``westfall finetune`` makes answer the clause questions; the summary is written by the
+        base model. The evaluated prefix is dropped on a switch: it was computed with the
+        other weights."""
+        lora = getattr(self._llm, "_lora_adapter", None)  # llama-cpp-python keeps it there
+        if lora is None or self._adapter_on == on:
+            return
+        llama_cpp = _llama()
+        if on:
+            adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(lora)
+            scales = (ctypes.c_float * 1)(1.0)
+            failed = llama_cpp.llama_set_adapters_lora(self._llm.ctx, adapters, 1, scales)
+        else:
+            failed = llama_cpp.llama_set_adapters_lora(self._llm.ctx, None, 0, None)
+        if failed:
+            raise ModelError(
+                f"llama.cpp could not switch the adapter {self.model_id} (code {failed})."
+            )
+        self._llm.n_tokens = 0
+        self._adapter_on = on
+
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=True))
 
     def choice_probabilities(self, prompt: str, options: Sequence[str]) -> list[float]:
-        """The model's probabilities of each option as the next token after ``prompt``,
-        normalised over the options (each option is scored by its first token).
+        """The (adapted) model's probabilities of each option as the next token after
+        ``prompt``, normalised over the options (each option is scored by its first token).
 
         Special tokens in the prompt (``<start_of_turn>``) are parsed as the completion
         parses them; the evaluated prefix shared with the previous call is reused, so
         questions that share a long clause cost only their differing tail.
         """
+        self._use_adapter(True)
         tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
         if len(tokens) > self.context:
             raise ModelError(
@@ -253,7 +277,9 @@ class LlmEngine:
         cancel: CancelToken | None = None,
         timeout_s: float | None = None,
     ) -> Completion:
-        """Greedy completion of ``prompt``, streamed token by token to ``on_token``."""
+        """Greedy completion of ``prompt`` by the base model (the adapter is for the clause
+        questions), streamed token by token to ``on_token``."""
+        self._use_adapter(False)
         prompt_tokens = self.count_tokens(prompt)
         if prompt_tokens + max_tokens > self.context:
             raise ModelError(

@@ -69,16 +69,23 @@ def write_adapter_card(folder: Path) -> Path:
         f"- `{m['file']}`: GGUF LoRA adapter (f16), {m['size']:,} bytes, sha256 `{m['sha256']}`;",
         "  llama.cpp loads it with the base model (`Llama(lora_path=...)`).",
         "- `adapter_config.json`: the peft configuration it was trained with.",
-        "- `train.jsonl`: the training examples (prompt, answer, source).",
-        "- `manifest.json`: everything below, machine-readable.",
+        "- `manifest.json`: everything below, machine-readable, with every comparison answer.",
+        "- `train.jsonl`: the training examples (prompt, answer, source)"
+        + (
+            "."
+            if (folder / "train.jsonl").is_file()
+            else ", kept in the data folder where it was trained, not shipped: it quotes CUAD"
+            " text; the same command reproduces it (its digest is below)."
+        ),
         "",
         "## Training",
         f"- Base: `{m['base']['id']}` (sha256 `{m['base']['sha256'][:16]}…`), dequantised into",
         "  transformers, so the adapter learns on the weights llama.cpp runs.",
         f"- Data (sha256 `{m['training_data'][:16]}…`): {counts['cuad_examples']} yes/no questions",
         "  from CUAD v1 development contracts outside the fixed validation split (per category:",
-        "  random candidates holding it, and the candidates the clause classifier ranks highest",
-        f"  without it), {counts['bundle_examples']} feedback-bundle examples; "
+        "  random candidates holding it; as No, the candidates the clause classifier ranks",
+        "  highest without it and random others), "
+        f"{counts['bundle_examples']} feedback-bundle examples; "
         f"{counts['dropped_too_long']} dropped as longer than {p['max_tokens']} tokens.",
         f"- LoRA r={p['rank']}, alpha={p['alpha']}, dropout {p['dropout']}, on q/k/v/o and the MLP",
         f"  projections; AdamW lr {p['learning_rate']}, {t['steps']} steps of {p['batch_size']},",
