@@ -17,8 +17,12 @@ from westfall_legal.models import Box
 
 MAX_SKEW = 5.0  # degrees; estimate_skew searches within +-MAX_SKEW
 # Skew search stages: (downscale to about this many px, angle step, half-width of the next
-# stage's search around this stage's best angle). The first searches all of +-max_angle.
-_SKEW_STAGES = ((700, 0.25, 0.3), (1700, 0.05, 0.1), (3400, 0.02, 0.0))
+# stage's search around this stage's best angle, column stride at full size). The first
+# searches all of +-max_angle. The last, at full size, keeps every row (the profile's bins:
+# what a downscale would round small skews away with) but every 4th column of ink: on the
+# scanned sample's 19 pages the same angles within 0.001 degrees, at 0.09 s a page instead
+# of 0.20.
+_SKEW_STAGES = ((700, 0.25, 0.3, 1), (1700, 0.05, 0.1, 1), (3400, 0.02, 0.0, 4))
 # The best angle's profile must be this many times sharper than the median angle's: text
 # pages score 17-70, sideways text and noise 1.2-2.3.
 _MIN_PROFILE_GAIN = 4.0
@@ -65,12 +69,14 @@ def _binarise(image: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
 
 
 def _ink_points(
-    ink: npt.NDArray[np.bool_], target: int
+    ink: npt.NDArray[np.bool_], target: int, column_stride: int = 1
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Downscale the ink (block means) to about ``target`` px; return ink x, y and weight."""
+    """Downscale the ink (block means) to about ``target`` px; return ink x, y and weight.
+    At full size, only every ``column_stride``-th column's ink is taken."""
     factor = max(1, math.ceil(max(ink.shape) / target))
     if factor == 1:
-        ys, xs = np.nonzero(ink)
+        ys, xs = np.nonzero(ink[:, ::column_stride])
+        xs = xs * column_stride
         weights = np.ones(xs.size)
         height, width = ink.shape
     else:
@@ -126,16 +132,16 @@ def estimate_skew(image: npt.NDArray[Any], max_angle: float = MAX_SKEW) -> float
     runs on a copy downscaled to about 700 px, a finer one every 0.05 degrees around the
     best on one of about 1700 px, the finest every 0.02 degrees on one of up to 3400 px
     (full size for a letter page at 300 dpi: at smaller scales the pixel grid pulls small
-    skews towards 0), then a parabola through the best three. A page without ink, or
-    without text lines at any angle (the best profile is not clearly sharper than the
-    median one), gives 0.
+    skews towards 0; every row, every 4th column), then a parabola through the best
+    three. A page without ink, or without text lines at any angle (the best profile is not
+    clearly sharper than the median one), gives 0.
     """
     ink = _binarise(image)
     if int(np.count_nonzero(ink)) < 100:
         return 0.0
     best, reach = 0.0, max_angle
-    for stage, (target, step, next_reach) in enumerate(_SKEW_STAGES):
-        xs, ys, weights = _ink_points(ink, target)
+    for stage, (target, step, next_reach, stride) in enumerate(_SKEW_STAGES):
+        xs, ys, weights = _ink_points(ink, target, stride)
         lo, hi = max(-max_angle, best - reach), min(max_angle, best + reach)
         best, scores = _best_angle(xs, ys, weights, np.arange(lo, hi + 1e-9, step))
         if stage == 0 and scores.max() < _MIN_PROFILE_GAIN * float(np.median(scores)):
