@@ -17,7 +17,6 @@ from typing import Any
 
 from westfall_legal.llm.engine import LlmEngine
 
-PROMPT_VERSION = "clause-verify-v1"
 SYSTEM_PROMPT = (
     "You label clauses of commercial contracts with the 41 CUAD categories. Answer with the "
     "category name only, or with Yes or No when asked a yes/no question."
