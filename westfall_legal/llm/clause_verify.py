@@ -12,6 +12,7 @@ template does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,20 @@ def clause_text(text: str) -> str:
 
 def yes_no_question(text: str, category: str) -> str:
     return f"Clause: {clause_text(text)}\n\nIs this clause a {category} clause? Answer Yes or No."
+
+
+_YES_NO = re.compile(r"Is this clause a (.+) clause\? Answer Yes or No\.$")
+
+
+def asked_category(question: str) -> str | None:
+    """The category a :func:`yes_no_question` asks about; None for any other question."""
+    found = _YES_NO.search(question)
+    return found.group(1) if found else None
+
+
+def asked_clause(prompt: str) -> str:
+    """The clause text a question (or its turn prompt) quotes, as :func:`clause_text` wrote it."""
+    return prompt.split("Clause: ", 1)[-1].split("\n\n", 1)[0]
 
 
 def category_question(text: str) -> str:

@@ -3,9 +3,9 @@
 The review would use the adapter as a verifier: asked "is this candidate clause a
 CATEGORY clause?" for candidates the clause classifier proposes, its P(Yes) re-ranks them.
 So the comparison is on such questions, with known answers, from data the adapter never
-saw: CUAD's fixed validation split (per category, random candidates that hold it and the
-candidates the classifier ranks highest without it) and the yes/no rows of the feedback
-documents held out from training. Per question set and category, each ranking's AUPR
+saw: CUAD's fixed validation split (per category, candidates drawn uniformly from those
+the classifier scores above the floor: :func:`~.sft.review_questions`) and the yes/no rows
+of the feedback documents held out from training. Per question set and category, each ranking's AUPR
 (CUAD's interpolated, trapezoid, as ``evaluate``):
 
 - ``classifier``: the clause classifier's probability (what the review uses today);
@@ -13,8 +13,8 @@ documents held out from training. Per question set and category, each ranking's 
 - ``ensemble``: their mean;
 
 and the ensemble's gain over the classifier with a 95% bootstrap interval over questions.
-The gate (:func:`verdict`) lets the adapter be switched on only where the ensemble is not
-worse than the classifier, pooled and on the guarded categories.
+The gate (:func:`verdict`) lets the adapter be switched on only where the ensemble
+measurably beats the classifier pooled and loses little on the guarded categories.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from westfall_legal.llm.clause_verify import yes_probability
+from westfall_legal.llm.clause_verify import NO, YES, yes_probability
 from westfall_legal.llm.engine import LlmEngine
 from westfall_legal.progress import CancelToken
 from westfall_legal.training.cuad import TOP_CATEGORIES
@@ -158,7 +158,7 @@ def score_questions(
     for i, e in enumerate(yes_no, len(ordered)):
         if cancel is not None:
             cancel.check()
-        p_yes = engine.choice_probabilities(e.prompt, ["Yes", "No"])[0]
+        p_yes = engine.choice_probabilities(e.prompt, [YES, NO])[0]
         feedback.append(Scored(e.category, bool(e.label), None, p_yes))
         if progress:
             progress(i + 1, total)

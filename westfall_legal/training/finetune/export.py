@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from westfall_legal.errors import MissingDependencyError, ModelError
-from westfall_legal.llm.gguf import read_header
+from westfall_legal.llm.gguf import GgufInfo, read_header
 
 CONVERT_ENV = "WESTFALL_LLAMA_CONVERT"
 SCRIPT = "convert_lora_to_gguf.py"
@@ -37,8 +37,9 @@ def convert_tools() -> Path:
     return folder
 
 
-def export_adapter(train_dir: Path, out: Path, *, timeout_s: float = 600) -> Path:
-    """Convert ``train_dir/adapter`` (peft) against ``train_dir/base`` into ``out``."""
+def export_adapter(train_dir: Path, out: Path, *, timeout_s: float = 600) -> GgufInfo:
+    """Convert ``train_dir/adapter`` (peft) against ``train_dir/base`` into ``out``; the
+    written file's checked header."""
     tools = convert_tools()
     # The script puts its own gguf-py and conversion/ first on the path (same release).
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}  # the base config comes from --base, no hub
@@ -68,4 +69,4 @@ def export_adapter(train_dir: Path, out: Path, *, timeout_s: float = 600) -> Pat
     info = read_header(out)
     if info.kind != "adapter":
         raise ModelError(f"{out}: the conversion wrote a {info.kind}, not a LoRA adapter.")
-    return out
+    return info

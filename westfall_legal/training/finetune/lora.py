@@ -19,7 +19,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +229,6 @@ def train_lora(
     (out / "base").mkdir(parents=True, exist_ok=True)
     base = base_config(model.get_base_model())
     (out / "base" / "config.json").write_text(json.dumps(base, indent=1), "utf-8")
-    (out / "params.json").write_text(json.dumps(asdict(params), indent=1), "utf-8")
     return TrainResult(
         steps=len(batches),
         examples=len(examples),

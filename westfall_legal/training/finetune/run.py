@@ -28,7 +28,7 @@ from westfall_legal.errors import KnownError, ModelError
 from westfall_legal.feedback import Bundle
 from westfall_legal.hashing import sha256_file
 from westfall_legal.llm.engine import LlmEngine, tokenize_texts
-from westfall_legal.llm.gguf import read_header
+from westfall_legal.llm.gguf import GgufInfo
 from westfall_legal.llm.registry import ModelEntry, Registry, verified_path
 from westfall_legal.progress import CancelToken
 from westfall_legal.settings import Settings
@@ -115,8 +115,8 @@ def tokenise(
     gguf: Path, examples: Sequence[sft.SftExample], max_tokens: int
 ) -> tuple[list[TokenisedExample], int]:
     """Token ids per example (prompt with BOS; answer without), and how many were dropped."""
-    prompts = tokenize_texts(gguf, [e.prompt for e in examples])
-    answers = tokenize_texts(gguf, [e.answer for e in examples])
+    tokens = tokenize_texts(gguf, [e.prompt for e in examples] + [e.answer for e in examples])
+    prompts, answers = tokens[: len(examples)], tokens[len(examples) :]
     out = [
         TokenisedExample(p, a[1:])  # the answer's BOS dropped: it continues the prompt
         for p, a in zip(prompts, answers, strict=True)
@@ -207,7 +207,7 @@ def _train_and_export(
     settings: Settings,
     progress: Callable[[str], None],
     cancel: CancelToken | None,
-) -> TrainResult:
+) -> tuple[TrainResult, GgufInfo]:
     def on_step(step: int, total: int, loss: float) -> None:
         if step == 1 or step == total or step % 10 == 0:
             progress(f"step {step}/{total}  loss {loss:.4f}")
@@ -223,14 +223,15 @@ def _train_and_export(
             on_step=on_step,
             cancel=cancel,
         )
-        export_adapter(work, out)
+        info = export_adapter(work, out)
         shutil.copy(work / "adapter" / "adapter_config.json", out.parent / "adapter_config.json")
-    return result
+    return result, info
 
 
-def _candidate(out: Path, adapter_id: str, base: ModelEntry, digest: str) -> ModelEntry:
+def _candidate(
+    out: Path, info: GgufInfo, adapter_id: str, base: ModelEntry, digest: str
+) -> ModelEntry:
     """The registry entry the adapter will get (used to load it before it is registered)."""
-    info = read_header(out)
     return ModelEntry(
         id=adapter_id,
         file=str(out.resolve()),
@@ -281,10 +282,10 @@ def finetune(
     out = folder / f"{adapter_id}.gguf"
     folder.mkdir(parents=True)
     try:
-        result = _train_and_export(gguf, tokens, p, out, settings, progress, cancel)
+        result, info = _train_and_export(gguf, tokens, p, out, settings, progress, cancel)
         digest = sft.digest(examples)
         sft.write_jsonl(examples, folder / "train.jsonl")
-        candidate = _candidate(out, adapter_id, base, digest)
+        candidate = _candidate(out, info, adapter_id, base, digest)
         assessment = None
         if cuad_held or any(e.label is not None for e in fb_held):
             assessment = _assess(base, candidate, cuad_held, fb_held, settings, progress, cancel)

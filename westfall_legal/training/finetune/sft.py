@@ -5,8 +5,9 @@ Two sources, one prompt format (:mod:`westfall_legal.llm.clause_verify`):
 - feedback bundles: their ``train/sft.jsonl`` rows as the reviewers' corrections made them,
   read only from bundles whose signature and digests verify;
 - CUAD development contracts outside the fixed validation split: for each category, the
-  candidate clauses that hold it (answer Yes) and the candidates the clause classifier
-  ranks highest for it without it (answer No: exactly the confusions a verifier must undo).
+  candidate clauses that hold it (answer Yes) and, answering No, the candidates the clause
+  classifier ranks highest for it without it (the confusions a verifier must undo) and
+  random others it scores above the floor (:func:`candidate_pairs`).
 
 Nothing here needs torch; the examples are plain text until the fine-tune tokenises them.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +29,15 @@ from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.errors import KnownError
 from westfall_legal.feedback import Bundle, latest_documents
 from westfall_legal.feedback.bundle import SFT
-from westfall_legal.llm.clause_verify import NO, YES, chat, prompt_and_answer, yes_no_question
+from westfall_legal.llm.clause_verify import (
+    NO,
+    YES,
+    asked_category,
+    asked_clause,
+    chat,
+    prompt_and_answer,
+    yes_no_question,
+)
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.train_clauses import record_probabilities
 
@@ -61,15 +69,14 @@ def from_chat(row: dict[str, Any], source: str) -> SftExample:
     if not isinstance(messages, list):
         raise ValueError("a row without messages")
     prompt, answer = prompt_and_answer(messages)
-    question = str(messages[-2].get("content", ""))
-    found = re.search(r"Is this clause a (.+) clause\? Answer Yes or No\.$", question)
-    if found is None:
+    category = asked_category(str(messages[-2].get("content", "")))
+    if category is None:
         return SftExample(prompt, answer, source)
-    return SftExample(prompt, answer, source, found.group(1), answer.startswith(YES))
+    return SftExample(prompt, answer, source, category, answer.startswith(YES))
 
 
 def _document_of(prompt: str, texts: dict[str, str]) -> str | None:
-    clause = prompt.split("Clause: ", 1)[-1].split("\n\n", 1)[0][:200]
+    clause = asked_clause(prompt)[:200]
     return next((name for name, text in texts.items() if clause in text), None)
 
 
