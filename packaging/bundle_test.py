@@ -13,8 +13,9 @@ Checks, in order (each prints one line; the figures go to build/bundle-test/repo
 5. the CPU-variant build: the review again with every AVX-512 variant library hidden (found
    by disassembling each variant for zmm registers), then with only the baseline x86-64
    variant: the same clauses, and the model's summary still written;
-6. a scanned page is read by the system Tesseract, and without Tesseract on PATH the review
-   fails with the CLI's own message and exit code 6.
+6. a scanned page is read by the system Tesseract (and a two-page scan in the OCR worker
+   processes, which the frozen executable has to start), and without Tesseract on PATH the
+   review fails with the CLI's own message and exit code 6.
 
 Run with the build venv's Python (it has jsonschema, Pillow and PyMuPDF; the bundle does not
 use them from there): ``build/bundle-venv/bin/python packaging/bundle_test.py TARBALL``.
@@ -410,6 +411,21 @@ def ocr_checks(home: Path, work: Path, cli: str, tmp: Path) -> dict[str, Any]:
     words = len(review["text"]) if isinstance(review["text"], str) else len(str(review["text"]))
     check(words > 500, f"the OCR'd page has almost no text ({words} characters)")
     say("ocr", f"system Tesseract read the page image: {words} characters of text")
+
+    scan = work / "scanned_pages.pdf"  # two pages: read in the fork server's worker processes
+    with pymupdf.open(SAMPLE) as pdf, pymupdf.open() as out:
+        for number in (0, 1):
+            pix = pdf[number].get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+            out.new_page(width=pdf[number].rect.width, height=pdf[number].rect.height)
+            out[number].insert_image(out[number].rect, pixmap=pix)
+        out.save(scan)
+    done = clean_run(home, [cli, "review", str(scan), "--out", "ocr", "--no-llm", "-q"], cwd=work)
+    check(done.returncode == 0, f"two-page OCR review exited {done.returncode}: {done.stderr}")
+    review = json.loads((work / "ocr" / "scanned_pages.review.json").read_text(encoding="utf-8"))
+    pages = review["document"]["pages"]
+    read = [p["number"] for p in pages if p["source"] == "ocr" and "error" not in p]
+    check(read == [1, 2], f"two-page scan: pages read by OCR {read}, not [1, 2]: {pages}")
+    say("ocr-pages", "two scanned pages read in worker processes")
 
     empty = tmp / "empty-bin"
     empty.mkdir()

@@ -9,6 +9,7 @@ is a bug in Westfall Legal.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class ExitCode:
@@ -35,9 +36,19 @@ class WestfallError(Exception):
         self.message = message
         self.hint = hint if hint is not None else self.default_hint
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with the hint (errors come back from OCR worker processes)."""
+        return (_rebuild, (type(self), self.message, self.hint), self.__dict__)
+
     def user_line(self) -> str:
         """One line for the user: what happened and what to do next."""
         return f"{self.message} {self.hint}".strip() if self.hint else self.message
+
+
+def _rebuild(cls: type[WestfallError], message: str, hint: str) -> WestfallError:
+    error = cls.__new__(cls)
+    WestfallError.__init__(error, message, hint=hint)
+    return error
 
 
 class KnownError(WestfallError):

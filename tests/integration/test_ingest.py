@@ -7,6 +7,7 @@ ones marked ``needs_tesseract`` run the real Tesseract and skip without it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -18,7 +19,13 @@ import pymupdf
 import pytest
 from PIL import Image
 
-from westfall_legal.errors import Cancelled, CorruptDocumentError, KnownError, NoTextError
+from westfall_legal.errors import (
+    Cancelled,
+    CorruptDocumentError,
+    KnownError,
+    MissingDependencyError,
+    NoTextError,
+)
 from westfall_legal.ingest import pdf
 from westfall_legal.ingest.document import load_document
 from westfall_legal.models import Box, Page, Word
@@ -218,6 +225,111 @@ def test_cancel_from_another_thread_while_a_page_is_read(tmp_path: Path) -> None
         timer.cancel()
     assert time.perf_counter() - start < PAGE_S * 1.5 + PAGE_S + 0.3
     assert len(fake.started) <= 6
+
+
+# --- pages in worker processes ---------------------------------------------------------------
+
+
+class ProcessFakeOcr:
+    """A ProcessSafeOcr fake: each page says which process read it; ``fail`` maps a page to
+    an error to raise or to ``"exit"`` (the worker process dies). Every start leaves a file
+    in ``log_dir``, so the test sees what the worker processes did."""
+
+    def __init__(
+        self, log_dir: Path, fail: dict[int, Exception | str] | None = None, delay_s: float = 0
+    ) -> None:
+        self.log_dir = log_dir
+        self.fail = fail or {}
+        self.delay_s = delay_s
+        self.prepared = 0
+
+    def prepare(self, path: Path) -> None:
+        self.prepared += 1
+
+    def starts(self, number: int) -> int:
+        return len(list(self.log_dir.glob(f"page{number}-*")))
+
+    def recognise(
+        self, path: Path, number: int, width: float, height: float, password: str | None
+    ) -> Page:
+        (self.log_dir / f"page{number}-{time.perf_counter_ns()}").touch()
+        time.sleep(self.delay_s)
+        failure = self.fail.get(number)
+        if failure == "exit":
+            os._exit(1)
+        if isinstance(failure, Exception):
+            raise failure
+        words = (
+            Word(f"word{number}", (72.0, 72.0, 120.0, 84.0), block=1, line=1, conf=90.0),
+            Word(f"pid{os.getpid()}", (130.0, 72.0, 180.0, 84.0), block=1, line=1, conf=90.0),
+        )
+        return Page(number, width, height, words, "ocr", 90.0)
+
+
+def test_a_process_safe_engine_reads_pages_in_worker_processes(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "scan.pdf", ["scan", "text", "scan", "scan", "scan"])
+    fake = ProcessFakeOcr(tmp_path)
+    events: list[ProgressEvent] = []
+    doc = load_document(path, ocr=fake, workers=2, progress=events.append)
+    assert fake.prepared == 1  # in this process, once, before the workers start
+    ocr_pages = [p for p in doc.pages if p.source == "ocr"]
+    assert [p.number for p in ocr_pages] == [1, 3, 4, 5]
+    assert [p.words[0].text for p in ocr_pages] == ["word1", "word3", "word4", "word5"]
+    pids = {p.words[1].text for p in ocr_pages}
+    assert f"pid{os.getpid()}" not in pids and 1 <= len(pids) <= 2
+    assert [e.done for e in events] == [1, 2, 3, 4, 5]
+
+
+def test_errors_come_back_from_worker_processes_whole(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "scan.pdf", ["scan", "scan", "scan"])
+    crash = CorruptDocumentError("scan.pdf: OCR failed on page 2 (status -11).", hint="Re-scan.")
+    doc = load_document(path, ocr=ProcessFakeOcr(tmp_path, {2: crash}), workers=2)
+    assert [p.error for p in doc.pages] == [None, crash.message, None]
+    missing = MissingDependencyError("scan.pdf: Tesseract OCR is not installed.", hint="apt")
+    with pytest.raises(MissingDependencyError) as caught:
+        load_document(path, ocr=ProcessFakeOcr(tmp_path, {3: missing}), workers=2)
+    assert caught.value.user_line() == missing.user_line()
+
+
+def test_a_page_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "scan.pdf", ["scan"] * 5)
+    fake = ProcessFakeOcr(tmp_path, {2: "exit"})
+    doc = load_document(path, ocr=fake, workers=2)
+    second = doc.pages[1]
+    assert second.words == () and second.error is not None
+    assert "worker process stopped" in second.error
+    assert fake.starts(2) == 2  # read again in a new pool before it was given up
+    for page in doc.pages[:1] + doc.pages[2:]:
+        assert page.error is None and page.words[0].text == f"word{page.number}"
+
+
+def test_cancel_stops_worker_processes_within_a_page(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "scan.pdf", ["scan"] * 10)
+    cancel = CancelToken()
+    fake = ProcessFakeOcr(tmp_path, delay_s=PAGE_S)
+    cancelled_at: list[float] = []
+
+    def progress(event: ProgressEvent) -> None:
+        if not cancelled_at:
+            cancelled_at.append(time.perf_counter())
+            cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        load_document(path, ocr=fake, workers=2, progress=progress, cancel=cancel)
+    assert time.perf_counter() - cancelled_at[0] < PAGE_S * 1.5 + 0.3
+    assert sum(fake.starts(n) for n in range(1, 11)) <= 4
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_tesseract_reads_scanned_pages_in_worker_processes(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "scan.pdf", ["scan", "scan"])
+    doc = load_document(path, workers=2)
+    truth = _born_digital_boxes()
+    for page in doc.pages:
+        assert page.source == "ocr" and page.error is None
+        (northwind,) = [w for w in page.words if w.text == "Northwind"]
+        assert _centre(northwind.box) == pytest.approx(_centre(truth["Northwind"]), abs=3.0)
 
 
 # --- text-layer boxes on rotated pages ------------------------------------------------------

@@ -9,13 +9,15 @@ pixels. Layout then asks how much ink lies on a signature line that no word expl
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from westfall_legal.ingest.geometry import _binarise
-from westfall_legal.models import InkMap
+from westfall_legal.models import InkMap, Word
 
 INK_DPI = 150.0  # the map's pixels: plenty for pen strokes, a quarter of 300 dpi's work
 CELL_PX = 12  # a cell's side in those pixels (5.76 pt)
@@ -32,6 +34,24 @@ def _rules(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     for row, start, end in zip(rows[long], starts[long], ends[long], strict=True):
         mask[row, start:end] = True
     return mask
+
+
+_SIGNATURE_LABEL = re.compile(r"(by|name)\s*:", re.IGNORECASE)
+_LABEL_WORD = ("by", "name")
+
+
+def may_hold_signature(words: Sequence[Word]) -> bool:
+    """Whether layout could find a signature block among ``words`` (a page's, in reading
+    order): every block starts at a ``By:`` or ``Name:`` label
+    (:mod:`westfall_legal.layout.signatures`), read as one word or as the label and a colon.
+    Only such pages need an ink map (0.04 s a page, 2% of OCR time)."""
+    for i, word in enumerate(words):
+        if _SIGNATURE_LABEL.match(word.text):
+            return True
+        label = word.text.lower() in _LABEL_WORD
+        if label and i + 1 < len(words) and words[i + 1].text.startswith(":"):
+            return True
+    return False
 
 
 def ink_map(grey: npt.NDArray[Any], dpi: float) -> InkMap:

@@ -7,10 +7,11 @@ time) only runs when that reading is not convincing (few words, low confidence, 
 taller than wide); when OSD finds a quarter turn, the turned page is read again and the
 better reading kept. Every word box is mapped back through the deskew and the
 quarter turn to the page as rendered, then to PDF points, so boxes line up with the page the
-user sees; the page's ink (:mod:`westfall_legal.ingest.ink`) goes with its words, for the
-signature check. The geometry lives in small pure functions (:func:`estimate_skew`,
-:func:`rotation_matrix`, :func:`quarter_turn_matrix`, :func:`map_box`) tested without
-Tesseract. Every failure of Tesseract becomes one of the project's errors.
+user sees; a page with a ``By:`` or ``Name:`` label gets its ink
+(:mod:`westfall_legal.ingest.ink`) with its words, for the signature check. The geometry
+lives in small pure functions (:func:`estimate_skew`, :func:`rotation_matrix`,
+:func:`quarter_turn_matrix`, :func:`map_box`) tested without Tesseract. Every failure of
+Tesseract becomes one of the project's errors.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from westfall_legal.ingest.geometry import (
     rotation_matrix,
     scale,
 )
-from westfall_legal.ingest.ink import ink_map
+from westfall_legal.ingest.ink import ink_map, may_hold_signature
 from westfall_legal.models import Page, Word
 
 # One thread per Tesseract process: the orchestrator runs several pages at once, and
@@ -184,7 +185,8 @@ def _as_bmp(image: Image.Image) -> Image.Image:
 
 
 class TesseractOcr:
-    """Reads one page at a time with Tesseract; safe to call from several threads."""
+    """Reads one page at a time with Tesseract; safe to call from several threads, and
+    picklable into worker processes (:class:`~westfall_legal.ingest.document.ProcessSafeOcr`)."""
 
     def __init__(self, dpi: int = 300, language: str = "eng", timeout_s: float = 120) -> None:
         if not _LANGUAGE.match(language):
@@ -197,7 +199,19 @@ class TesseractOcr:
         self._checked = False
         self._lock = threading.Lock()
 
-    def _ensure_available(self, path: Path) -> None:
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled into OCR worker processes: everything but the lock."""
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def prepare(self, path: Path) -> None:
+        """Check once that Tesseract and its language data are installed (``path``, the
+        document about to be read, goes into the message)."""
         with self._lock:
             if not self._checked:
                 check_available(self.language, path=path)
@@ -281,7 +295,7 @@ class TesseractOcr:
         self, path: Path, number: int, width: float, height: float, password: str | None
     ) -> Page:
         """OCR page ``number`` (1-based) of ``path``, a ``width`` x ``height`` pt page."""
-        self._ensure_available(path)
+        self.prepare(path)
         samples, w_px, h_px = pdf.render_page_grey(path, number, self.dpi, password)
         image = Image.frombytes("L", (w_px, h_px), samples)
 
@@ -297,7 +311,8 @@ class TesseractOcr:
             if words
             else None
         )
-        ink = ink_map(np.asarray(image), self.dpi)  # for the signature check in layout
+        # For the signature check in layout, on the pages where it may find a block.
+        ink = ink_map(np.asarray(image), self.dpi) if may_hold_signature(words) else None
         return Page(number, width, height, tuple(words), "ocr", confidence, None, ink=ink)
 
 

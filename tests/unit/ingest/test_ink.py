@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from westfall_legal.ingest.ink import CELL_PX, ink_map
+from westfall_legal.ingest.ink import CELL_PX, ink_map, may_hold_signature
+from westfall_legal.models import Word
 
 DPI = 300
 
@@ -43,3 +44,16 @@ def test_skip_boxes_leave_out_explained_ink() -> None:
 def test_a_black_page_has_no_ink_reading() -> None:
     image = Image.new("L", (600, 600), 0)
     assert ink_map(np.asarray(image), DPI).ink((0.0, 0.0, 144.0, 144.0)) == 0
+
+
+def _words(*texts: str) -> list[Word]:
+    return [Word(t, (0.0, 0.0, 1.0, 1.0), block=1, line=1, conf=90.0) for t in texts]
+
+
+def test_only_pages_with_a_signature_label_need_ink() -> None:
+    assert may_hold_signature(_words("Acme", "Corp", "By:", "____"))
+    assert may_hold_signature(_words("NAME:", "Jane", "Roe"))
+    assert may_hold_signature(_words("By", ":", "Jane"))  # label and colon read apart
+    assert not may_hold_signature(_words("delivered", "by", "the", "Supplier"))
+    assert not may_hold_signature(_words("the", "name", "of", "the", "party", "by"))
+    assert not may_hold_signature([])
