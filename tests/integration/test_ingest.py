@@ -293,14 +293,41 @@ def test_errors_come_back_from_worker_processes_whole(tmp_path: Path) -> None:
 
 def test_a_page_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "scan.pdf", ["scan"] * 5)
-    fake = ProcessFakeOcr(tmp_path, {2: "exit"})
+    fake = ProcessFakeOcr(tmp_path, {3: "exit"})  # pages 1 and 2 are read before it starts
     doc = load_document(path, ocr=fake, workers=2)
-    second = doc.pages[1]
-    assert second.words == () and second.error is not None
-    assert "worker process stopped" in second.error
-    assert fake.starts(2) == 2  # read again in a new pool before it was given up
-    for page in doc.pages[:1] + doc.pages[2:]:
+    third = doc.pages[2]
+    assert third.words == () and third.error is not None
+    assert "worker process stopped" in third.error
+    assert fake.starts(3) == 2  # read again in a new pool before it was given up
+    for page in doc.pages[:2] + doc.pages[3:]:
         assert page.error is None and page.words[0].text == f"word{page.number}"
+        assert page.words[1].text != f"pid{os.getpid()}"  # still in worker processes
+
+
+class NoWorkersOcr(ProcessFakeOcr):
+    """Dies in any process but the one that made it: as when worker processes cannot run
+    the app (a script without a ``__main__`` guard)."""
+
+    def __init__(self, log_dir: Path) -> None:
+        super().__init__(log_dir)
+        self.home = os.getpid()
+
+    def recognise(
+        self, path: Path, number: int, width: float, height: float, password: str | None
+    ) -> Page:
+        if os.getpid() != self.home:
+            os._exit(1)
+        return super().recognise(path, number, width, height, password)
+
+
+def test_when_no_worker_process_can_read_the_pages_are_read_in_threads(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = _pdf(tmp_path / "scan.pdf", ["scan"] * 3)
+    doc = load_document(path, ocr=NoWorkersOcr(tmp_path), workers=2)
+    assert [p.error for p in doc.pages] == [None, None, None]
+    assert {p.words[1].text for p in doc.pages} == {f"pid{os.getpid()}"}
+    assert "reading in threads" in caplog.text
 
 
 def test_cancel_stops_worker_processes_within_a_page(tmp_path: Path) -> None:

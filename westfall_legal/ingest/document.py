@@ -184,7 +184,8 @@ def _run_ocr(
     (``Cancelled`` comes within about one page's time) and starts no more. Pages reach
     ``finished`` in page order as soon as each, and those before it, is read. A worker
     process that dies takes the pages it was reading with it: they are read again in a new
-    pool, and a page that kills its worker twice is marked failed.
+    pool, and a page that kills its worker twice is marked failed. When the workers die
+    before any page has come back, they cannot run here: the pages are read in threads.
     """
     count = min(workers, len(raws))
     in_processes = count > 1 and isinstance(ocr, ProcessSafeOcr)
@@ -216,11 +217,20 @@ def _run_ocr(
                 args = (ocr, path, password, raw.number, raw.width, raw.height)
                 running[pool.submit(_read_page, *args)] = raw
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            if not all(_settle(f, running.pop(f), read, crashes, waiting) for f in done):
+            settled = [_settle(f, running.pop(f), read, crashes, waiting) for f in done]
+            if not all(settled):
                 pool.shutdown(wait=True)  # the pages it still held are lost as well
                 for future, raw in running.items():
                     _settle(future, raw, read, crashes, waiting)
                 running.clear()
+                if not read and reported == 0:
+                    # Not one page came back: the workers cannot run here at all (a script
+                    # that imports the app without an ``if __name__ == "__main__"`` guard is
+                    # run again by each worker). Read the pages in this process instead.
+                    log.warning("OCR worker processes failed to start; reading in threads")
+                    in_processes = False
+                    crashes.clear()
+                    waiting = deque(raws)
                 pool = new_pool()
             while reported < len(order) and order[reported] in read:
                 cancel.check()
