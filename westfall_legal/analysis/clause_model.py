@@ -3,7 +3,9 @@
 Two linear models over the features of :mod:`westfall_legal.analysis.features`, stored as
 plain numpy arrays in one ``.npz`` (loaded with ``allow_pickle=False``: no code runs on
 load) next to a ``manifest.json`` that records its sha256. Scores are logistic
-probabilities; per-category document thresholds were chosen by cross-validation.
+probabilities, re-scored in their document's context for the categories where that paid
+(:mod:`westfall_legal.analysis.context`); per-category document thresholds were chosen by
+cross-validation.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from westfall_legal.analysis.context import ContextModel
 from westfall_legal.analysis.contract_types import TITLE_BOOST, title_types
 from westfall_legal.analysis.features import (
     Vectoriser,
@@ -70,15 +74,17 @@ class ClauseModel:
     type_b: npt.NDArray[np.float32]
     version: str = "clauses-v1"
     sha256: str = ""  # of the stored file, once saved or loaded
+    context: ContextModel | None = None  # the second look, where training kept it
 
     def clause_probabilities(
         self, texts: Sequence[str], headings: Sequence[str]
     ) -> npt.NDArray[np.float32]:
-        """(segments, categories) probabilities."""
+        """(segments, categories) probabilities of the candidates of one document, in order."""
         if not texts:
             return np.zeros((0, len(self.categories)), np.float32)
         rows = self.clause_vec.rows(candidate_counts(texts, headings))
-        return _sigmoid(scores(*rows, self.clause_w, self.clause_b))
+        probs = _sigmoid(scores(*rows, self.clause_w, self.clause_b))
+        return self.context.rescore(probs) if self.context is not None else probs
 
     def contract_type(self, text: str) -> ContractType:
         """The classifier's type, with the types the title names boosted (``contract_types``)."""
@@ -95,9 +101,17 @@ class ClauseModel:
     def save(self, folder: Path, extra: dict[str, object] | None = None) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / MODEL_FILE
+        context: dict[str, Any] = {}
+        if self.context is not None:
+            context = {
+                "context_w": self.context.weights,
+                "context_b": self.context.bias,
+                "context_on": self.context.active,
+            }
         with path.open("wb") as fh:
             np.savez_compressed(
                 fh,
+                **context,
                 categories=np.asarray(self.categories),
                 clause_terms=np.asarray(_terms(self.clause_vec)),
                 clause_idf=self.clause_vec.idf,
@@ -150,9 +164,21 @@ class ClauseModel:
                     type_b=z["type_b"].astype(np.float32),
                     version=str(z["version"]),
                     sha256=digest,
+                    context=_context(z),
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"{path}: the clause model is damaged.", hint=hint) from exc
+
+
+def _context(z: np.lib.npyio.NpzFile) -> ContextModel | None:
+    """The context re-scoring, when the stored model has one (models before it do not)."""
+    if "context_w" not in z.files:
+        return None
+    return ContextModel(
+        weights=z["context_w"].astype(np.float32),
+        bias=z["context_b"].astype(np.float32),
+        active=z["context_on"].astype(bool),
+    )
 
 
 def _terms(vec: Vectoriser) -> list[str]:

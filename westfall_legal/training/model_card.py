@@ -13,6 +13,19 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+def _context_lines(categories: list[str]) -> list[str]:
+    if not categories:
+        return []
+    return [
+        "A second logistic model re-scores each candidate from its classifier score and its",
+        "place in the contract (rank, gap to the contract's best candidate, neighbours'",
+        "scores, position; `analysis/context.py`), fitted on out-of-fold scores and kept where",
+        "it raised the out-of-fold span AUPR by at least 0.005 (thresholds are chosen on the",
+        f"re-scored scores). It is on for {len(categories)} categories: {', '.join(categories)}.",
+        "",
+    ]
+
+
 def write_model_card(folder: Path) -> Path:
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     validation = manifest.get("validation", {})
@@ -42,6 +55,7 @@ def write_model_card(folder: Path) -> Path:
         "Control, Non-Compete, Exclusivity, Ip Ownership Assignment, Renewal Term) they are",
         "lowered until the out-of-fold recall reaches `top_recall` (recall first).",
         "",
+        *_context_lines(manifest.get("context_categories", [])),
         "Parameters: " + ", ".join(f"`{k}={v}`" for k, v in params.items()),
         "",
         "## Data",

@@ -52,9 +52,9 @@ from westfall_legal.training.dataset import ContractRecord, build_records
 from westfall_legal.training.model_card import write_model_card
 from westfall_legal.training.train_clauses import (
     Params,
-    cv_thresholds,
+    context_categories,
     evaluate_records,
-    fit_model,
+    fit_shipped,
     timed,
 )
 
@@ -220,16 +220,15 @@ def retrain(
         f"training on {len(cuad_train)} CUAD contracts + {len(fb_train)} feedback documents "
         f"(x{weight}); held out: {len(cuad_val)} CUAD, {len(fb_held)} feedback"
     )
-    done = timed("cross-validated thresholds", progress)
-    thresholds = cv_thresholds([*cuad_train, *fb_train], params, progress)
-    done()
-    done = timed("final fit", progress)
-    candidate = fit_model([*cuad_train, *fb_train * weight], params, thresholds)
+    candidate = fit_shipped(
+        [*cuad_train, *fb_train], params, progress, fit_records=[*cuad_train, *fb_train * weight]
+    )
     candidate.version = model_id
-    done()
     validation = evaluate_records(candidate, cuad_val)
     digest = _digest(labels, data, weight, params)
-    candidate.save(target, _manifest_extra(params, validation, data, digest, weight, cuad_train))
+    extra = _manifest_extra(params, validation, data, digest, weight, cuad_train)
+    extra["context_categories"] = context_categories(candidate)
+    candidate.save(target, extra)
     (target / "validation_split.txt").write_text("\n".join(sorted(val_names)) + "\n", "utf-8")
     write_model_card(target)
     active_name = clause_registry.active_id()

@@ -1,11 +1,13 @@
 """Train the clause and contract-type model from CUAD: ``westfall train-clauses --cuad DIR``.
 
 Steps: read every development contract from its PDF through the app's pipeline and label
-its candidate clauses (:mod:`westfall_legal.training.dataset`); fit one logistic regression
-per category over TF-IDF features; choose each category's document threshold on
-out-of-fold scores (k-fold over the training contracts, never the validation split); fit
-a multinomial contract-type model; evaluate on the fixed validation split; fit the shipped
-model on the training contracts and save it with its model card.
+its candidate clauses (:mod:`westfall_legal.training.dataset`); score every training
+contract out of fold (k-fold over the training contracts, never the validation split) with
+one logistic regression per category over TF-IDF features; fit the context re-scoring on
+those scores (:mod:`westfall_legal.training.context_fit`) and choose each category's
+document threshold on the re-scored ones; fit the classifier and a multinomial
+contract-type model on all training contracts; evaluate on the fixed validation split;
+save the model with its model card.
 
 scikit-learn and scipy are training dependencies only (the ``train`` extra).
 """
@@ -25,6 +27,7 @@ import numpy.typing as npt
 from westfall_legal.analysis.clause_model import ClauseModel, type_counts
 from westfall_legal.analysis.features import Vectoriser, build_vocabulary, candidate_counts
 from westfall_legal.errors import MissingDependencyError
+from westfall_legal.training.context_fit import fit_context
 from westfall_legal.training.cuad import CATEGORIES, TOP_CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.metrics import best_threshold, recall_threshold
@@ -46,6 +49,7 @@ class Params:
     folds: int = 5
     seed: int = 0
     top_recall: float = 0.95  # out-of-fold document recall the top ten categories' thresholds keep
+    context: bool = True  # fit the context re-scoring (analysis/context.py)
 
 
 def _sklearn() -> Any:
@@ -168,27 +172,36 @@ def record_probabilities(model: ClauseModel, record: ContractRecord) -> npt.NDAr
     return model.clause_probabilities(texts, headings)
 
 
-def cv_thresholds(
+def out_of_fold(
     records: Sequence[ContractRecord],
     params: Params,
     progress: Callable[[str], None] = lambda _msg: None,
-) -> npt.NDArray[np.float32]:
-    """Per-category document thresholds on out-of-fold document scores.
-
-    F1-optimal, except for the ten categories reviewers ask for most, where the threshold is
-    lowered until the out-of-fold recall reaches ``params.top_recall`` (recall first).
-    """
+) -> list[npt.NDArray[np.float32]]:
+    """Each record's candidate probabilities from a model fitted on the other folds."""
     order = np.random.default_rng(params.seed).permutation(len(records))
     folds = [order[k :: params.folds] for k in range(params.folds)]
-    doc_scores = np.zeros((len(records), len(CATEGORIES)), np.float32)
+    probs: list[npt.NDArray[np.float32]] = [np.zeros((0, 0), np.float32)] * len(records)
     for k, held in enumerate(folds):
         held_set = set(held.tolist())
         train = [r for i, r in enumerate(records) if i not in held_set]
         model = fit_model(train, params, with_type=False)
         for i in held:
-            probs = record_probabilities(model, records[i])
-            doc_scores[i] = probs.max(axis=0) if len(probs) else 0.0
+            probs[i] = record_probabilities(model, records[i])
         progress(f"fold {k + 1}/{params.folds}")
+    return probs
+
+
+def document_thresholds(
+    records: Sequence[ContractRecord], probs: Sequence[npt.NDArray[np.float32]], params: Params
+) -> npt.NDArray[np.float32]:
+    """Per-category document thresholds on out-of-fold document scores (best candidate).
+
+    F1-optimal, except for the ten categories reviewers ask for most, where the threshold is
+    lowered until the out-of-fold recall reaches ``params.top_recall`` (recall first).
+    """
+    doc_scores = np.asarray(
+        [p.max(axis=0) if len(p) else np.zeros(len(CATEGORIES)) for p in probs], np.float32
+    )
     thresholds = np.zeros(len(CATEGORIES), np.float32)
     for j, category in enumerate(CATEGORIES):
         labels = [category in r.gold for r in records]
@@ -200,6 +213,40 @@ def cv_thresholds(
         if category in TOP_CATEGORIES:
             thresholds[j] = min(thresholds[j], recall_threshold(column, labels, params.top_recall))
     return thresholds
+
+
+def fit_shipped(
+    records: Sequence[ContractRecord],
+    params: Params,
+    progress: Callable[[str], None] = lambda _msg: None,
+    *,
+    fit_records: Sequence[ContractRecord] | None = None,
+) -> ClauseModel:
+    """The whole model: out-of-fold scores, the context re-scoring fitted on them, document
+    thresholds on the re-scored out-of-fold scores, and the classifier fitted on
+    ``fit_records`` (default ``records``; retraining repeats feedback documents there)."""
+    done = timed("out-of-fold scores", progress)
+    oof = out_of_fold(records, params, progress)
+    done()
+    context = None
+    if params.context:
+        done = timed("context re-scoring", progress)
+        context, oof = fit_context(records, oof, folds=params.folds, seed=params.seed,
+                                   progress=progress)  # fmt: skip
+        done()
+    thresholds = document_thresholds(records, oof, params)
+    done = timed("final fit", progress)
+    model = fit_model(fit_records if fit_records is not None else records, params, thresholds)
+    model.context = context
+    done()
+    return model
+
+
+def context_categories(model: ClauseModel) -> list[str]:
+    """The categories whose scores the model re-scores in context (for its manifest)."""
+    if model.context is None:
+        return []
+    return [c for c, on in zip(model.categories, model.context.active, strict=True) if on]
 
 
 def timed(label: str, progress: Callable[[str], None]) -> Callable[[], None]:
@@ -271,12 +318,7 @@ def train_and_save(
     val_set = set(val_names)
     train = [r for r in records if r.name not in val_set and r.error is None]
     val = [r for r in records if r.name in val_set and r.error is None]
-    done = timed("cross-validated thresholds", progress)
-    thresholds = cv_thresholds(train, params, progress)
-    done()
-    done = timed("final fit", progress)
-    model = fit_model(train, params, thresholds)
-    done()
+    model = fit_shipped(train, params, progress)
     figures = evaluate_records(model, val)
     progress("validation: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
     extra: dict[str, object] = {
@@ -287,6 +329,7 @@ def train_and_save(
         "licence": "Model: AGPL-3.0-or-later (Westfall Legal); trained on CUAD v1, CC BY 4.0",
         "params": params.__dict__,
         "validation": figures,
+        "context_categories": context_categories(model),
         "failed_contracts": failed,
     }
     model.save(out, extra)
