@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -184,8 +184,9 @@ def _run_ocr(
     (``Cancelled`` comes within about one page's time) and starts no more. Pages reach
     ``finished`` in page order as soon as each, and those before it, is read. A worker
     process that dies takes the pages it was reading with it: they are read again in a new
-    pool, and a page that kills its worker twice is marked failed. When the workers die
-    before any page has come back, they cannot run here: the pages are read in threads.
+    pool, one at a time, and a page whose worker dies while it runs alone is marked failed.
+    When the workers die before any page has come back, they cannot run here: the pages
+    are read in threads.
     """
     count = min(workers, len(raws))
     in_processes = count > 1 and isinstance(ocr, ProcessSafeOcr)
@@ -195,7 +196,7 @@ def _run_ocr(
     waiting = deque(raws)
     running: dict[Future[Page], pdf.RawPage] = {}
     read: dict[int, Page] = {}
-    crashes: Counter[int] = Counter()
+    suspects: set[int] = set()  # pages that were running when a worker died
     reported = 0
 
     def new_pool() -> Executor:
@@ -212,16 +213,16 @@ def _run_ocr(
     try:
         while waiting or running:
             cancel.check()
-            while waiting and len(running) < count:
+            while waiting and len(running) < (1 if suspects else count):
                 raw = waiting.popleft()
                 args = (ocr, path, password, raw.number, raw.width, raw.height)
                 running[pool.submit(_read_page, *args)] = raw
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            settled = [_settle(f, running.pop(f), read, crashes, waiting) for f in done]
+            settled = [_settle(f, running.pop(f), read, suspects, waiting) for f in done]
             if not all(settled):
                 pool.shutdown(wait=True)  # the pages it still held are lost as well
                 for future, raw in running.items():
-                    _settle(future, raw, read, crashes, waiting)
+                    _settle(future, raw, read, suspects, waiting)
                 running.clear()
                 if not read and reported == 0:
                     # Not one page came back: the workers cannot run here at all (a script
@@ -229,7 +230,7 @@ def _run_ocr(
                     # run again by each worker). Read the pages in this process instead.
                     log.warning("OCR worker processes failed to start; reading in threads")
                     in_processes = False
-                    crashes.clear()
+                    suspects.clear()
                     waiting = deque(raws)
                 pool = new_pool()
             while reported < len(order) and order[reported] in read:
@@ -244,22 +245,24 @@ def _settle(
     future: Future[Page],
     raw: pdf.RawPage,
     read: dict[int, Page],
-    crashes: Counter[int],
+    suspects: set[int],
     waiting: deque[pdf.RawPage],
 ) -> bool:
     """Keep a finished page; False when its worker process died (the pool is broken).
 
-    Such a page is read again, or given up after its second death."""
+    A page lost that way is read again first, alone; lost again, it is given up."""
     try:
         read[raw.number] = future.result()
+        suspects.discard(raw.number)
         return True
     except BrokenProcessPool:
         pass
-    crashes[raw.number] += 1
-    if crashes[raw.number] < 2:
-        waiting.appendleft(raw)
-    else:
+    if raw.number in suspects:
+        suspects.discard(raw.number)
         log.warning("OCR worker died twice on page %d", raw.number)
         reason = "OCR failed: the OCR worker process stopped while reading this page."
         read[raw.number] = Page(raw.number, raw.width, raw.height, (), "ocr", None, reason)
+    else:
+        suspects.add(raw.number)
+        waiting.appendleft(raw)
     return False

@@ -22,7 +22,7 @@ MAX_SKEW = 5.0  # degrees; estimate_skew searches within +-MAX_SKEW
 # every row (the profile's bins: what a downscale would round small skews away with) but
 # only every 8th, then every 4th, column of ink: on the scanned sample's 19 pages the same
 # angles within 0.001 degrees as reading every pixel, at 0.06 s a page instead of 0.20.
-_SKEW_STAGES = ((700, 0.25, 0.3, 1), (3400, 0.05, 0.1, 8), (3400, 0.02, 0.0, 4))
+_SKEW_STAGES = ((700, 0.25, 0.3, 1), (3400, 0.05, 0.1, 16), (3400, 0.02, 0.0, 8))
 # The best angle's profile must be this many times sharper than the median angle's: text
 # pages score 17-70, sideways text and noise 1.2-2.3.
 _MIN_PROFILE_GAIN = 4.0
@@ -132,7 +132,7 @@ def estimate_skew(image: npt.NDArray[Any], max_angle: float = MAX_SKEW) -> float
     runs on a copy downscaled to about 700 px, a finer one every 0.05 degrees around the
     best and the finest every 0.02 degrees on up to 3400 px (full size for a letter page at
     300 dpi: at smaller scales the pixel grid pulls small skews towards 0; every row, every
-    8th then 4th column), then a parabola through the best three. A page without ink, or
+    16th then 8th column), then a parabola through the best three. A page without ink, or
     without text lines at any angle (the best profile is not clearly sharper than the
     median one), gives 0.
     """
