@@ -421,6 +421,7 @@ def ocr_checks(home: Path, work: Path, cli: str, tmp: Path) -> dict[str, Any]:
         out.save(scan)
     done = clean_run(home, [cli, "review", str(scan), "--out", "ocr", "--no-llm", "-q"], cwd=work)
     check(done.returncode == 0, f"two-page OCR review exited {done.returncode}: {done.stderr}")
+    check("reading in threads" not in done.stderr, f"no OCR worker processes: {done.stderr}")
     review = json.loads((work / "ocr" / "scanned_pages.review.json").read_text(encoding="utf-8"))
     pages = review["document"]["pages"]
     read = [p["number"] for p in pages if p["source"] == "ocr" and "error" not in p]
