@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from westfall_legal.cli import main
-from westfall_legal.errors import ModelError
+from westfall_legal.errors import AdapterGateError, ModelError
 from westfall_legal.llm.engine import LlmEngine
 from westfall_legal.llm.registry import Registry
 from westfall_legal.settings import Settings
@@ -117,10 +117,13 @@ def test_the_shipped_legal_adapter_is_registered_as_a_gated_candidate(
     registry = Registry()
     entry = registry.get("legal-lora-v2")
     assert (entry.kind, entry.status, entry.base) == ("adapter", "candidate", "gemma3-270m-q4_k_m")
-    # It passed its comparison (README): switched on without --force.
-    assert entry.metrics["gate_passed"] == 1.0
-    assert entry.metrics["aupr_ensemble"] > entry.metrics["aupr_classifier"]
-    registry.activate("legal-lora-v2")
+    # Against the clause classifier with its context stage it no longer passes its
+    # comparison (README): switching it on takes --force.
+    assert entry.metrics["gate_passed"] == 0.0
+    assert entry.metrics["aupr_classifier"] > 0.75
+    with pytest.raises(AdapterGateError):
+        registry.activate("legal-lora-v2")
+    registry.activate("legal-lora-v2", force=True)
     engine = LlmEngine.active(Settings())
     assert engine.model_id == "gemma3-270m-q4_k_m+legal-lora-v2"
     p = yes_probability(engine, "This Agreement is governed by the laws of Ohio.", "Governing Law")
@@ -157,7 +160,7 @@ def test_an_active_adapter_verifies_the_uncertain_clauses(active_llm: Path) -> N
     sample = SAMPLE / "master_services_agreement.pdf"
     plain = analyse(sample, engines=Engines(), with_llm=False)
     assert all(c.verifier is None for c in plain.clauses)  # no adapter: the classifier's
-    Registry().activate("legal-lora-v2")
+    Registry().activate("legal-lora-v2", force=True)
     events: list[str] = []
     verified = analyse(sample, engines=Engines(), with_llm=False,
                        progress=lambda e: events.append(e.stage))  # fmt: skip

@@ -112,9 +112,10 @@ def verdict(cuad: dict[str, Any]) -> dict[str, Any]:
     if pooled["ensemble"] is None or pooled["classifier"] is None:
         reasons.append("no CUAD questions with a Yes answer to compare on")
     elif interval is None or interval[0] <= 0:
+        span = f"[{interval[0]:+.3f}, {interval[1]:+.3f}]" if interval else "not measured"
         reasons.append(
             f"pooled AUPR: ensemble {pooled['ensemble']:.3f} vs the classifier's "
-            f"{pooled['classifier']:.3f}, gain interval {interval}: not measurably better"
+            f"{pooled['classifier']:.3f}, gain interval {span}: not measurably better"
         )
     for category in TOP_CATEGORIES:
         figures = cuad["per_category"].get(category)
