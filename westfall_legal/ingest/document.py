@@ -189,9 +189,10 @@ def _run_ocr(
     are read in threads.
     """
     count = min(workers, len(raws))
-    in_processes = count > 1 and isinstance(ocr, ProcessSafeOcr)
-    if isinstance(ocr, ProcessSafeOcr) and in_processes:
+    in_processes = False
+    if count > 1 and isinstance(ocr, ProcessSafeOcr):
         ocr.prepare(path)  # once here, not once per worker process
+        in_processes = True
     order = [raw.number for raw in raws]
     waiting = deque(raws)
     running: dict[Future[Page], pdf.RawPage] = {}

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.training.cuad import TOP_CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
-from westfall_legal.training.metrics import CategoryAccumulator, TokenIndex, macro_average
+from westfall_legal.training.metrics import CategoryAccumulator, accumulate, macro_average
 from westfall_legal.training.train_clauses import record_probabilities
 
 MACRO_TOLERANCE = 0.01
@@ -37,17 +37,10 @@ CUAD_SET = "cuad_validation"
 
 def _scores(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, Any]:
     """Per category: AUPR, support, and per document (best score >= threshold, has gold)."""
-    accs = {c: CategoryAccumulator(c) for c in model.categories}
+    columns = {j: CategoryAccumulator(c) for j, c in enumerate(model.categories)}
     for r in records:
-        probs = record_probabilities(model, r)
-        index = TokenIndex(r.text)
-        for j, category in enumerate(model.categories):
-            preds = [
-                (s, e, float(probs[i, j]))
-                for i, (s, e, _) in enumerate(r.segments)
-                if probs[i, j] >= 0.001
-            ]
-            accs[category].add_offsets(index, r.gold.get(category, []), preds)
+        accumulate(columns, r, record_probabilities(model, r))
+    accs = {a.category: a for a in columns.values()}
     thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
     out: dict[str, Any] = {}
     for category, acc in accs.items():

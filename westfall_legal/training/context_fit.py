@@ -18,11 +18,10 @@ import numpy.typing as npt
 from westfall_legal.analysis.context import FEATURES, ContextModel, context_features, logits
 from westfall_legal.training.cuad import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
-from westfall_legal.training.metrics import CategoryAccumulator, TokenIndex
+from westfall_legal.training.metrics import CategoryAccumulator, accumulate
 
 MIN_GAIN = 0.005  # out-of-fold span AUPR the re-scoring must add to be kept
 MIN_POSITIVES = 5  # candidates of a category needed to fit its re-scoring at all
-FLOOR = 0.001  # candidates below this probability are not ranked (as in evaluation)
 
 Probabilities = npt.NDArray[np.float32]
 
@@ -40,14 +39,7 @@ def span_aupr(
     """Span AUPR of the given category columns over ``records`` (evaluation's rule)."""
     accs = {j: CategoryAccumulator(CATEGORIES[j]) for j in columns}
     for record, p in zip(records, probs, strict=True):
-        index = TokenIndex(record.text)
-        for j, acc in accs.items():
-            preds = [
-                (s, e, float(p[i, j]))
-                for i, (s, e, _) in enumerate(record.segments)
-                if p[i, j] >= FLOOR
-            ]
-            acc.add_offsets(index, record.gold.get(CATEGORIES[j], []), preds)
+        accumulate(accs, record, p)
     return {j: acc.aupr() for j, acc in accs.items()}
 
 
@@ -78,12 +70,13 @@ def fit_context(
         y = np.concatenate([[category in labels for labels in r.labels] for r in records])
         if y.sum() < MIN_POSITIVES:
             continue
+        classifier = np.concatenate([p[:, j] for p in oof])
         x = np.vstack([context_features(logits(p[:, j])) for p in oof])
         column = np.zeros(len(y))
         for k in range(folds):
             held = row_fold == k
             if y[~held].sum() == 0:
-                column[held] = np.concatenate([p[:, j] for p in oof])[held]
+                column[held] = classifier[held]
                 continue
             column[held] = _logistic().fit(x[~held], y[~held]).predict_proba(x[held])[:, 1]
         for i in range(len(records)):

@@ -71,14 +71,20 @@ import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from westfall_legal.training.dataset import ContractRecord
 
 __all__ = [
     "PRF",
+    "RANK_FLOOR",
     "CategoryAccumulator",
     "PRCurve",
     "PredMatch",
     "SpanMatch",
     "TokenIndex",
+    "accumulate",
     "best_threshold",
     "interpolate_precisions",
     "macro_average",
@@ -481,3 +487,19 @@ def calibration(
                 {"bin": b / bins, "count": counts[b], "confidence": mean_conf, "accuracy": accuracy}
             )
     return ece, table
+
+
+RANK_FLOOR = 0.001  # candidates scored below this are not ranked (``evaluate``'s floor)
+
+
+def accumulate(accs: Mapping[int, CategoryAccumulator], record: ContractRecord, probs: Any) -> None:
+    """Add one read contract's candidates, ranked by ``probs[:, j]``, to the accumulator of
+    each category column ``j`` in ``accs``, against the contract's gold spans of it."""
+    index = TokenIndex(record.text)
+    for j, acc in accs.items():
+        preds = [
+            (s, e, float(probs[i, j]))
+            for i, (s, e, _) in enumerate(record.segments)
+            if probs[i, j] >= RANK_FLOOR
+        ]
+        acc.add_offsets(index, record.gold.get(acc.category, []), preds)

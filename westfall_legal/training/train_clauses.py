@@ -260,21 +260,14 @@ def timed(label: str, progress: Callable[[str], None]) -> Callable[[], None]:
 
 def evaluate_records(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, float]:
     """Quick validation figures on already-read contracts (same rules as ``evaluate``)."""
-    from westfall_legal.training.metrics import CategoryAccumulator, TokenIndex, macro_average
+    from westfall_legal.training.metrics import CategoryAccumulator, accumulate, macro_average
 
-    accs = {c: CategoryAccumulator(c) for c in CATEGORIES}
+    columns = {j: CategoryAccumulator(c) for j, c in enumerate(CATEGORIES)}
     right_type = 0
     for r in records:
-        probs = record_probabilities(model, r)
-        index = TokenIndex(r.text)
-        for j, category in enumerate(CATEGORIES):
-            preds = [
-                (s, e, float(probs[i, j]))
-                for i, (s, e, _) in enumerate(r.segments)
-                if probs[i, j] >= 0.001
-            ]
-            accs[category].add_offsets(index, r.gold.get(category, []), preds)
+        accumulate(columns, r, record_probabilities(model, r))
         right_type += model.contract_type(r.text).label == r.contract_type
+    accs = {a.category: a for a in columns.values()}
     support = {c: a.n_gold for c, a in accs.items()}
     thresholds = dict(zip(CATEGORIES, model.thresholds.tolist(), strict=True))
 
