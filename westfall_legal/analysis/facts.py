@@ -20,7 +20,6 @@ _MONTH_NAMES = (
 )  # fmt: skip
 MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTHS["sept"] = 9
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -28,9 +27,13 @@ _MONTH = (
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b{_DAY}\s+(?:day\s+of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
-    re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<year>(?:19|20)?\d\d)\b"),
+    # "April 15, 2010", "April 15 , 2010", "Aug. 8 2018"
+    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*,\s*|\s+){_YEAR}\b", re.I),
+    # "15th day of April, 2010", "1st of March, 2003", "as of1 August 2019" (no space)
+    re.compile(rf"(?<![\d.]){_DAY}\s+(?:day\s+)?(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
+    re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<year>(?:19|20)?\d\d)\b"),  # 4/15/10
+    re.compile(r"(?<![\d-])(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<year>(?:19|20)?\d\d)(?![\d-])"),
+    re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b"),  # 1.4.2011
 ]
 _NUMBER_WORDS = {
     w: i
@@ -107,7 +110,7 @@ def iter_dates(text: str) -> list[tuple[str, int, int]]:
             g = m.groupdict()
             try:
                 if g.get("month"):
-                    month = MONTHS[g["month"].lower().rstrip(".")[:4].rstrip("t")[:3]]
+                    month = MONTHS[g["month"].lower().rstrip(".")[:3]]
                     date = dt.date(_year(g["year"]), month, int(g["day"]))
                 else:
                     date = dt.date(_year(g["year"]), int(g["m"]), int(g["d"]))
@@ -125,40 +128,93 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
 
 # A filing stamp repeated on every page of an EDGAR exhibit: "Source: ACME INC, 8-K, 8/22/2018".
 _STAMP = re.compile(r"^\s*Source:[^\n]*$", re.M)
-# Words that announce the contract's own date, just before it or right after it.
-_DATE_CUES = {
+# Words that announce the contract's own date, just before it or right after it; a kind of
+# date may have several tiers of cues, the stronger first ("made as of March 14 but effective
+# as of March 1": the effective date is March 1).
+_Cue = tuple[re.Pattern[str], re.Pattern[str]]
+_DATE_CUES: dict[str, tuple[_Cue, ...]] = {
     "agreement_date": (
-        re.compile(
-            r"(?i:dated|as of|entered into|made|executed|day of|effective|date:)"
-            r"[^.\n]{0,60}$"
+        (
+            re.compile(
+                r"(?i:dated|as of|entered|made|executed|day of|effective|date:)[^.\n]{0,60}$"
+            ),
+            re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|agreement|execution)\s+date"),
         ),
-        re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|agreement|execution)\s+date"),
     ),
     "effective_date": (
-        re.compile(r"(?i:effective|commenc\w*|as of)[^.\n]{0,60}$"),
-        re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|commencement)\s+date"),
+        (
+            re.compile(r"(?i:effective|commenc\w*|begin\w*|start\w*)[^.\n]{0,60}$"),
+            re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|commencement)\s+date"),
+        ),
+        (re.compile(r"(?i:as of|dated|entered|made)[^.\n]{0,60}$"), re.compile(r"^(?!)")),
     ),
 }
+# A date that ends something ("effective until February 28, 2004") is never the start.
+_END_CUE = re.compile(r"(?i:until|expir\w*|terminat\w*|through|ending|end(?:s)? on)\W{0,12}$")
+# Signature blocks: where the parties sign on different days, CUAD dates the contract by
+# the last signature (it binds from then).
+_SIGNATURE_MARK = re.compile(r"(?i)/s/|signature|\bby\s*:")
+SIGNATURE_REACH = 250  # characters around a date searched for a signature block's marks
+SIGNATURE_SPREAD = 400  # days: signature dates further apart are not the same signing
+
+
+def _signed(text: str, date: tuple[str, int, int]) -> bool:
+    window = text[max(0, date[1] - SIGNATURE_REACH) : date[2] + SIGNATURE_REACH]
+    return _SIGNATURE_MARK.search(window) is not None
+
+
+def _last_signature(
+    text: str, dates: Sequence[tuple[str, int, int]], picked: tuple[str, int, int]
+) -> tuple[str, int, int]:
+    """The latest of the signature dates next to ``picked`` (``picked`` when it is none)."""
+    if not _signed(text, picked):
+        return picked
+    day = dt.date.fromisoformat(picked[0])
+    near = [
+        d
+        for d in dates
+        if abs(d[1] - picked[1]) <= SIGNATURE_REACH
+        and abs((dt.date.fromisoformat(d[0]) - day).days) <= SIGNATURE_SPREAD
+    ]
+    return max(near, key=lambda d: d[0])
+
+
+def _candidate_dates(doc_text: DocumentText, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Dates in ``[start, end)`` (document offsets) outside running headers and footers and
+    filing stamps, and not announced as an end."""
+    text = doc_text.text
+    skip = [(m.start(), m.end()) for m in _STAMP.finditer(text, start, end)]
+    skip += [(ln.char_start, ln.char_end) for ln in doc_text.lines if ln.is_margin]
+    return [
+        (iso, start + s, start + e)
+        for iso, s, e in iter_dates(text[start:end])
+        if not any(a <= start + s < b for a, b in skip)
+        and not _END_CUE.search(text[max(0, start + s - 40) : start + s])
+    ]
 
 
 def pick_date(
     doc_text: DocumentText, start: int, end: int, name: str
 ) -> tuple[str, int, int] | None:
     """The contract's own date in ``[start, end)`` (document offsets): one announced by a cue
-    word first, else the first date that is not in a running header/footer or a filing stamp."""
+    word first (the stronger cues before the weaker), else the first date that is not in a
+    running header/footer or a filing stamp; the last of a signature block's dates."""
     text = doc_text.text
-    skip = [(m.start(), m.end()) for m in _STAMP.finditer(text, start, end)]
-    skip += [(ln.char_start, ln.char_end) for ln in doc_text.lines if ln.is_margin]
-    dates = [
-        (iso, start + s, start + e)
-        for iso, s, e in iter_dates(text[start:end])
-        if not any(a <= start + s < b for a, b in skip)
-    ]
-    before, after = _DATE_CUES[name]
-    for d in dates:
-        if before.search(text[max(0, d[1] - 80) : d[1]]) or after.search(text[d[2] : d[2] + 40]):
-            return d
-    return dates[0] if dates else None
+    dates = _candidate_dates(doc_text, start, end)
+    for before, after in _DATE_CUES[name]:
+        for d in dates:
+            cued = before.search(text[max(0, d[1] - 80) : d[1]])
+            if cued or after.search(text[d[2] : d[2] + 40]):
+                return _last_signature(text, dates, d)
+    return _last_signature(text, dates, dates[0]) if dates else None
+
+
+def signature_date(doc_text: DocumentText) -> tuple[str, int, int] | None:
+    """The date of the contract's first signature block (its last signature), if dated."""
+    text = doc_text.text
+    dates = _candidate_dates(doc_text, 0, len(text))
+    first = next((d for d in dates if _signed(text, d)), None)
+    return _last_signature(text, dates, first) if first else None
 
 
 def parse_duration(text: str) -> tuple[str, int, int] | None:
@@ -314,6 +370,10 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
                 conf = 0.8 if (start, end) != head else 0.6
                 facts[name] = _fact(doc_text, name, iso, s, e, conf)
                 break
+        else:  # undated opening ("effective as of the later of the signature dates below")
+            signed = signature_date(doc_text)
+            if signed:
+                facts[name] = _fact(doc_text, name, signed[0], signed[1], signed[2], 0.5)
     for name, category in (
         ("term", "Expiration Date"),
         ("renewal_term", "Renewal Term"),

@@ -122,3 +122,54 @@ def test_the_contracts_own_date_wins_over_filing_stamps() -> None:
 
 def test_figures_in_brackets_decide_a_duration() -> None:
     assert parse_duration("thirty-six (36) months")[0] == "P36M"  # type: ignore[index]
+
+
+def test_dates_as_contracts_write_them() -> None:
+    def iso(text: str) -> str | None:
+        found = parse_date(text)
+        return None if found is None else found[0]
+
+    assert iso("entered into on April 15 , 2010 (“EffectiveDate”)") == "2010-04-15"
+    assert iso("made and effective as of1 August 2019, by and between") == "2019-08-01"
+    assert iso("shall commence on the 1st of March, 2003") == "2003-03-01"
+    assert iso("2.1 Contract start: 04-01-06") == "2006-04-01"  # month-day-year
+    assert iso("effective as of the 1.4.2011 (the “Effective Date”)") == "2011-04-01"  # d.m.y
+    assert iso("Markham, ON 24 OCT 2011 Place Date") == "2011-10-24"
+    assert iso("Section 10-K-2 and part 3.12.4") is None
+    assert iso("call 312-555-1234 or 1-800-55-2020") is None
+
+
+def _dates(text: str) -> tuple[object, object]:
+    facts = extract_facts(plain_text(text), [])
+    return (
+        facts["agreement_date"].value if "agreement_date" in facts else None,
+        facts["effective_date"].value if "effective_date" in facts else None,
+    )
+
+
+def test_the_effective_date_is_the_one_announced_as_effective() -> None:
+    text = (
+        "ENDORSEMENT AGREEMENT\n\nTHIS AGREEMENT is made as of this March 14, 2012 but effective "
+        "as of March 1, 2012, by and between Acme and Beta."
+    )
+    assert _dates(text) == ("2012-03-14", "2012-03-01")
+
+
+def test_a_date_that_ends_the_term_is_not_its_start() -> None:
+    text = (
+        "JOINT VENTURE AGREEMENT\n\nThe Joint Venture shall commence on the 1st of March, 2003, "
+        "and shall be effective until February 28, 2004 unless extended."
+    )
+    assert _dates(text)[1] == "2003-03-01"
+
+
+def test_signatures_dated_apart_date_the_contract_by_the_last() -> None:
+    text = (
+        "SUPPLY AGREEMENT\n\nThis Agreement is entered into and effective as of the later of "
+        "the two signature dates below by and between Acme and Beta.\n\n"
+        + "Terms. "
+        * 700
+        + "\n\nACME INC. BETA LLC\nBY: /s/ A. Smith BY: /s/ B. Jones\n"
+        "Date: 1/26/2020 Date: 1/27/2020\nName: A. Smith Name: B. Jones"
+    )
+    assert _dates(text) == ("2020-01-27", "2020-01-27")
