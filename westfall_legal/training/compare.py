@@ -39,7 +39,7 @@ def _scores(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, 
     """Per category: AUPR, support, and per document (best score >= threshold, has gold)."""
     columns = {j: CategoryAccumulator(c) for j, c in enumerate(model.categories)}
     for r in records:
-        accumulate(columns, r, record_probabilities(model, r))
+        accumulate(columns, r, record_probabilities(model, r), model.thresholds.tolist())
     accs = {a.category: a for a in columns.values()}
     thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
     out: dict[str, Any] = {}

@@ -73,6 +73,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from westfall_legal.analysis.clauses import clause_runs
+
 if TYPE_CHECKING:
     from westfall_legal.training.dataset import ContractRecord
 
@@ -492,14 +494,21 @@ def calibration(
 RANK_FLOOR = 0.001  # candidates scored below this are not ranked (``evaluate``'s floor)
 
 
-def accumulate(accs: Mapping[int, CategoryAccumulator], record: ContractRecord, probs: Any) -> None:
+def accumulate(
+    accs: Mapping[int, CategoryAccumulator],
+    record: ContractRecord,
+    probs: Any,
+    thresholds: Sequence[float] | None = None,
+) -> None:
     """Add one read contract's candidates, ranked by ``probs[:, j]``, to the accumulator of
-    each category column ``j`` in ``accs``, against the contract's gold spans of it."""
+    each category column ``j`` in ``accs``, against the contract's gold spans of it. With the
+    model's ``thresholds``, adjacent candidates over a category's threshold are merged into
+    one clause as the app shows them (:func:`~westfall_legal.analysis.clauses.clause_runs`)."""
     index = TokenIndex(record.text)
+    segments = record.segments
+    words = [len(record.text[s:e].split()) for s, e, _ in segments]
     for j, acc in accs.items():
-        preds = [
-            (s, e, float(probs[i, j]))
-            for i, (s, e, _) in enumerate(record.segments)
-            if probs[i, j] >= RANK_FLOOR
-        ]
+        threshold = 2.0 if thresholds is None else thresholds[j]  # 2.0: never merge
+        runs = clause_runs(probs[:, j], threshold, min(RANK_FLOOR, threshold), words)
+        preds = [(segments[a][0], segments[b][1], conf) for a, b, conf in runs]
         acc.add_offsets(index, record.gold.get(acc.category, []), preds)

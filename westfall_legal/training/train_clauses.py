@@ -265,7 +265,7 @@ def evaluate_records(model: ClauseModel, records: Sequence[ContractRecord]) -> d
     columns = {j: CategoryAccumulator(c) for j, c in enumerate(CATEGORIES)}
     right_type = 0
     for r in records:
-        accumulate(columns, r, record_probabilities(model, r))
+        accumulate(columns, r, record_probabilities(model, r), model.thresholds.tolist())
         right_type += model.contract_type(r.text).label == r.contract_type
     accs = {a.category: a for a in columns.values()}
     support = {c: a.n_gold for c, a in accs.items()}

@@ -115,3 +115,44 @@ def test_title_types() -> None:
     assert title_types("SOFTWARE LICENSE AND MAINTENANCE AGREEMENT") == {"License", "Maintenance"}
     assert title_types("Exclusive Distribution Agreement") == {"Distributor"}
     assert title_types("a" * 500 + "franchise") == set()
+
+
+def test_adjacent_candidates_over_the_threshold_are_one_clause() -> None:
+    from westfall_legal.analysis.clauses import clause_runs
+
+    column = np.array([0.9, 0.6, 0.2, 0.7, 0.0005, 0.8, 0.55, 0.9])
+    words = [100, 100, 50, 80, 10, 150, 150, 150]
+    # 0-1 merge (both >= 0.5); 2 stands alone (under 0.5, over the floor); 3 alone (its
+    # neighbours are under 0.5); 4 is under the floor; 5-6 merge, 7 would pass 400 words.
+    assert clause_runs(column, 0.5, 0.001, words, max_words=400) == [
+        (0, 1, 0.9), (2, 2, 0.2), (3, 3, 0.7), (5, 6, 0.8), (7, 7, 0.9)
+    ]  # fmt: skip
+    assert clause_runs(column, 2.0, 0.001, words) == [
+        (i, i, float(p)) for i, p in enumerate(column) if p >= 0.001
+    ]  # a threshold no candidate reaches: every candidate on its own
+    assert clause_runs(column, 0.5, 0.5, words, max_words=400) == [
+        (0, 1, 0.9), (3, 3, 0.7), (5, 6, 0.8), (7, 7, 0.9)
+    ]  # fmt: skip
+    assert clause_runs(np.zeros(0), 0.5, 0.001, []) == []
+
+
+def test_a_clause_cut_in_pieces_is_shown_whole() -> None:
+    from westfall_legal.analysis.clauses import classify
+    from westfall_legal.layout.text import plain_text
+    from westfall_legal.models import Segment
+
+    parts = [
+        "Neither party may assign this Agreement without consent.",
+        "Any attempt to assign in breach of this clause is void.",
+        "This Agreement is governed by the laws of Delaware.",
+    ]
+    text = " ".join(parts)
+    starts = [text.index(p) for p in parts]
+    pairs = zip(starts, parts, strict=True)
+    segments = [Segment(f"s{i}", s, s + len(p), None) for i, (s, p) in enumerate(pairs)]
+    clauses = classify(plain_text(text), segments, _tiny_model())
+    assert [(c.category, c.text) for c in clauses] == [
+        ("Anti-Assignment", " ".join(parts[:2])),
+        ("Governing Law", parts[2]),
+    ]
+    assert [c.id for c in clauses] == ["k1", "k2"]

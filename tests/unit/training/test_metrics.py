@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
+from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.metrics import (
     PRF,
     CategoryAccumulator,
     PredMatch,
     SpanMatch,
     TokenIndex,
+    accumulate,
     best_threshold,
     interpolate_precisions,
     macro_average,
@@ -377,3 +380,25 @@ def test_recall_threshold_is_the_highest_that_reaches_the_recall() -> None:
     assert recall_threshold(scores, labels, 0.0) == 0.9  # at least one
     with pytest.raises(ValueError, match="no positive"):
         recall_threshold([0.3], [False], 0.9)
+
+
+def test_accumulate_merges_adjacent_candidates_as_the_app_shows_them() -> None:
+    pieces = ["alpha beta gamma delta", "epsilon zeta eta theta", "iota kappa lambda mu"]
+    text = " ".join(pieces)
+    bounds, at = [], 0
+    for p in pieces:
+        bounds.append((at, at + len(p), ""))
+        at += len(p) + 1
+    # One long gold clause over the first two pieces and half of the third: each piece alone
+    # covers under half of it; the first two together cover two thirds of it.
+    gold = {"Cap On Liability": [(0, bounds[2][0] + len("iota kappa"))]}
+    record = ContractRecord("c", "Supply", text, 1, bounds, [set(), set(), set()], gold)
+    probs = np.array([[0.9], [0.8], [0.1]])
+
+    def found(thresholds: list[float] | None) -> float | None:
+        accs = {0: CategoryAccumulator("Cap On Liability")}
+        accumulate(accs, record, probs, thresholds)
+        return accs[0].aupr()
+
+    assert found(None) == 0.0  # three pieces ranked apart: the clause is never found
+    assert found([0.5]) == 1.0  # pieces 1-2 are one clause at 0.9: found first
