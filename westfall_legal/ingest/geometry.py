@@ -51,13 +51,13 @@ def _otsu_threshold(grey: npt.NDArray[Any]) -> float:
     return float(np.argmax(between)) + 0.5
 
 
-def _binarise(image: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+def binarise(image: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     """Ink (True) and paper (False) of a greyscale (or RGB) image, by Otsu's threshold."""
     grey = np.asarray(image)
     if grey.ndim == 3:
         grey = grey.mean(axis=2)
     if grey.ndim != 2:
-        raise ValueError(f"estimate_skew needs a 2-D greyscale image, got shape {grey.shape}")
+        raise ValueError(f"binarise needs a 2-D greyscale image, got shape {grey.shape}")
     if grey.dtype != np.uint8:
         grey = np.clip(grey, 0, 255).astype(np.uint8)
     sample = grey[::3, ::3]  # plenty for a histogram, 9x quicker
@@ -136,7 +136,7 @@ def estimate_skew(image: npt.NDArray[Any], max_angle: float = MAX_SKEW) -> float
     without text lines at any angle (the best profile is not clearly sharper than the
     median one), gives 0.
     """
-    ink = _binarise(image)
+    ink = binarise(image)
     if int(np.count_nonzero(ink)) < 100:
         return 0.0
     best, reach = 0.0, max_angle

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from westfall_legal.ingest.geometry import _binarise
+from westfall_legal.ingest.geometry import binarise
 from westfall_legal.models import InkMap, Word
 
 INK_DPI = 150.0  # the map's pixels: plenty for pen strokes, a quarter of 300 dpi's work
@@ -57,7 +57,7 @@ def may_hold_signature(words: Sequence[Word]) -> bool:
 def ink_map(grey: npt.NDArray[Any], dpi: float) -> InkMap:
     """The ink map of a page rendered at ``dpi`` as 8-bit greyscale (origin top left)."""
     step = max(1, round(dpi / INK_DPI))
-    ink = _binarise(np.asarray(grey)[::step, ::step])
+    ink = binarise(np.asarray(grey)[::step, ::step])
     if int(np.count_nonzero(ink)) * 2 > ink.size:
         ink = np.zeros_like(ink)  # a dark page (a photo, a negative): no reading of ink
     ink &= ~_rules(ink)
