@@ -176,6 +176,17 @@ def check_available(language: str = "eng", *, path: Path | None = None) -> None:
         raise _missing_language_error(_where(path), missing)
 
 
+def straighten(image: Image.Image) -> tuple[Image.Image, float]:
+    """``image`` deskewed, and the skew undone (0.0 when under :data:`MIN_DESKEW`)."""
+    skew = estimate_skew(np.asarray(image))
+    if abs(skew) < MIN_DESKEW:
+        return image, 0.0
+    # Nearest neighbour: as accurate for Tesseract as bilinear on the sample scan (CER 1.25%
+    # vs 1.27% on five skewed pages) at a fifth of the time, 0.02 s.
+    rotated = image.rotate(-skew, resample=Image.Resampling.NEAREST, expand=True, fillcolor=255)
+    return rotated, skew
+
+
 def _as_bmp(image: Image.Image) -> Image.Image:
     """Have pytesseract hand ``image`` over as BMP: its temporary file takes ``image.format``,
     and uncompressed BMP is 15x quicker to write than PNG (the --dpi option gives the
@@ -270,15 +281,11 @@ class TesseractOcr:
         to_original, _ = quarter_turn_matrix(turns, image.width, image.height)
         if turns:
             image = image.transpose(_TRANSPOSE[turns])
-        skew = estimate_skew(np.asarray(image))
-        if abs(skew) >= MIN_DESKEW:
+        straight, skew = straighten(image)
+        if skew:
             back, _ = rotation_matrix(-skew, image.width, image.height)
             to_original = compose(to_original, back)
-            # Nearest neighbour: as accurate for Tesseract as bilinear on the sample scan
-            # (CER 1.25% vs 1.27% on five skewed pages) at a fifth of the time, 0.02 s.
-            image = image.rotate(
-                -skew, resample=Image.Resampling.NEAREST, expand=True, fillcolor=255
-            )
+        image = straight
         log.debug("page %d: %d quarter turns, skew %.2f degrees", number, turns, skew)
         with self._tesseract_errors(path, number):
             data = pytesseract.image_to_data(
