@@ -291,9 +291,9 @@ def _expiration(
     start = facts.get("effective_date") or facts.get("agreement_date")
     for s0, e0 in _spans_of(clauses, "Expiration Date"):
         chunk = text[s0:e0]
-        parsed = parse_date(chunk)
-        if parsed and (start is None or parsed[0] > str(start.value)):
-            iso, s, e = parsed
+        later = [d for d in iter_dates(chunk) if start is None or d[0] > str(start.value)]
+        if later:
+            iso, s, e = later[0]
             return _fact(doc_text, "expiration_date", iso, s0 + s, s0 + e, 0.7)
         term = pick_duration(chunk, _CUES["term"])
         if term and start is not None:

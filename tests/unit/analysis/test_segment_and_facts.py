@@ -173,3 +173,21 @@ def test_signatures_dated_apart_date_the_contract_by_the_last() -> None:
         "Date: 1/26/2020 Date: 1/27/2020\nName: A. Smith Name: B. Jones"
     )
     assert _dates(text) == ("2020-01-27", "2020-01-27")
+
+
+def test_an_explicit_end_date_wins_over_start_plus_term() -> None:
+    from westfall_legal.models import Clause
+
+    term = (
+        "This Agreement shall commence effective June 1, 1998, and shall continue for a term "
+        "of three (3) years expiring May 31, 2001."
+    )
+    text = "PROMOTION AGREEMENT\n\nThis Agreement is dated as of June 1, 1998.\n\n" + term
+    start = text.index(term)
+    clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
+    facts = extract_facts(plain_text(text), [clause])
+    assert facts["expiration_date"].value == "2001-05-31"
+    # Without the end date, the start plus the term.
+    text = text.replace(" expiring May 31, 2001", "")
+    clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
+    assert extract_facts(plain_text(text), [clause])["expiration_date"].value == "2001-06-01"
