@@ -251,6 +251,27 @@ def pick_duration(text: str, cue: re.Pattern[str]) -> tuple[str, int, int] | Non
 _NOTICE_AFTER = re.compile(r"^\W{0,3}(?:s?'s?\s+)?(?:prior|before|advance|notice|written)", re.I)
 
 
+_PERIODIC = {
+    "P1Y": re.compile(r"\b(?:annual(?:ly)?|yearly|year[\s-]+to[\s-]+year|each\s+year)\b", re.I),
+    "P1M": re.compile(r"\b(?:monthly|month[\s-]+to[\s-]+month)\b", re.I),
+}
+
+
+def _periodic(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Renewal periods said in words: "from year to year", "annual periods", "monthly"."""
+    for iso, pattern in _PERIODIC.items():
+        for m in pattern.finditer(text):
+            yield iso, m
+
+
+# The initial term, announced before its duration: a renewal term only when nothing else is.
+_INITIAL = re.compile(
+    r"(?i:(?:initial|original|first)\s+(?:term|period)|(?:term|period)\s+of\s+(?:this\s+)?"
+    r"(?:agreement\s+)?(?:shall\s+be\s+)?)[^.]{0,25}$|(?i:for\s+a\s+term\s+of)\s*$"
+)
+INITIAL_PENALTY = 10_000  # characters: farther than any cue word in a clause
+
+
 def _nearest_duration(text: str, cue: re.Pattern[str]) -> tuple[int, tuple[str, int, int]] | None:
     """(gap in characters to the nearest cue word, duration) of the closest duration.
 
@@ -259,10 +280,16 @@ def _nearest_duration(text: str, cue: re.Pattern[str]) -> tuple[int, tuple[str, 
     """
     cues = [(m.start(), m.end()) for m in cue.finditer(text)]
     best: tuple[int, tuple[str, int, int]] | None = None
-    for dur in iter_durations(text):
+    durations = list(iter_durations(text))
+    if cue is _CUES["renewal_term"]:  # "renews from year to year", "for annual periods"
+        durations += [(iso, m.start(), m.end()) for iso, m in _periodic(text)]
+    for dur in durations:
         if cue is not _CUES["notice_period"] and _NOTICE_AFTER.match(text[dur[2] : dur[2] + 30]):
             continue
         gap = min((max(cs - dur[2], dur[1] - ce, 0) for cs, ce in cues), default=10**6)
+        before = text[max(0, dur[1] - 50) : dur[1]]
+        if cue is _CUES["renewal_term"] and _INITIAL.search(before) and not cue.search(before):
+            gap += INITIAL_PENALTY  # "an initial term of seven years, renewing for one year"
         if best is None or gap < best[0]:
             best = (gap, dur)
     return best

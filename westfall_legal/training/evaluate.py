@@ -113,6 +113,7 @@ def _gold_fact(name: str, answer: str) -> str | None:
     return parsed[0] if parsed else None
 
 
+DURATION_FACTS = ("renewal_term", "notice_period")
 _COUNTRIES = {"uk", "united kingdom", "canada", "usa", "us", "united states", "australia"}
 _PREFIX = re.compile(r"^(?:the\s+)?(?:state|commonwealth|province|republic)\s+of\s+")
 
@@ -125,9 +126,20 @@ def _jurisdiction_parts(value: str) -> list[str]:
     return list(dict.fromkeys(kept or parts))
 
 
+def _duration_key(value: str) -> str:
+    """One spelling per length of time: twelve months and one year are the same term."""
+    m = re.fullmatch(r"P(\d+)M", value.upper())
+    if m and int(m.group(1)) % 12 == 0:
+        return f"P{int(m.group(1)) // 12}Y"
+    return value.upper()
+
+
 def same_fact(name: str, value: str, gold: str) -> bool:
     """Exact match after normalisation; a jurisdiction matches CUAD's "Ontario, Canada" or
-    "England; Wales" when it names the same places, or the first (most specific) one."""
+    "England; Wales" when it names the same places, or the first (most specific) one; a
+    duration matches the same length said in other units (``P12M`` and ``P1Y``)."""
+    if name in DURATION_FACTS:
+        return _duration_key(value) == _duration_key(gold)
     if name != "governing_law":
         return value.lower() == gold.lower()
     ours, theirs = _jurisdiction_parts(value), _jurisdiction_parts(gold)

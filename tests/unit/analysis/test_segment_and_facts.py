@@ -191,3 +191,26 @@ def test_an_explicit_end_date_wins_over_start_plus_term() -> None:
     text = text.replace(" expiring May 31, 2001", "")
     clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
     assert extract_facts(plain_text(text), [clause])["expiration_date"].value == "2001-06-01"
+
+
+def test_a_renewal_said_in_words_is_the_renewal_term_not_the_initial_one() -> None:
+    renewal = _CUES["renewal_term"]
+    clause = (
+        "This Agreement continues in effect for an initial term of seven (7) years (“Initial "
+        "Term”) and will automatically renew for one or more annual periods after the Initial "
+        "Term unless either party gives notice at least one hundred eighty (180) days prior."
+    )
+    assert pick_duration(clause, renewal)[0] == "P1Y"  # type: ignore[index]
+    clause = (
+        "The initial term of this Agreement will be for two (2) year(s) commencing on the "
+        "Effective Date. Thereafter, this agreement will renew automatically from year to year."
+    )
+    assert pick_duration(clause, renewal)[0] == "P1Y"  # type: ignore[index]
+    clause = (
+        "This Agreement renews for successive two (2) year periods. Licensee pays the "
+        "license fee annually in advance."
+    )
+    assert pick_duration(clause, renewal)[0] == "P2Y"  # type: ignore[index]
+    # An initial term is still the answer when the clause gives no other length.
+    clause = "This agreement shall be for a term of five years and renews unless terminated."
+    assert pick_duration(clause, renewal)[0] == "P5Y"  # type: ignore[index]

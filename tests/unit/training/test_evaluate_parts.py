@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from westfall_legal.training.evaluate import DocResult, _gold_fact, fact_accuracy
+from westfall_legal.training.evaluate import DocResult, _gold_fact, fact_accuracy, same_fact
 
 
 def test_cuad_answers_normalise_to_our_forms() -> None:
@@ -64,3 +64,12 @@ def test_a_contract_type_model_of_two_types_gives_both_probabilities() -> None:
     ]
     vec, w, b, labels = fit_type(records, Params(min_df=1))
     assert labels == ["License", "Supply"] and w.shape == (vec.size, 2) and b.shape == (2,)
+
+
+def test_a_duration_matches_the_same_length_in_other_units() -> None:
+    assert same_fact("renewal_term", "P12M", "P1Y")
+    assert same_fact("notice_period", "P2Y", "P24M")
+    assert not same_fact("renewal_term", "P18M", "P1Y")
+    assert not same_fact("renewal_term", "P365D", "P1Y")  # a year of days is not CUAD's year
+    assert same_fact("notice_period", "P90D", "p90d")
+    assert not same_fact("agreement_date", "2020-01-12", "2020-12-01")
