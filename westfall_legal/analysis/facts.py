@@ -269,6 +269,8 @@ _INITIAL = re.compile(
     r"(?i:(?:initial|original|first)\s+(?:term|period)|(?:term|period)\s+of\s+(?:this\s+)?"
     r"(?:agreement\s+)?(?:shall\s+be\s+)?)[^.]{0,25}$|(?i:for\s+a\s+term\s+of)\s*$"
 )
+# A duration followed by "term" or "period" is the length of a term, not a notice period.
+_A_TERM_AFTER = re.compile(r"^\W{0,4}(?:\(?[\w“”\"]+\)?\s+){0,2}(?:terms?|periods?)\b", re.I)
 INITIAL_PENALTY = 10_000  # characters: farther than any cue word in a clause
 
 
@@ -290,6 +292,8 @@ def _nearest_duration(text: str, cue: re.Pattern[str]) -> tuple[int, tuple[str, 
         before = text[max(0, dur[1] - 50) : dur[1]]
         if cue is _CUES["renewal_term"] and _INITIAL.search(before) and not cue.search(before):
             gap += INITIAL_PENALTY  # "an initial term of seven years, renewing for one year"
+        if cue is _CUES["notice_period"] and _A_TERM_AFTER.match(text[dur[2] : dur[2] + 30]):
+            continue  # "renews for successive one (1) year terms unless notice"
         if best is None or gap < best[0]:
             best = (gap, dur)
     return best

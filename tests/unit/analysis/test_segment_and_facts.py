@@ -214,3 +214,13 @@ def test_a_renewal_said_in_words_is_the_renewal_term_not_the_initial_one() -> No
     # An initial term is still the answer when the clause gives no other length.
     clause = "This agreement shall be for a term of five years and renews unless terminated."
     assert pick_duration(clause, renewal)[0] == "P5Y"  # type: ignore[index]
+
+
+def test_the_length_of_a_term_is_not_a_notice_period() -> None:
+    clause = (
+        "This Agreement may be renewed for any number of successive one (1) year terms by "
+        "mutual written agreement, with written notice of thirty (30) days."
+    )
+    assert pick_duration(clause, _CUES["notice_period"])[0] == "P30D"  # type: ignore[index]
+    assert pick_duration("renews for successive one (1) year terms by written agreement.",
+                         _CUES["notice_period"]) is None  # fmt: skip
