@@ -132,6 +132,7 @@ _STAMP = re.compile(r"^\s*Source:[^\n]*$", re.M)
 # date may have several tiers of cues, the stronger first ("made as of March 14 but effective
 # as of March 1": the effective date is March 1).
 _Cue = tuple[re.Pattern[str], re.Pattern[str]]
+_NEVER = re.compile(r"(?!)")  # a tier without a cue after the date
 _DATE_CUES: dict[str, tuple[_Cue, ...]] = {
     "agreement_date": (
         (
@@ -146,7 +147,7 @@ _DATE_CUES: dict[str, tuple[_Cue, ...]] = {
             re.compile(r"(?i:effective|commenc\w*|begin\w*|start\w*)[^.\n]{0,60}$"),
             re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|commencement)\s+date"),
         ),
-        (re.compile(r"(?i:as of|dated|entered|made)[^.\n]{0,60}$"), re.compile(r"^(?!)")),
+        (re.compile(r"(?i:as of|dated|entered|made)[^.\n]{0,60}$"), _NEVER),
     ),
 }
 # A date that ends something ("effective until February 28, 2004") is never the start.
@@ -286,14 +287,15 @@ def _nearest_duration(text: str, cue: re.Pattern[str]) -> tuple[int, tuple[str, 
     if cue is _CUES["renewal_term"]:  # "renews from year to year", "for annual periods"
         durations += [(iso, m.start(), m.end()) for iso, m in _periodic(text)]
     for dur in durations:
-        if cue is not _CUES["notice_period"] and _NOTICE_AFTER.match(text[dur[2] : dur[2] + 30]):
+        after = text[dur[2] : dur[2] + 30]
+        if cue is not _CUES["notice_period"] and _NOTICE_AFTER.match(after):
             continue
+        if cue is _CUES["notice_period"] and _A_TERM_AFTER.match(after):
+            continue  # "renews for successive one (1) year terms unless notice"
         gap = min((max(cs - dur[2], dur[1] - ce, 0) for cs, ce in cues), default=10**6)
         before = text[max(0, dur[1] - 50) : dur[1]]
         if cue is _CUES["renewal_term"] and _INITIAL.search(before) and not cue.search(before):
             gap += INITIAL_PENALTY  # "an initial term of seven years, renewing for one year"
-        if cue is _CUES["notice_period"] and _A_TERM_AFTER.match(text[dur[2] : dur[2] + 30]):
-            continue  # "renews for successive one (1) year terms unless notice"
         if best is None or gap < best[0]:
             best = (gap, dur)
     return best
