@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -392,6 +393,7 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
             )
 
     head = (0, min(len(text), 4000))
+    signed = functools.cache(lambda: signature_date(doc_text))  # read once for both dates
     for name, category in (
         ("agreement_date", "Agreement Date"),
         ("effective_date", "Effective Date"),
@@ -404,9 +406,8 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
                 facts[name] = _fact(doc_text, name, iso, s, e, conf)
                 break
         else:  # undated opening ("effective as of the later of the signature dates below")
-            signed = signature_date(doc_text)
-            if signed:
-                facts[name] = _fact(doc_text, name, signed[0], signed[1], signed[2], 0.5)
+            if date := signed():
+                facts[name] = _fact(doc_text, name, date[0], date[1], date[2], 0.5)
     for name, category in (
         ("term", "Expiration Date"),
         ("renewal_term", "Renewal Term"),

@@ -24,8 +24,8 @@ import numpy.typing as npt
 from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.training.cuad import TOP_CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
-from westfall_legal.training.metrics import CategoryAccumulator, accumulate, macro_average
-from westfall_legal.training.train_clauses import record_probabilities
+from westfall_legal.training.metrics import macro_average
+from westfall_legal.training.train_clauses import score_records
 
 MACRO_TOLERANCE = 0.01
 GUARDED_TOLERANCE = 0.05
@@ -37,10 +37,7 @@ CUAD_SET = "cuad_validation"
 
 def _scores(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, Any]:
     """Per category: AUPR, support, and per document (best score >= threshold, has gold)."""
-    columns = {j: CategoryAccumulator(c) for j, c in enumerate(model.categories)}
-    for r in records:
-        accumulate(columns, r, record_probabilities(model, r), model.thresholds.tolist())
-    accs = {a.category: a for a in columns.values()}
+    accs, type_accuracy = score_records(model, records)
     thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
     out: dict[str, Any] = {}
     for category, acc in accs.items():
@@ -51,8 +48,7 @@ def _scores(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, 
             "pred": np.asarray([s >= thresholds[category] for s in scores], bool),
             "gold": np.asarray(gold, bool),
         }
-    right = sum(model.contract_type(r.text).label == r.contract_type for r in records)
-    out["_type_accuracy"] = right / len(records) if records else None
+    out["_type_accuracy"] = type_accuracy
     return out
 
 

@@ -30,7 +30,13 @@ from westfall_legal.errors import MissingDependencyError
 from westfall_legal.training.context_fit import fit_context
 from westfall_legal.training.cuad import CATEGORIES, TOP_CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
-from westfall_legal.training.metrics import best_threshold, recall_threshold
+from westfall_legal.training.metrics import (
+    CategoryAccumulator,
+    accumulate,
+    best_threshold,
+    macro_average,
+    recall_threshold,
+)
 from westfall_legal.training.model_card import write_model_card
 
 log = logging.getLogger(__name__)
@@ -258,18 +264,24 @@ def timed(label: str, progress: Callable[[str], None]) -> Callable[[], None]:
     return done
 
 
+def score_records(
+    model: ClauseModel, records: Sequence[ContractRecord]
+) -> tuple[dict[str, CategoryAccumulator], float | None]:
+    """Each category's clauses over already-read contracts, merged as the app shows them and
+    matched against their gold spans; and the contract-type accuracy (None without records)."""
+    thresholds = model.thresholds.tolist()
+    columns = {j: CategoryAccumulator(c) for j, c in enumerate(model.categories)}
+    for r in records:
+        accumulate(columns, r, record_probabilities(model, r), thresholds)
+    right = sum(model.contract_type(r.text).label == r.contract_type for r in records)
+    return {a.category: a for a in columns.values()}, right / len(records) if records else None
+
+
 def evaluate_records(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, float]:
     """Quick validation figures on already-read contracts (same rules as ``evaluate``)."""
-    from westfall_legal.training.metrics import CategoryAccumulator, accumulate, macro_average
-
-    columns = {j: CategoryAccumulator(c) for j, c in enumerate(CATEGORIES)}
-    right_type = 0
-    for r in records:
-        accumulate(columns, r, record_probabilities(model, r), model.thresholds.tolist())
-        right_type += model.contract_type(r.text).label == r.contract_type
-    accs = {a.category: a for a in columns.values()}
+    accs, type_accuracy = score_records(model, records)
     support = {c: a.n_gold for c, a in accs.items()}
-    thresholds = dict(zip(CATEGORIES, model.thresholds.tolist(), strict=True))
+    thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
 
     def macro(values: dict[str, float | None]) -> float:
         return float(macro_average(values, support) or 0.0)
@@ -281,7 +293,7 @@ def evaluate_records(model: ClauseModel, records: Sequence[ContractRecord]) -> d
         "doc_f1": macro({c: a.doc_prf(thresholds[c]).f1 for c, a in accs.items()}),
         "doc_precision": macro({c: a.doc_prf(thresholds[c]).precision for c, a in accs.items()}),
         "doc_recall": macro({c: a.doc_prf(thresholds[c]).recall for c, a in accs.items()}),
-        "contract_type_accuracy": right_type / len(records) if records else 0.0,
+        "contract_type_accuracy": type_accuracy if type_accuracy is not None else 0.0,
     }
 
 
