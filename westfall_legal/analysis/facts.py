@@ -1,58 +1,21 @@
 """Key facts with normalised values and provenance: dates, term, renewal, notice, law.
 
 Rules over the document text (and, where the clause model found them, over the clauses of
-the matching category first): ISO 8601 dates (``2025-03-03``), ISO durations (``P3Y``,
-``P30D``) and jurisdiction names (``New York``, ``England and Wales``).
+the matching category first): ISO 8601 dates (``2025-03-03``, :mod:`.dates`), ISO
+durations (``P3Y``, ``P30D``, :mod:`.durations`), the date a term ends on, and
+jurisdiction names (``New York``, ``England and Wales``).
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
+from westfall_legal.analysis.dates import END_CUE, iter_dates, pick_date, signature_date
+from westfall_legal.analysis.durations import CUES, add_duration, nearest_duration, pick_duration
 from westfall_legal.models import Clause, DocumentText, Fact
 
-_MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-)  # fmt: skip
-MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES)}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_DATE_PATTERNS = [
-    # "April 15, 2010", "April 15 , 2010", "Aug. 8 2018"
-    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*,\s*|\s+){_YEAR}\b", re.I),
-    # "15th day of April, 2010", "1st of March, 2003", "as of1 August 2019" (no space)
-    re.compile(rf"(?<![\d.]){_DAY}\s+(?:day\s+)?(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
-    re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<year>(?:19|20)?\d\d)\b"),  # 4/15/10
-    re.compile(r"(?<![\d-])(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<year>(?:19|20)?\d\d)(?![\d-])"),
-    re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b"),  # 1.4.2011
-]
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-         "eleven", "twelve")
-    )
-}  # fmt: skip
-_NUMBER_WORDS.update(
-    {"fifteen": 15, "twenty": 20, "thirty": 30, "forty five": 45, "forty": 40, "sixty": 60}
-)
-_NUMBER_WORDS.update({"ninety": 90, "one hundred twenty": 120, "one hundred eighty": 180})
-_NUMBER_WORD = "|".join(
-    r"[\s-]+".join(w.split()) for w in sorted(_NUMBER_WORDS, key=len, reverse=True)
-)
-_QTY = rf"(?P<qty>\d{{1,3}}|(?:{_NUMBER_WORD}))(?:\s*\((?P<digits>\d{{1,3}})\))?"
-_UNIT = r"(?P<unit>year|month|day|week)s?"
-_DURATION = re.compile(rf"\b{_QTY}[\s-]+(?:calendar\s+|business\s+)?{_UNIT}\b", re.I)
 # Words that end a place name even in capitals ("LAWS OF DELAWARE APPLICABLE TO ...").
 _NOT_A_PLACE = (
     r"(?!(?i:applicable|to|without|in|excluding|except|as|which|that|the|for|with|regard|shall"
@@ -98,223 +61,57 @@ _PLACE_NAMES = {
 _TRAILING = re.compile(r"\s+(?:and|without|applicable|excluding|except|as|which|in|to)$")
 
 
-def _year(text: str) -> int:
-    y = int(text)
-    return y + (2000 if y < 50 else 1900) if y < 100 else y
-
-
-def iter_dates(text: str) -> list[tuple[str, int, int]]:
-    """Every date in ``text``, in text order: (ISO date, start, end)."""
-    found: list[tuple[str, int, int]] = []
-    for pattern in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            g = m.groupdict()
-            try:
-                if g.get("month"):
-                    month = MONTHS[g["month"].lower().rstrip(".")[:3]]
-                    date = dt.date(_year(g["year"]), month, int(g["day"]))
-                else:
-                    date = dt.date(_year(g["year"]), int(g["m"]), int(g["d"]))
-            except (KeyError, ValueError):
-                continue
-            if not any(s < m.end() and m.start() < e for _, s, e in found):
-                found.append((date.isoformat(), m.start(), m.end()))
-    return sorted(found, key=lambda d: d[1])
-
-
-def parse_date(text: str) -> tuple[str, int, int] | None:
-    """The first date in ``text``: (ISO date, start, end)."""
-    return next(iter(iter_dates(text)), None)
-
-
-# A filing stamp repeated on every page of an EDGAR exhibit: "Source: ACME INC, 8-K, 8/22/2018".
-_STAMP = re.compile(r"^\s*Source:[^\n]*$", re.M)
-# Words that announce the contract's own date, just before it or right after it; a kind of
-# date may have several tiers of cues, the stronger first ("made as of March 14 but effective
-# as of March 1": the effective date is March 1).
-_Cue = tuple[re.Pattern[str], re.Pattern[str]]
-_NEVER = re.compile(r"(?!)")  # a tier without a cue after the date
-_DATE_CUES: dict[str, tuple[_Cue, ...]] = {
-    "agreement_date": (
-        (
-            re.compile(
-                r"(?i:dated|as of|entered|made|executed|day of|effective|date:)[^.\n]{0,60}$"
-            ),
-            re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|agreement|execution)\s+date"),
-        ),
-    ),
-    "effective_date": (
-        (
-            re.compile(r"(?i:effective|commenc\w*|begin\w*|start\w*)[^.\n]{0,60}$"),
-            re.compile(r"^\W{0,4}\(?(?i:the\s+)?[\"“]?(?i:effective|commencement)\s+date"),
-        ),
-        (re.compile(r"(?i:as of|dated|entered|made)[^.\n]{0,60}$"), _NEVER),
-    ),
-}
-# A date that ends something ("effective until February 28, 2004") is never the start.
-_END_CUE = re.compile(r"(?i:until|expir\w*|terminat\w*|through|ending|end(?:s)? on)\W{0,12}$")
-# Signature blocks: where the parties sign on different days, CUAD dates the contract by
-# the last signature (it binds from then).
-_SIGNATURE_MARK = re.compile(r"(?i)/s/|signature|\bby\s*:")
-SIGNATURE_REACH = 250  # characters around a date searched for a signature block's marks
-SIGNATURE_SPREAD = 400  # days: signature dates further apart are not the same signing
-
-
-def _signed(text: str, date: tuple[str, int, int]) -> bool:
-    window = text[max(0, date[1] - SIGNATURE_REACH) : date[2] + SIGNATURE_REACH]
-    return _SIGNATURE_MARK.search(window) is not None
-
-
-def _last_signature(
-    text: str, dates: Sequence[tuple[str, int, int]], picked: tuple[str, int, int]
-) -> tuple[str, int, int]:
-    """The latest of the signature dates next to ``picked`` (``picked`` when it is none)."""
-    if not _signed(text, picked):
-        return picked
-    day = dt.date.fromisoformat(picked[0])
-    near = [
-        d
-        for d in dates
-        if abs(d[1] - picked[1]) <= SIGNATURE_REACH
-        and abs((dt.date.fromisoformat(d[0]) - day).days) <= SIGNATURE_SPREAD
-    ]
-    return max(near, key=lambda d: d[0])
-
-
-def _candidate_dates(doc_text: DocumentText, start: int, end: int) -> list[tuple[str, int, int]]:
-    """Dates in ``[start, end)`` (document offsets) outside running headers and footers and
-    filing stamps, and not announced as an end."""
-    text = doc_text.text
-    skip = [(m.start(), m.end()) for m in _STAMP.finditer(text, start, end)]
-    skip += [(ln.char_start, ln.char_end) for ln in doc_text.lines if ln.is_margin]
-    return [
-        (iso, start + s, start + e)
-        for iso, s, e in iter_dates(text[start:end])
-        if not any(a <= start + s < b for a, b in skip)
-        and not _END_CUE.search(text[max(0, start + s - 40) : start + s])
-    ]
-
-
-def pick_date(
-    doc_text: DocumentText, start: int, end: int, name: str
-) -> tuple[str, int, int] | None:
-    """The contract's own date in ``[start, end)`` (document offsets): one announced by a cue
-    word first (the stronger cues before the weaker), else the first date that is not in a
-    running header/footer or a filing stamp; the last of a signature block's dates."""
-    text = doc_text.text
-    dates = _candidate_dates(doc_text, start, end)
-    for before, after in _DATE_CUES[name]:
-        for d in dates:
-            cued = before.search(text[max(0, d[1] - 80) : d[1]])
-            if cued or after.search(text[d[2] : d[2] + 40]):
-                return _last_signature(text, dates, d)
-    return _last_signature(text, dates, dates[0]) if dates else None
-
-
-def signature_date(doc_text: DocumentText) -> tuple[str, int, int] | None:
-    """The date of the contract's first signature block (its last signature), if dated."""
-    text = doc_text.text
-    dates = _candidate_dates(doc_text, 0, len(text))
-    first = next((d for d in dates if _signed(text, d)), None)
-    return _last_signature(text, dates, first) if first else None
-
-
-def parse_duration(text: str) -> tuple[str, int, int] | None:
-    """The first duration in ``text`` as ISO 8601 (``P3Y``), with its span."""
-    return next(iter_durations(text), None)
-
-
-def iter_durations(text: str) -> Iterator[tuple[str, int, int]]:
-    """Every duration in ``text`` as ISO 8601 (``P3Y``), with its span."""
-    for m in _DURATION.finditer(text):
-        qty = m.group("qty").lower()
-        if m.group("digits"):  # "thirty-six (36) months": the figures are unambiguous
-            qty = m.group("digits")
-        n = int(qty) if qty.isdigit() else _NUMBER_WORDS.get(" ".join(re.split(r"[\s-]+", qty)))
-        if not n:
-            continue
-        unit = {"year": "Y", "month": "M", "day": "D", "week": "W"}[m.group("unit").lower()]
-        yield f"P{n}{unit}", m.start(), m.end()
-
-
-_CUES = {
-    "term": re.compile(r"\b(?:term|period|expir\w*|continu\w*|until)\b", re.I),
-    "renewal_term": re.compile(r"\b(?:renew\w*|successive|additional|extend\w*)\b", re.I),
-    "notice_period": re.compile(r"\b(?:notice|prior|before|advance|written)\b", re.I),
-}
-
-
-def pick_duration(text: str, cue: re.Pattern[str]) -> tuple[str, int, int] | None:
-    """The duration nearest a cue word ("notice", "renew"...): a clause often has several."""
-    found = _nearest_duration(text, cue)
-    return found[1] if found else None
-
-
-_NOTICE_AFTER = re.compile(r"^\W{0,3}(?:s?'s?\s+)?(?:prior|before|advance|notice|written)", re.I)
-
-
-_PERIODIC = {
-    "P1Y": re.compile(r"\b(?:annual(?:ly)?|yearly|year[\s-]+to[\s-]+year|each\s+year)\b", re.I),
-    "P1M": re.compile(r"\b(?:monthly|month[\s-]+to[\s-]+month)\b", re.I),
-}
-
-
-def _periodic(text: str) -> Iterator[tuple[str, re.Match[str]]]:
-    """Renewal periods said in words: "from year to year", "annual periods", "monthly"."""
-    for iso, pattern in _PERIODIC.items():
-        for m in pattern.finditer(text):
-            yield iso, m
-
-
-# The initial term, announced before its duration: a renewal term only when nothing else is.
-_INITIAL = re.compile(
-    r"(?i:(?:initial|original|first)\s+(?:term|period)|(?:term|period)\s+of\s+(?:this\s+)?"
-    r"(?:agreement\s+)?(?:shall\s+be\s+)?)[^.]{0,25}$|(?i:for\s+a\s+term\s+of)\s*$"
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+         "tenth", "eleventh", "twelfth")
+    )
+}  # fmt: skip
+_ORDINALS.update({"fifteenth": 15, "twentieth": 20, "twenty-fifth": 25, "thirtieth": 30})
+# "the fifth (5th) anniversary of the Effective Date": the start date plus five years.
+_ANNIVERSARY = re.compile(
+    r"\b(?:(?P<word>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
+    r"|(?P<num>\d{1,2})(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
+    re.I,
 )
-# A duration followed by "term" or "period" is the length of a term, not a notice period.
-_A_TERM_AFTER = re.compile(r"^\W{0,4}(?:\(?[\w“”\"]+\)?\s+){0,2}(?:terms?|periods?)\b", re.I)
-INITIAL_PENALTY = 10_000  # characters: farther than any cue word in a clause
+# "at any time after the third anniversary": a time within the term, not its end.
+_AFTER_CUE = re.compile(r"(?i:after|following|from|since)\s+(?:the\s+)?$")
+# A date that starts something ("to commence on January 4, 1999") is not where it ends.
+_START_CUE = re.compile(r"(?i:commenc\w*|begin\w*|start\w*|from|effective)(?:\W+\w+){0,2}\W{0,4}$")
+# "the first anniversary of the date of this Agreement": counted from the agreement date.
+_OF_AGREEMENT = re.compile(r"\s+of\s+(?:the\s+date\s+of\s+)?this\s+agreement", re.I)
 
 
-def _nearest_duration(text: str, cue: re.Pattern[str]) -> tuple[int, tuple[str, int, int]] | None:
-    """(gap in characters to the nearest cue word, duration) of the closest duration.
-
-    Outside the notice period itself, a duration followed by "notice"/"prior"/"before" is a
-    notice period and is passed over ("renews for one year unless 30 days' notice").
-    """
-    cues = [(m.start(), m.end()) for m in cue.finditer(text)]
-    best: tuple[int, tuple[str, int, int]] | None = None
-    durations = list(iter_durations(text))
-    if cue is _CUES["renewal_term"]:  # "renews from year to year", "for annual periods"
-        durations += [(iso, m.start(), m.end()) for iso, m in _periodic(text)]
-    for dur in durations:
-        after = text[dur[2] : dur[2] + 30]
-        if cue is not _CUES["notice_period"] and _NOTICE_AFTER.match(after):
-            continue
-        if cue is _CUES["notice_period"] and _A_TERM_AFTER.match(after):
-            continue  # "renews for successive one (1) year terms unless notice"
-        gap = min((max(cs - dur[2], dur[1] - ce, 0) for cs, ce in cues), default=10**6)
-        before = text[max(0, dur[1] - 50) : dur[1]]
-        if cue is _CUES["renewal_term"] and _INITIAL.search(before) and not cue.search(before):
-            gap += INITIAL_PENALTY  # "an initial term of seven years, renewing for one year"
-        if best is None or gap < best[0]:
-            best = (gap, dur)
-    return best
+def _starts(chunk: str) -> list[tuple[str, int, int]]:
+    """Dates a clause announces as a start ("to commence on January 4, 1999")."""
+    return [d for d in iter_dates(chunk) if _START_CUE.search(chunk[max(0, d[1] - 60) : d[1]])]
 
 
-def add_duration(iso_date: str, duration: str) -> str | None:
-    """``2004-06-16`` + ``P5Y`` -> ``2009-06-16`` (the end of a fixed term)."""
-    m = re.fullmatch(r"P(\d+)([YMWD])", duration)
-    if not m:
-        return None
-    n, unit = int(m.group(1)), m.group(2)
-    start = dt.date.fromisoformat(iso_date)
-    if unit in "WD":
-        return (start + dt.timedelta(days=n * (7 if unit == "W" else 1))).isoformat()
-    months = start.month - 1 + n * (12 if unit == "Y" else 1)
-    year, month = start.year + months // 12, months % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day).isoformat()
+def _end_date(chunk: str, start: str | None, dated: str | None) -> tuple[str, int, int] | None:
+    """Where a term clause says its term ends: a date announced as an end ("expires on",
+    "until") after the start, else the Nth anniversary of the start (of ``dated``, the
+    agreement date, for "of this Agreement"), else the first later date that does not
+    announce a start."""
+    later = [d for d in iter_dates(chunk) if start is None or d[0] > start]
+    for d in later:
+        if END_CUE.search(chunk[max(0, d[1] - 40) : d[1]]):
+            return d
+    anniversaries = [
+        m
+        for m in _ANNIVERSARY.finditer(chunk)
+        if not _AFTER_CUE.search(chunk[max(0, m.start() - 30) : m.start()])
+    ]
+    if start is not None and anniversaries:
+        m = anniversaries[0]
+        years = int(m.group("num") or _ORDINALS[m.group("word").lower()])
+        of_agreement = dated and _OF_AGREEMENT.match(chunk, m.end())
+        end = add_duration(dated if of_agreement and dated else start, f"P{years}Y")
+        if end:
+            return end, m.start(), m.end()
+    starts = _starts(chunk)
+    unannounced = [d for d in later if d not in starts]
+    return unannounced[0] if unannounced else None
 
 
 def _expiration(
@@ -323,15 +120,18 @@ def _expiration(
     """A date the term ends on, or the start date plus a fixed term."""
     text = doc_text.text
     start = facts.get("effective_date") or facts.get("agreement_date")
+    begin = None if start is None else str(start.value)
+    dated = str(facts["agreement_date"].value) if "agreement_date" in facts else None
     for s0, e0 in _spans_of(clauses, "Expiration Date"):
         chunk = text[s0:e0]
-        later = [d for d in iter_dates(chunk) if start is None or d[0] > str(start.value)]
-        if later:
-            iso, s, e = later[0]
+        if found := _end_date(chunk, begin, dated):
+            iso, s, e = found
             return _fact(doc_text, "expiration_date", iso, s0 + s, s0 + e, 0.7)
-        term = pick_duration(chunk, _CUES["term"])
-        if term and start is not None:
-            end = add_duration(str(start.value), term[0])
+        term = pick_duration(chunk, CUES["term"])
+        starts = _starts(chunk)  # "24 months to commence on the launch date of January 4"
+        base = starts[0][0] if starts else begin
+        if term and base is not None:
+            end = add_duration(base, term[0])
             if end:
                 return _fact(doc_text, "expiration_date", end, s0 + term[1], s0 + term[2], 0.5)
     return None
@@ -418,7 +218,7 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
         choices = [
             (near[0], i, start, near[1])
             for i, (start, end) in enumerate(_spans_of(clauses, category))
-            if (near := _nearest_duration(text[start:end], _CUES[name]))
+            if (near := nearest_duration(text[start:end], CUES[name]))
         ]
         if choices:
             _, _, start, (iso, s, e) = min(choices)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from westfall_legal.analysis.facts import parse_date, parse_duration
+from westfall_legal.analysis.dates import parse_date
+from westfall_legal.analysis.durations import parse_duration
 from westfall_legal.errors import KnownError
 from westfall_legal.pipeline import Engines, Review, analyse, analyse_text
 from westfall_legal.report import dumps, write_atomic

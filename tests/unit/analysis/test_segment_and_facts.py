@@ -1,14 +1,8 @@
 from __future__ import annotations
 
-from westfall_legal.analysis.facts import (
-    _CUES,
-    add_duration,
-    extract_facts,
-    normalise_jurisdiction,
-    parse_date,
-    parse_duration,
-    pick_duration,
-)
+from westfall_legal.analysis.dates import parse_date
+from westfall_legal.analysis.durations import CUES, add_duration, parse_duration, pick_duration
+from westfall_legal.analysis.facts import extract_facts, normalise_jurisdiction
 from westfall_legal.analysis.segment import MAX_WORDS, segment
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import plain_text
@@ -74,8 +68,8 @@ def test_the_duration_near_its_cue_is_picked() -> None:
         "This Agreement renews for successive periods of one (1) year each, unless either "
         "party gives notice at least sixty (60) days before the end of the then-current term."
     )
-    assert pick_duration(clause, _CUES["renewal_term"])[0] == "P1Y"  # type: ignore[index]
-    assert pick_duration(clause, _CUES["notice_period"])[0] == "P60D"  # type: ignore[index]
+    assert pick_duration(clause, CUES["renewal_term"])[0] == "P1Y"  # type: ignore[index]
+    assert pick_duration(clause, CUES["notice_period"])[0] == "P60D"  # type: ignore[index]
 
 
 def test_a_fixed_term_ends_on_start_plus_term() -> None:
@@ -194,7 +188,7 @@ def test_an_explicit_end_date_wins_over_start_plus_term() -> None:
 
 
 def test_a_renewal_said_in_words_is_the_renewal_term_not_the_initial_one() -> None:
-    renewal = _CUES["renewal_term"]
+    renewal = CUES["renewal_term"]
     clause = (
         "This Agreement continues in effect for an initial term of seven (7) years (“Initial "
         "Term”) and will automatically renew for one or more annual periods after the Initial "
@@ -221,6 +215,66 @@ def test_the_length_of_a_term_is_not_a_notice_period() -> None:
         "This Agreement may be renewed for any number of successive one (1) year terms by "
         "mutual written agreement, with written notice of thirty (30) days."
     )
-    assert pick_duration(clause, _CUES["notice_period"])[0] == "P30D"  # type: ignore[index]
+    assert pick_duration(clause, CUES["notice_period"])[0] == "P30D"  # type: ignore[index]
     assert pick_duration("renews for successive one (1) year terms by written agreement.",
-                         _CUES["notice_period"]) is None  # fmt: skip
+                         CUES["notice_period"]) is None  # fmt: skip
+
+
+def _expiry(opening: str, term: str) -> object:
+    from westfall_legal.models import Clause
+
+    text = f"SPONSORSHIP AGREEMENT\n\n{opening}\n\n{term}"
+    start = text.index(term)
+    clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
+    fact = extract_facts(plain_text(text), [clause]).get("expiration_date")
+    return None if fact is None else fact.value
+
+
+def test_a_term_that_ends_on_an_anniversary_ends_that_many_years_after_its_start() -> None:
+    opening = "This Agreement is made as of September 21, 1998 (the “Effective Date”)."
+    term = "This Agreement will terminate on the third anniversary of the Effective Date."
+    assert _expiry(opening, term) == "2001-09-21"
+    term = "This Agreement shall continue until the fifth (5th) anniversary of the Effective Date."
+    assert _expiry(opening, term) == "2003-09-21"
+    # An anniversary after which something may happen is inside the term, not its end.
+    term = (
+        "The term is ten (10) years from the Effective Date, provided that at any time "
+        "following the 7th anniversary of such date, either party may terminate."
+    )
+    assert _expiry(opening, term) == "2008-09-21"
+    # "of this Agreement": counted from the agreement date, not a later start.
+    opening = "This Agreement is dated January 26, 1998."
+    term = (
+        "The Term will begin on February 1, 1998 and end on the first anniversary of the date "
+        "of this Agreement."
+    )
+    assert _expiry(opening, term) == "1999-01-26"
+
+
+def test_the_end_of_a_term_is_the_date_said_to_end_it_not_one_said_to_start_it() -> None:
+    opening = "This Agreement is dated as of January 10, 2018."
+    term = "Terms of the project: 12 weeks from February 8, 2018 to May 3, 2018."
+    assert _expiry(opening, term) == "2018-05-03"
+    term = "This Agreement shall be in effect until March 18. 2021, unless sooner terminated."
+    assert _expiry(opening, term) == "2021-03-18"
+
+
+def test_a_renewal_length_is_not_the_length_of_the_term() -> None:
+    opening = "This Agreement is dated as of May 22, 2000."
+    term = (
+        "This Agreement shall automatically renew for additional successive terms of twelve "
+        "(12) months each at the end of the Initial Term of two (2) years."
+    )
+    assert _expiry(opening, term) == "2002-05-22"
+    term = "This Agreement continues for one (I) year and then renews for one (1) year terms."
+    assert _expiry(opening, term) == "2001-05-22"
+    term = "This Agreement shall continue for ten (10) Contract Years."
+    assert _expiry(opening, term) == "2010-05-22"
+
+
+def test_a_date_the_term_expires_on_is_not_the_effective_date() -> None:
+    text = (
+        "SERVICES AGREEMENT\n\nThe term of this Agreement shall commence effective as of the "
+        "date hereof and shall expire on December 31, 2028."
+    )
+    assert _dates(text)[1] is None
