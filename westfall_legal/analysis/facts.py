@@ -105,8 +105,8 @@ def _end_date(chunk: str, start: str | None, dated: str | None) -> tuple[str, in
     if start is not None and anniversaries:
         m = anniversaries[0]
         years = int(m.group("num") or _ORDINALS[m.group("word").lower()])
-        of_agreement = dated and _OF_AGREEMENT.match(chunk, m.end())
-        end = add_duration(dated if of_agreement and dated else start, f"P{years}Y")
+        base = dated if dated and _OF_AGREEMENT.match(chunk, m.end()) else start
+        end = add_duration(base, f"P{years}Y")
         if end:
             return end, m.start(), m.end()
     starts = _starts(chunk)
@@ -128,7 +128,7 @@ def _expiration(
             iso, s, e = found
             return _fact(doc_text, "expiration_date", iso, s0 + s, s0 + e, 0.7)
         term = pick_duration(chunk, CUES["term"])
-        starts = _starts(chunk)  # "24 months to commence on the launch date of January 4"
+        starts = _starts(chunk)  # "for 24 months commencing on January 4, 1999"
         base = starts[0][0] if starts else begin
         if term and base is not None:
             end = add_duration(base, term[0])

@@ -270,6 +270,10 @@ def test_a_renewal_length_is_not_the_length_of_the_term() -> None:
     assert _expiry(opening, term) == "2001-05-22"
     term = "This Agreement shall continue for ten (10) Contract Years."
     assert _expiry(opening, term) == "2010-05-22"
+    # A term the clause starts on a date of its own runs from that date.
+    opening = "This Agreement is made and effective as of May 22, 2000."
+    term = "The Term is a period of twenty four (24) months commencing on January 4, 2001."
+    assert _expiry(opening, term) == "2003-01-04"
 
 
 def test_a_date_the_term_expires_on_is_not_the_effective_date() -> None:
