@@ -29,8 +29,9 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATE_PATTERNS = [
     # "April 15, 2010", "April 15 , 2010", "Aug. 8 2018", "March 18. 2021"
     re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*[,.]\s*|\s+){_YEAR}\b", re.I),
-    # "15th day of April, 2010", "1st of March, 2003", "as of1 August 2019" (no space)
-    re.compile(rf"(?<![\d.]){_DAY}\s+(?:day\s+)?(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
+    # "15th day of April, 2010", "1st of March, 2003", "as of1 August 2019" (no space),
+    # "19 DAY OF MAY , 2010"
+    re.compile(rf"(?<![\d.]){_DAY}\s+(?:day\s+)?(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\b", re.I),
     re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<year>(?:19|20)?\d\d)\b"),  # 4/15/10
     re.compile(r"(?<![\d-])(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<year>(?:19|20)?\d\d)(?![\d-])"),
     re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b"),  # 1.4.2011
@@ -53,7 +54,10 @@ def iter_dates(text: str) -> list[tuple[str, int, int]]:
                     month = MONTHS[g["month"].lower().rstrip(".")[:3]]
                     date = dt.date(_year(g["year"]), month, int(g["day"]))
                 else:
-                    date = dt.date(_year(g["year"]), int(g["m"]), int(g["d"]))
+                    month, day = int(g["m"]), int(g["d"])
+                    if month > 12 >= day:  # the figure that cannot be a month is the day
+                        month, day = day, month  # "13/07/05" is 13 July 2005
+                    date = dt.date(_year(g["year"]), month, day)
             except (KeyError, ValueError):
                 continue
             if not any(s < m.end() and m.start() < e for _, s, e in found):

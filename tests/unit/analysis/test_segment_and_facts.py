@@ -129,6 +129,8 @@ def test_dates_as_contracts_write_them() -> None:
     assert iso("2.1 Contract start: 04-01-06") == "2006-04-01"  # month-day-year
     assert iso("effective as of the 1.4.2011 (the “Effective Date”)") == "2011-04-01"  # d.m.y
     assert iso("Markham, ON 24 OCT 2011 Place Date") == "2011-10-24"
+    assert iso("THIS AGREEMENT IS MADE ON THE 19 DAY OF MAY , 2010") == "2010-05-19"
+    assert iso("Date 13/07/05") == "2005-07-13"  # a first figure over 12 is the day
     assert iso("Section 10-K-2 and part 3.12.4") is None
     assert iso("call 312-555-1234 or 1-800-55-2020") is None
 
