@@ -83,17 +83,17 @@ _START_CUE = re.compile(r"(?i:commenc\w*|begin\w*|start\w*|from|effective)(?:\W+
 _OF_AGREEMENT = re.compile(r"\s+of\s+(?:the\s+date\s+of\s+)?this\s+agreement", re.I)
 
 
-def _starts(chunk: str) -> list[tuple[str, int, int]]:
-    """Dates a clause announces as a start ("to commence on January 4, 1999")."""
-    return [d for d in iter_dates(chunk) if _START_CUE.search(chunk[max(0, d[1] - 60) : d[1]])]
+_Date = tuple[str, int, int]
 
 
-def _end_date(chunk: str, start: str | None, dated: str | None) -> tuple[str, int, int] | None:
+def _end_date(
+    chunk: str, dates: list[_Date], starts: list[_Date], start: str | None, dated: str | None
+) -> _Date | None:
     """Where a term clause says its term ends: a date announced as an end ("expires on",
     "until") after the start, else the Nth anniversary of the start (of ``dated``, the
     agreement date, for "of this Agreement"), else the first later date that does not
-    announce a start."""
-    later = [d for d in iter_dates(chunk) if start is None or d[0] > start]
+    announce a start (``starts``). ``dates`` are the clause's dates."""
+    later = [d for d in dates if start is None or d[0] > start]
     for d in later:
         if END_CUE.search(chunk[max(0, d[1] - 40) : d[1]]):
             return d
@@ -109,7 +109,6 @@ def _end_date(chunk: str, start: str | None, dated: str | None) -> tuple[str, in
         end = add_duration(base, f"P{years}Y")
         if end:
             return end, m.start(), m.end()
-    starts = _starts(chunk)
     unannounced = [d for d in later if d not in starts]
     return unannounced[0] if unannounced else None
 
@@ -124,11 +123,13 @@ def _expiration(
     dated = str(facts["agreement_date"].value) if "agreement_date" in facts else None
     for s0, e0 in _spans_of(clauses, "Expiration Date"):
         chunk = text[s0:e0]
-        if found := _end_date(chunk, begin, dated):
+        dates = iter_dates(chunk)
+        # Dates announced as a start: "for 24 months commencing on January 4, 1999".
+        starts = [d for d in dates if _START_CUE.search(chunk[max(0, d[1] - 60) : d[1]])]
+        if found := _end_date(chunk, dates, starts, begin, dated):
             iso, s, e = found
             return _fact(doc_text, "expiration_date", iso, s0 + s, s0 + e, 0.7)
         term = pick_duration(chunk, CUES["term"])
-        starts = _starts(chunk)  # "for 24 months commencing on January 4, 1999"
         base = starts[0][0] if starts else begin
         if term and base is not None:
             end = add_duration(base, term[0])

@@ -171,22 +171,25 @@ def test_signatures_dated_apart_date_the_contract_by_the_last() -> None:
     assert _dates(text) == ("2020-01-27", "2020-01-27")
 
 
-def test_an_explicit_end_date_wins_over_start_plus_term() -> None:
+def _expiry(opening: str, term: str) -> object:
     from westfall_legal.models import Clause
 
+    text = f"SPONSORSHIP AGREEMENT\n\n{opening}\n\n{term}"
+    start = text.index(term)
+    clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
+    fact = extract_facts(plain_text(text), [clause]).get("expiration_date")
+    return None if fact is None else fact.value
+
+
+def test_an_explicit_end_date_wins_over_start_plus_term() -> None:
+    opening = "This Agreement is dated as of June 1, 1998."
     term = (
         "This Agreement shall commence effective June 1, 1998, and shall continue for a term "
         "of three (3) years expiring May 31, 2001."
     )
-    text = "PROMOTION AGREEMENT\n\nThis Agreement is dated as of June 1, 1998.\n\n" + term
-    start = text.index(term)
-    clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
-    facts = extract_facts(plain_text(text), [clause])
-    assert facts["expiration_date"].value == "2001-05-31"
+    assert _expiry(opening, term) == "2001-05-31"
     # Without the end date, the start plus the term.
-    text = text.replace(" expiring May 31, 2001", "")
-    clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
-    assert extract_facts(plain_text(text), [clause])["expiration_date"].value == "2001-06-01"
+    assert _expiry(opening, term.replace(" expiring May 31, 2001", "")) == "2001-06-01"
 
 
 def test_a_renewal_said_in_words_is_the_renewal_term_not_the_initial_one() -> None:
@@ -220,16 +223,6 @@ def test_the_length_of_a_term_is_not_a_notice_period() -> None:
     assert pick_duration(clause, CUES["notice_period"])[0] == "P30D"  # type: ignore[index]
     assert pick_duration("renews for successive one (1) year terms by written agreement.",
                          CUES["notice_period"]) is None  # fmt: skip
-
-
-def _expiry(opening: str, term: str) -> object:
-    from westfall_legal.models import Clause
-
-    text = f"SPONSORSHIP AGREEMENT\n\n{opening}\n\n{term}"
-    start = text.index(term)
-    clause = Clause("k1", "Expiration Date", 0.9, term, start, len(text), 1, (), None)
-    fact = extract_facts(plain_text(text), [clause]).get("expiration_date")
-    return None if fact is None else fact.value
 
 
 def test_a_term_that_ends_on_an_anniversary_ends_that_many_years_after_its_start() -> None:
