@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from westfall_legal.errors import NotInStoreError, StoreError
 from westfall_legal.store.common import now, random_id
+from westfall_legal.store.facts import check_fact
 from westfall_legal.store.records import (
     Action,
     Annotation,
@@ -145,6 +146,20 @@ def _apply(item: ClauseState | FactState, c: Correction) -> ClauseState | FactSt
     return dataclasses.replace(item, **changes)
 
 
+def check_span_order(char_start: int, char_end: int) -> None:
+    """Refuse a reversed or empty span before it is looked up in a document's text."""
+    if char_start > char_end:
+        raise StoreError(
+            f"the span {char_start}-{char_end} is reversed: its start is after its end.",
+            hint=f"Give the start first: {char_end} {char_start}.",
+        )
+    if char_start == char_end:
+        raise StoreError(
+            f"the span {char_start}-{char_end} is empty.",
+            hint="Give an end after the start (the end offset is not included).",
+        )
+
+
 class Corrections:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -239,7 +254,9 @@ class Corrections:
             )
 
     def edit_fact(self, document_id: str, name: str, value: Any, *, reviewer: str) -> Correction:
-        """Set a key fact's value (a fact the model missed is added)."""
+        """Set a key fact's value (a fact the model missed is added); the value must take
+        the fact's form (:func:`~westfall_legal.store.facts.check_fact`)."""
+        value = check_fact(name, value)
         with self._store.write():
             state = self.state(document_id)
             fact = state.facts.get(name)
@@ -295,6 +312,7 @@ class Corrections:
     # Internals -----------------------------------------------------------------------------
 
     def _span(self, document_id: str, char_start: int, char_end: int) -> dict[str, Any]:
+        check_span_order(char_start, char_end)
         text = self._store.reviews.text(document_id)
         if not 0 <= char_start < char_end <= len(text):
             raise StoreError(
@@ -333,7 +351,7 @@ class Corrections:
                 raise NotInStoreError(
                     f"document {state.document.file_name}: no {kind} {target!r} in its latest "
                     "review.",
-                    hint="Use a clause id from the review JSON (e.g. c12) or a fact name.",
+                    hint="Use a clause id from the review JSON (e.g. k12) or a fact name.",
                 )
             before = _before(item, action)
             name = item.ref if isinstance(item, ClauseState) else item.name

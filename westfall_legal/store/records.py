@@ -55,7 +55,7 @@ class Annotation:
     id: str
     review_id: str
     kind: Literal["clause", "fact", "finding"]
-    ref: str  # the review's own id: "c12" for a clause, the fact's name, "f3" for a finding
+    ref: str  # the review's own id: "k12" for a clause, the fact's name, "f3" for a finding
     data: dict[str, Any]
 
 
@@ -67,7 +67,7 @@ class Correction:
     action: Action
     reviewer: str
     target: str | None  # annotation id (or the id of a reviewer-added clause); None: document
-    ref: str | None  # the target's readable id ("c12", "governing_law")
+    ref: str | None  # the target's readable id ("k12", "governing_law")
     before: Any
     after: Any
     review_id: str | None

@@ -134,3 +134,24 @@ def test_a_review_without_a_document_is_refused(store: Store) -> None:
     matter = store.matters.create("m")
     with pytest.raises(StoreError, match="missing 'document'"):
         store.reviews.add(matter.id, {"clauses": []})
+
+
+def test_a_reversed_span_is_called_reversed_not_outside(store: Store) -> None:
+    _, saved = populate(store)
+    doc, fix = saved.document.id, store.corrections
+    count = len(fix.history(doc))
+    with pytest.raises(StoreError, match="span 20-5 is reversed") as caught:
+        fix.change_span(doc, "c1", 20, 5, reviewer="R")
+    assert "outside" not in caught.value.message and "5 20" in caught.value.hint
+    with pytest.raises(StoreError, match="span 60-30 is reversed"):
+        fix.add_clause(doc, "Insurance", 60, 30, reviewer="R")
+    with pytest.raises(StoreError, match="span 7-7 is empty"):
+        fix.change_span(doc, "c1", 7, 7, reviewer="R")
+    assert len(fix.history(doc)) == count
+
+
+def test_the_no_such_clause_hint_shows_a_real_clause_id(store: Store) -> None:
+    _, saved = populate(store)
+    with pytest.raises(NotInStoreError) as caught:
+        store.corrections.accept(saved.document.id, "nope", reviewer="R")
+    assert "k12" in caught.value.hint and "c12" not in caught.value.hint
