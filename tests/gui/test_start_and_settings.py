@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import PASSPHRASE, REVIEWER, SAMPLE
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from westfall_legal import settings as settings_io
@@ -24,7 +24,7 @@ from westfall_legal.gui.settings_page import SettingsPage
 from westfall_legal.gui.signals import _Probe, emit
 from westfall_legal.gui.unlock import UnlockDialog
 from westfall_legal.settings import Settings
-from westfall_legal.store import Store
+from westfall_legal.store import MIN_PASSPHRASE, Store, core
 
 
 def _submit(qtbot: QtBot, dialog: UnlockDialog, passphrase: str, confirm: str = "") -> None:
@@ -55,21 +55,51 @@ def test_the_first_run_sets_the_passphrase(qtbot: QtBot, app_home: Path) -> None
     dialog = UnlockDialog("")
     qtbot.addWidget(dialog)
     assert dialog.creating and not Store.exists()
-    dialog.passphrase.setText("one")
-    dialog.confirm.setText("two")
+    dialog.passphrase.setText("one two three")
+    dialog.confirm.setText("four five six")
     dialog.ok.click()
     assert "differ" in dialog.error.text() and not Store.exists()
-    dialog.confirm.setText("one")
+    dialog.confirm.setText("one two three")
     dialog.ok.click()
     assert "name" in dialog.error.text()  # a correction records who made it
     dialog.reviewer.setText(REVIEWER)
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
-        dialog.passphrase.setText("one")
-        dialog.confirm.setText("one")
+        dialog.passphrase.setText("one two three")
+        dialog.confirm.setText("one two three")
         dialog.ok.click()
     assert Store.exists() and dialog.store is not None
     dialog.store.close()
-    Store.open("one").close()
+    Store.open("one two three").close()
+
+
+def test_a_short_new_passphrase_is_refused_saying_why(qtbot: QtBot, app_home: Path) -> None:
+    dialog = UnlockDialog(REVIEWER)
+    qtbot.addWidget(dialog)
+    assert dialog.creating
+    said = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any(f"at least {MIN_PASSPHRASE} characters" in text for text in said)
+    for weak, why in ((" ", "only spaces"), ("a", "too short"), ("   short ", "too short")):
+        dialog.passphrase.setText(weak)
+        dialog.confirm.setText(weak)
+        dialog.ok.click()
+        assert why in dialog.error.text() and f"at least {MIN_PASSPHRASE}" in dialog.error.text()
+        assert dialog.ok.isEnabled() and dialog.task is None and not Store.exists()
+
+
+def test_a_store_set_up_with_a_short_passphrase_still_unlocks(
+    qtbot: QtBot, app_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(core, "check_new_passphrase", lambda passphrase: None)
+        Store.create("a").close()
+    dialog = UnlockDialog(REVIEWER)
+    qtbot.addWidget(dialog)
+    assert not dialog.creating
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.passphrase.setText("a")
+        dialog.ok.click()
+    assert dialog.store is not None
+    dialog.store.close()
 
 
 def test_matters_are_created_and_listed(window: MainWindow, store: Store) -> None:

@@ -39,7 +39,7 @@ class UnlockDialog(QDialog):
         self, reviewer: str = "", path: Path | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        from westfall_legal.store import Store
+        from westfall_legal.store import MIN_PASSPHRASE, Store
 
         self.path = path or paths.store_file()
         self.creating = not Store.exists(self.path)
@@ -49,7 +49,8 @@ class UnlockDialog(QDialog):
         )
         intro = QLabel(
             "Your reviews are kept encrypted on this computer. Choose a passphrase to protect "
-            "them (a few words are best). It cannot be recovered if you forget it."
+            f"them: at least {MIN_PASSPHRASE} characters (a few words are best). It cannot be "
+            "recovered if you forget it."
             if self.creating
             else "Enter the passphrase that protects your reviews.",
             self,
@@ -92,6 +93,16 @@ class UnlockDialog(QDialog):
         if not passphrase:
             self.error.setText("Enter the passphrase.")
             return
+        if self.creating:  # a store that exists opens with the passphrase it has, however short
+            from westfall_legal.store import check_new_passphrase
+
+            try:
+                check_new_passphrase(passphrase)
+            except KnownError as exc:
+                self.error.setText(exc.user_line())
+                self.confirm.clear()
+                self.passphrase.setFocus()
+                return
         if self.creating and self.confirm.text() != passphrase:
             self.error.setText("The two passphrases differ: type them again.")
             self.confirm.clear()

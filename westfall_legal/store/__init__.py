@@ -4,7 +4,7 @@
     with Store.open(passphrase) as store:          # or Store.create(passphrase)
         matter = store.matters.create("Acme v Beta")
         saved = store.reviews.add(matter.id, review_json_dict, size=file_size)
-        store.corrections.relabel(saved.document.id, "c12", "Governing Law", reviewer="A. Lee")
+        store.corrections.relabel(saved.document.id, "k12", "Governing Law", reviewer="A. Lee")
         state = store.corrections.state(saved.document.id)   # what the reviewer sees
         store.audit.verify()
 
@@ -12,7 +12,7 @@ Only ``crypto.py`` imports ``cryptography``. See README.md, "Encrypted store".
 """
 
 from westfall_legal.store.backup import backup, restore
-from westfall_legal.store.core import Store
+from westfall_legal.store.core import MIN_PASSPHRASE, Store, check_new_passphrase
 from westfall_legal.store.crypto import KdfParams
 from westfall_legal.store.records import (
     ACTIONS,
@@ -31,6 +31,7 @@ from westfall_legal.store.records import (
 
 __all__ = [
     "ACTIONS",
+    "MIN_PASSPHRASE",
     "Annotation",
     "AuditEntry",
     "AuditReport",
@@ -45,5 +46,6 @@ __all__ = [
     "Store",
     "StoredReview",
     "backup",
+    "check_new_passphrase",
     "restore",
 ]

@@ -39,12 +39,32 @@ from westfall_legal.store.reviews import Reviews
 log = logging.getLogger(__name__)
 
 
-def _require_passphrase(passphrase: str) -> None:
+MIN_PASSPHRASE = 8  # characters, not counting spaces at either end
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """Refuse a new passphrase too short to protect the store (an existing store still
+    opens with whatever passphrase it was given before this rule).
+
+    Whoever copies the store file can try passphrases offline, as fast as the KDF allows and
+    on as many machines as they like, so a short one falls to a search; spaces add nothing."""
+    kept = passphrase.strip()
+    if len(kept) >= MIN_PASSPHRASE:
+        return
+    hint = (
+        f"Choose one of at least {MIN_PASSPHRASE} characters, not counting spaces at either "
+        "end (a few words are best); it cannot be recovered if you forget it."
+    )
     if not passphrase:
-        raise StoreError(
-            "an empty passphrase cannot protect the store.",
-            hint="Choose a passphrase (a few words are best).",
-        )
+        raise StoreError("an empty passphrase cannot protect the store.", hint=hint)
+    if not kept:
+        raise StoreError("a passphrase of only spaces cannot protect the store.", hint=hint)
+    raise StoreError(
+        f"a passphrase of {len(kept)} character{'s' if len(kept) > 1 else ''} is too short to "
+        "protect the store: anyone with a copy of the store file could try every passphrase "
+        "that short.",
+        hint=hint,
+    )
 
 
 class Store:
@@ -115,7 +135,7 @@ class Store:
                 hint="Restore it with `westfall store restore BACKUP`, or, to start again "
                 f"with an empty store, delete {head}.",
             )
-        _require_passphrase(passphrase)
+        check_new_passphrase(passphrase)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.creating")
         for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm"))):
@@ -265,7 +285,7 @@ class Store:
         """Re-wrap the store key and every matter key under a new passphrase (no data is
         re-encrypted). ``kdf`` raises (or keeps) the derivation cost; default: the current
         default cost with a fresh salt."""
-        _require_passphrase(new_passphrase)
+        check_new_passphrase(new_passphrase)
         with self.write():
             self.require_current_keyring()
             wrapped = self.db.execute("SELECT id, wrapped_key FROM matters").fetchall()

@@ -77,8 +77,8 @@ def test_the_stored_kdf_is_the_default_one_with_its_own_salt(store: Store) -> No
 
 def test_scrypt_stores_open_too(store_path: Path) -> None:
     scrypt = KdfParams(algorithm="scrypt", salt="00" * 16, n=2**10, r=8, p=1).with_new_salt()
-    Store.create("pass", store_path, kdf=scrypt).close()
-    with Store.open("pass", store_path) as store:
+    Store.create("pass phrase", store_path, kdf=scrypt).close()
+    with Store.open("pass phrase", store_path) as store:
         assert store.matters.list() == []
     with pytest.raises(WrongPassphraseError):
         Store.open("wrong", store_path)
