@@ -8,11 +8,13 @@ never logged or echoed.
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import getpass
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,11 @@ from westfall_legal.errors import (
     PassphraseRequiredError,
     StoreError,
     StoreNotFoundError,
+    WestfallError,
 )
-from westfall_legal.store import Correction, Store, backup, restore
+from westfall_legal.store import Correction, Store, backup, check_new_passphrase, restore
+from westfall_legal.store.corrections import check_span_order
+from westfall_legal.store.facts import check_fact
 from westfall_legal.training.cuad import CATEGORIES
 
 PASSPHRASE_ENV = "WESTFALL_PASSPHRASE"
@@ -40,6 +45,8 @@ def _ask(prompt: str, env: str, *, confirm: bool = False) -> str:
     if not sys.stdin.isatty():
         raise PassphraseRequiredError(f"a passphrase is needed and {env} is not set.")
     first = getpass.getpass(prompt)
+    if confirm:  # a new passphrase: refuse a weak one before asking for it again
+        check_new_passphrase(first)
     if confirm and getpass.getpass("Repeat it: ") != first:
         raise StoreError("the two passphrases differ; nothing was changed.", hint="Try again.")
     return first
@@ -197,6 +204,19 @@ ARITY = {
     "undo": (0, 1),
     "list": 0,
 }
+FIELDS = ("action", "values", "clause", "fact", "reviewer")
+EXAMPLE_LINE = '{"action": "relabel", "clause": "k12", "values": ["Governing Law"]}'
+ECHO_LIMIT = 80  # characters of a comment or clause text echoed to the terminal
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One correction, its form checked and its values converted, before anything is stored."""
+
+    action: str
+    args: tuple[Any, ...]  # the values, converted: categories, offsets, a fact's value
+    target: str | None  # --clause ID or --fact NAME
+    reviewer: str
 
 
 def _category(raw: str) -> str:
@@ -221,104 +241,201 @@ def _int(raw: str) -> int:
         ) from None
 
 
-def apply_correction(store: Store, document_id: str, spec: dict[str, Any]) -> Correction | None:
-    """One correction from a spec: ``action``, ``values``, ``clause``/``fact``, ``reviewer``."""
-    action, values = spec["action"], [str(v) for v in spec.get("values", [])]
-    arity = ARITY.get(action)
-    if arity is None:
-        raise KnownError(f"unknown correction {action!r}.", hint=f"Use one of: {', '.join(ARITY)}.")
+def _shown(value: object) -> str:
+    """A value read from a batch line, as JSON, short enough for an error message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_spec(raw: object, reviewer: str = "") -> Spec:
+    """Check one correction's form (the command line's, or one line of a batch) and convert
+    its values, so that a batch is refused whole before anything is stored. What needs the
+    store (a clause id, a span inside the text) is checked when it is applied."""
+    if not isinstance(raw, dict):
+        raise KnownError(
+            f"a correction is a JSON object, not {_shown(raw)}.", hint=f"e.g. {EXAMPLE_LINE}"
+        )
+    unknown = [k for k in raw if k not in FIELDS]
+    if unknown:
+        raise KnownError(
+            f"unknown field {_shown(unknown[0])}.", hint=f"The fields are: {', '.join(FIELDS)}."
+        )
+    action = raw.get("action")
+    if not isinstance(action, str) or action not in ARITY:
+        raise KnownError(
+            f'"action" must be one of {", ".join(ARITY)}; got {_shown(action)}.',
+            hint=f"e.g. {EXAMPLE_LINE}",
+        )
+    values = raw.get("values") or []
+    if not isinstance(values, list) or not all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in values
+    ):
+        raise KnownError(
+            f'"values" must be a list of strings or whole numbers; got {_shown(values)}.',
+            hint='e.g. "values": ["Governing Law"], or "values": [120, 480] for a span.',
+        )
+    for field in ("clause", "fact", "reviewer"):
+        if raw.get(field) is not None and not isinstance(raw[field], str):
+            raise KnownError(
+                f'"{field}" must be a string; got {_shown(raw[field])}.',
+                hint=f"e.g. {EXAMPLE_LINE}",
+            )
+    texts = [str(v) for v in values]
+    arity = ARITY[action]
     low, high = arity if isinstance(arity, tuple) else (arity, arity)
-    if not low <= len(values) <= high:
+    if not low <= len(texts) <= high:
         raise KnownError(
             f"`{action}` takes {low if low == high else f'{low} or {high}'} values, "
-            f"got {len(values)}."
+            f"got {len(texts)}.",
+            hint="See `westfall correct --help`.",
         )
-    fix = store.corrections
-    reviewer, target = str(spec.get("reviewer") or ""), spec.get("clause") or spec.get("fact")
+    target = raw.get("clause") or raw.get("fact")
+    who = raw.get("reviewer") or reviewer
+    if action != "list" and not who.strip():
+        raise KnownError(
+            "a correction needs the reviewer's name.",
+            hint=f"Pass --reviewer NAME or set {REVIEWER_ENV}.",
+        )
+    args: tuple[Any, ...] = tuple(texts)
     if action == "add":
-        return fix.add_clause(
-            document_id, _category(values[0]), _int(values[1]), _int(values[2]), reviewer=reviewer
-        )
-    if action == "comment":
-        return fix.comment(document_id, values[0], reviewer=reviewer, target=target)
-    if action == "undo":
-        return fix.undo(document_id, reviewer=reviewer, correction_id=values[0] if values else None)
-    if action == "fact":
-        if not spec.get("fact"):
+        args = (_category(texts[0]), _int(texts[1]), _int(texts[2]))
+        check_span_order(args[1], args[2])
+    elif action == "span":
+        args = (_int(texts[0]), _int(texts[1]))
+        check_span_order(args[0], args[1])
+    elif action == "relabel":
+        args = (_category(texts[0]),)
+    elif action == "fact":
+        if not raw.get("fact"):
             raise KnownError(
                 "`fact` needs --fact NAME.", hint="e.g. --fact governing_law fact 'New York'"
             )
-        return fix.edit_fact(document_id, spec["fact"], values[0], reviewer=reviewer)
-    if not target:
+        target = raw["fact"]
+        args = (check_fact(target, texts[0]),)
+    if action in ("accept", "reject", "relabel", "span") and not target:
         raise KnownError(
             f"`{action}` needs --clause ID (or --fact NAME).",
-            hint="Clause ids are in the review JSON, e.g. c12.",
+            hint="Clause ids are in the review JSON, e.g. k12.",
         )
-    if action == "relabel":
-        return fix.relabel(document_id, target, _category(values[0]), reviewer=reviewer)
-    if action == "span":
-        return fix.change_span(
-            document_id, target, _int(values[0]), _int(values[1]), reviewer=reviewer
-        )
-    return (fix.accept if action == "accept" else fix.reject)(
-        document_id, target, reviewer=reviewer
+    return Spec(action, args, target, who)
+
+
+def apply_correction(store: Store, document_id: str, spec: Spec) -> Correction:
+    """Make one checked correction (inside the caller's transaction, if any)."""
+    fix, action, args, target, who = (
+        store.corrections,
+        spec.action,
+        spec.args,
+        spec.target,
+        spec.reviewer,
     )
+    if action == "add":
+        return fix.add_clause(document_id, args[0], args[1], args[2], reviewer=who)
+    if action == "comment":
+        return fix.comment(document_id, args[0], reviewer=who, target=target)
+    if action == "undo":
+        return fix.undo(document_id, reviewer=who, correction_id=args[0] if args else None)
+    if action == "fact":
+        return fix.edit_fact(document_id, str(target), args[0], reviewer=who)
+    if action == "relabel":
+        return fix.relabel(document_id, str(target), args[0], reviewer=who)
+    if action == "span":
+        return fix.change_span(document_id, str(target), args[0], args[1], reviewer=who)
+    if action == "accept":
+        return fix.accept(document_id, str(target), reviewer=who)
+    if action == "reject":
+        return fix.reject(document_id, str(target), reviewer=who)
+    raise KnownError(f"`{action}` is not a correction.")
+
+
+def _clipped(value: Any) -> Any:
+    """``value`` with every long string cut to its first characters and its length."""
+    if isinstance(value, str) and len(value) > ECHO_LIMIT:
+        return f"{value[:ECHO_LIMIT]}… ({len(value):,} characters)"
+    if isinstance(value, dict):
+        return {k: _clipped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clipped(v) for v in value]
+    return value
 
 
 def _describe(c: Correction) -> str:
     on = f" {c.ref}" if c.ref else ""
-    change = (
-        f"{json.dumps(c.before, ensure_ascii=False)} -> {json.dumps(c.after, ensure_ascii=False)}"
-    )
-    return f"{c.id}  {c.created[:19]}  {c.reviewer}: {c.action}{on}  {change}"
+    before, after = (json.dumps(_clipped(v), ensure_ascii=False) for v in (c.before, c.after))
+    return f"{c.id}  {c.created[:19]}  {c.reviewer}: {c.action}{on}  {before} -> {after}"
+
+
+def _at(where: str, exc: WestfallError) -> WestfallError:
+    """The same error, its message prefixed with the batch line it came from."""
+    located = copy.copy(exc)
+    located.message = f"{where}: {exc.message} (nothing from the batch was stored)"
+    located.args = (located.message,)
+    return located
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     reviewer = args.reviewer or os.environ.get(REVIEWER_ENV, "")
+    if args.batch:
+        lines = _batch(Path(args.batch))
+    elif args.action:
+        given = {"action": args.action, "values": args.values, "clause": args.clause}
+        lines = [("", {**given, "fact": args.fact})]
+    else:
+        raise KnownError("say which correction to make.", hint="e.g. `... --clause k3 accept`")
     with open_store() as store:
         document = store.reviews.find(args.matter, args.document)
-        if args.batch:
-            specs = _batch(Path(args.batch))
-        elif args.action:
-            specs = [
-                {
-                    "action": args.action,
-                    "values": args.values,
-                    "clause": args.clause,
-                    "fact": args.fact,
-                }
-            ]
-        else:
-            raise KnownError("say which correction to make.", hint="e.g. `... --clause c3 accept`")
-        if specs and specs[0]["action"] == "list":
+        specs = []
+        for where, raw in lines:  # every line is checked before anything is stored
+            try:
+                spec = parse_spec(raw, reviewer)
+                if where and spec.action == "list":
+                    raise KnownError(
+                        "`list` is not a correction.",
+                        hint="Run `westfall correct ... list` alone.",
+                    )
+            except WestfallError as exc:
+                raise (_at(where, exc) if where else exc) from None
+            specs.append((where, spec))
+        if specs[0][1].action == "list":
             for c in store.corrections.history(document.id):
                 print(_describe(c))
             return ExitCode.OK
-        if not reviewer:
-            raise KnownError(
-                "a correction needs the reviewer's name.",
-                hint=f"Pass --reviewer NAME or set {REVIEWER_ENV}.",
-            )
-        for spec in specs:
-            made = apply_correction(store, document.id, {"reviewer": reviewer, **spec})
-            if made is not None:
-                print(_describe(made), flush=True)
+        made = []
+        with store.write():  # all of them, or none: a refusal rolls back the ones before it
+            for where, spec in specs:
+                try:
+                    made.append(apply_correction(store, document.id, spec))
+                except WestfallError as exc:
+                    raise (_at(where, exc) if where else exc) from None
+    for c in made:
+        print(_describe(c))
     return ExitCode.OK
 
 
-def _batch(path: Path) -> list[dict[str, Any]]:
-    """JSON lines: {"action": ..., "values": [...], "clause"/"fact": ..., "reviewer": ...}."""
+def _batch(path: Path) -> list[tuple[str, object]]:
+    """JSON lines: {"action": ..., "values": [...], "clause"/"fact": ..., "reviewer": ...},
+    each with where it is ("FILE, line N"; blank lines are skipped but counted)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        specs = [json.loads(line) for line in lines if line.strip()]
+        text = path.read_text(encoding="utf-8")
     except (OSError, ValueError) as exc:
         raise KnownError(
             f"{path}: cannot read the corrections ({exc}).",
-            hint='One JSON object per line, e.g. {"action": "accept", "clause": "c3"}.',
+            hint=f"One JSON object per line, e.g. {EXAMPLE_LINE}",
         ) from None
-    if not all(isinstance(s, dict) and "action" in s for s in specs):
-        raise KnownError(f'{path}: every line needs an "action".')
-    return specs
+    lines: list[tuple[str, object]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            lines.append((f"{path}, line {n}", json.loads(line)))
+        except ValueError as exc:
+            raise KnownError(
+                f"{path}, line {n}: not JSON ({exc}); nothing from the batch was stored.",
+                hint=f"One JSON object per line, e.g. {EXAMPLE_LINE}",
+            ) from None
+    if not lines:
+        raise KnownError(f"{path}: no corrections in it.", hint=f"e.g. {EXAMPLE_LINE}")
+    return lines
 
 
 # parser ------------------------------------------------------------------------------------
@@ -355,9 +472,13 @@ def add_store_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     correct.add_argument("--matter", required=True)
     correct.add_argument("--document", required=True, help="file name, id or sha256")
     correct.add_argument("--reviewer", help=f"who corrects (default: ${REVIEWER_ENV})")
-    correct.add_argument("--clause", help="the clause id (from the review JSON, e.g. c12)")
+    correct.add_argument("--clause", help="the clause id (from the review JSON, e.g. k12)")
     correct.add_argument("--fact", help="the key fact's name (e.g. governing_law)")
-    correct.add_argument("--batch", help="a JSON-lines file of corrections to apply in order")
+    correct.add_argument(
+        "--batch",
+        help="a JSON-lines file of corrections, e.g. " + EXAMPLE_LINE.replace("%", "%%") + "; "
+        "every line is checked first, then all are stored in one go, or none",
+    )
     correct.add_argument("action", nargs="?", choices=tuple(ARITY))
     correct.add_argument("values", nargs="*")
     correct.set_defaults(func=cmd_correct)

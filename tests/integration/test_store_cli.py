@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import re
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from westfall_legal import cli_store
 from westfall_legal.cli import main
 from westfall_legal.errors import ExitCode
 from westfall_legal.store import KdfParams, Store, keys
+from westfall_legal.store import core as store_core
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "samples" / "master_services_agreement.pdf"
@@ -180,3 +184,183 @@ def test_store_errors_say_what_to_do(
     monkeypatch.setenv("WESTFALL_HOME", str(app_home / "empty"))
     code, _, err = run(capsys, "matter", "list")
     assert code == ExitCode.STORE and "no store yet" in err and "matter create" in err
+
+
+# issue 24: batches all or none, facts in their form, and the small gaps --------------------
+
+CORRECT = ["correct", "--matter", "Lease", "--document", "lease.pdf", "--reviewer", "R"]
+
+
+def _stored(lease: Path) -> tuple[int, int]:
+    """(corrections, audit entries) in the store."""
+    with Store.open(PASS, lease) as store:
+        doc = store.reviews.find("Lease", "lease.pdf")
+        return len(store.corrections.history(doc.id)), len(store.audit.entries())
+
+
+def _batch_file(tmp_path: Path, lines: list[str]) -> str:
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+GOOD = [
+    '{"action": "accept", "clause": "c1"}',
+    '{"action": "comment", "values": ["first note"]}',
+    '{"action": "relabel", "clause": "c1", "values": ["Renewal Term"]}',
+    '{"action": "fact", "fact": "term", "values": ["P5Y"]}',
+    '{"action": "comment", "clause": "c1", "values": ["last note"]}',
+]
+
+
+@pytest.mark.parametrize(
+    ("line3", "said"),
+    [
+        ('{"action": "comment", "values": 5}', '"values" must be a list'),
+        ('{"action": ["x"], "clause": "c1"}', '"action" must be one of accept, reject'),
+        ('{"action": "accept", "clause": 12}', '"clause" must be a string'),
+        ('{"action": "span", "clause": "c1", "values": [30]}', "`span` takes 2 values"),
+        ('{"action": "fact", "fact": "agreement_date", "values": ["soon"]}', "YYYY-MM-DD"),
+        ('{"action": "accept", "clause": "c1", "clasue": "c1"}', 'unknown field "clasue"'),
+        ('{"action": "accept", "clause": "c1"', "not JSON"),
+        ("[1, 2]", "a correction is a JSON object"),
+    ],
+)
+def test_a_bad_batch_line_is_named_and_nothing_is_stored(
+    lease: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    line3: str,
+    said: str,
+) -> None:
+    before = _stored(lease)
+    batch = _batch_file(tmp_path, [GOOD[0], "", line3, *GOOD[3:]])  # line 2 is blank
+    code, out, err = run(capsys, *CORRECT, "--batch", batch)
+    assert code == ExitCode.BAD_INPUT and not out
+    assert f"{batch}, line 3: " in err and said in err, err
+    assert "nothing from the batch was stored" in err and "Traceback" not in err
+    assert _stored(lease) == before
+
+
+def test_a_batch_refused_midway_by_the_store_rolls_back_whole(
+    lease: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _stored(lease)
+    for line3, said in (
+        ('{"action": "accept", "clause": "k99"}', "no clause or fact 'k99'"),
+        ('{"action": "span", "clause": "c1", "values": [10, 100000]}', "outside the document"),
+    ):
+        batch = _batch_file(tmp_path, [*GOOD[:2], line3, *GOOD[3:]])
+        code, out, err = run(capsys, *CORRECT, "--batch", batch)
+        assert code == ExitCode.STORE and not out
+        assert f"{batch}, line 3: " in err and said in err and "nothing from the batch" in err
+        assert _stored(lease) == before  # lines 1 and 2 were rolled back, audit entries too
+    assert run(capsys, "verify-audit")[0] == 0
+
+
+def test_a_good_batch_is_stored_whole(
+    lease: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corrections, entries = _stored(lease)
+    code, out, err = run(capsys, *CORRECT, "--batch", _batch_file(tmp_path, GOOD))
+    assert code == 0, err
+    assert len(out.splitlines()) == 5 and 'R: fact term  null -> {"value": "P5Y"}' in out
+    assert _stored(lease) == (corrections + 5, entries + 5)
+    assert run(capsys, "verify-audit")[0] == 0
+
+
+def test_fact_values_are_refused_unless_in_their_form(
+    lease: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _stored(lease)
+    for name, value, said in (
+        ("agreement_date", "not a date", "an ISO 8601 date, YYYY-MM-DD"),
+        ("term", "forever and ever", "an ISO 8601 duration of one unit: P2Y"),
+        ("closing_date", "2025-01-01", "'closing_date' is not a key fact"),
+    ):
+        code, _, err = run(capsys, *CORRECT, "--fact", name, "fact", value)
+        assert code == ExitCode.BAD_INPUT and said in err, err
+    assert _stored(lease) == before
+    code, out, _ = run(capsys, *CORRECT, "--fact", "agreement_date", "fact", "2025-03-31")
+    assert code == 0 and '{"value": "2025-03-31"}' in out
+
+
+def test_a_reversed_span_is_called_reversed(
+    lease: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, *CORRECT, "--clause", "c1", "span", "40", "10")
+    assert code == ExitCode.STORE and "span 40-10 is reversed" in err and "outside" not in err
+    code, _, err = run(capsys, *CORRECT, "add", "Insurance", "40", "10")
+    assert code == ExitCode.STORE and "span 40-10 is reversed" in err
+
+
+def test_a_long_comment_is_echoed_short_and_stored_whole(
+    lease: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = "privileged " * 100_000  # 1.1 MB
+    code, out, err = run(capsys, *CORRECT, "--clause", "c1", "comment", note)
+    assert code == 0, err
+    assert len(out) < 400 and "(1,100,000 characters)" in out
+    code, out, _ = run(capsys, *CORRECT[:5], "list")
+    assert code == 0 and len(out) < 400
+    with Store.open(PASS, lease) as store:
+        doc = store.reviews.find("Lease", "lease.pdf")
+        assert store.corrections.history(doc.id)[-1].after == note
+
+
+def test_help_and_hints_show_real_clause_ids(
+    lease: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["correct", "--help"])
+    shown = capsys.readouterr().out
+    code, _, err = run(capsys, *CORRECT, "accept")
+    assert code == ExitCode.BAD_INPUT
+    code, _, unknown = run(capsys, *CORRECT, "--clause", "nope", "accept")
+    assert code == ExitCode.STORE
+    code, _, nothing = run(capsys, *CORRECT)
+    for text in (shown, err, unknown, nothing):
+        assert "e.g." in text and re.search(r"\bk\d+\b", text), text
+        assert not re.search(r"\bc\d+\b", text), text
+
+
+def test_a_short_new_passphrase_is_refused_saying_why(
+    app_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WESTFALL_PASSPHRASE", "a")
+    code, _, err = run(capsys, "matter", "create", "Lease")
+    assert code == ExitCode.STORE and "1 character is too short" in err
+    assert "at least 8 characters" in err and not (app_home / "store.sqlite3").exists()
+    monkeypatch.setenv("WESTFALL_PASSPHRASE", PASS)
+    assert run(capsys, "matter", "create", "Lease")[0] == 0
+    monkeypatch.setenv("WESTFALL_NEW_PASSPHRASE", " ")
+    code, _, err = run(capsys, "store", "passwd")
+    assert code == ExitCode.STORE and "only spaces" in err
+    assert run(capsys, "matter", "list")[0] == 0  # the old passphrase still opens it
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_short_passphrase_typed_is_refused_before_it_is_repeated(
+    app_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WESTFALL_PASSPHRASE")
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    asked: list[str] = []
+    monkeypatch.setattr(cli_store.getpass, "getpass", lambda prompt: asked.append(prompt) or "a")
+    code, _, err = run(capsys, "matter", "create", "Lease")
+    assert code == ExitCode.STORE and "too short" in err and len(asked) == 1
+
+
+def test_a_store_with_an_old_short_passphrase_still_opens(
+    app_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as before_the_rule:
+        before_the_rule.setattr(store_core, "check_new_passphrase", lambda passphrase: None)
+        Store.create("a").close()
+    monkeypatch.setenv("WESTFALL_PASSPHRASE", "a")
+    code, out, err = run(capsys, "matter", "list")
+    assert code == 0 and "no matters yet" in out, err
