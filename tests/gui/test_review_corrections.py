@@ -152,6 +152,23 @@ def test_a_fact_edited_in_the_summary_is_stored(reviewed: MainWindow, store: Sto
     assert state.facts["governing_law"].value == "Delaware"
 
 
+def test_a_fact_of_the_wrong_form_is_refused_and_not_left_in_the_table(
+    reviewed: MainWindow, store: Store
+) -> None:
+    facts, doc = reviewed.summary.facts, _ws(reviewed).document_id
+    rows = {facts.item(r, 0).text(): r for r in range(facts.rowCount())}  # type: ignore[union-attr]
+    name = next(n for n in ("agreement_date", "effective_date") if n.replace("_", " ") in rows)
+    row, before = rows[name.replace("_", " ")], store.corrections.state(doc)
+    facts.item(row, 1).setText("not a date")  # type: ignore[union-attr]
+    assert "YYYY-MM-DD" in reviewed.status_text.text()
+    after = store.corrections.state(doc)
+    assert after.facts[name].value == before.facts[name].value
+    assert after.corrections == before.corrections
+    assert facts.item(row, 1).text() == str(before.facts[name].value)  # type: ignore[union-attr]
+    facts.item(row, 1).setText("2025-03-31")  # type: ignore[union-attr]
+    assert store.corrections.state(doc).facts[name].value == "2025-03-31"
+
+
 def test_opening_the_same_document_again_keeps_its_corrections(
     qtbot: QtBot, reviewed: MainWindow, store: Store
 ) -> None:

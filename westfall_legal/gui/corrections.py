@@ -263,7 +263,10 @@ class Corrector(QObject):
             self._on_current(lambda ws, r: ws.change_span(r.id, start, end))
 
     def edit_fact(self, name: str, value: str) -> None:
-        if self._run(lambda ws: ws.edit_fact(name, value)) and self.workspace:
+        """Store a fact typed in the summary; a value the store refuses (not the fact's form)
+        is said, and the cell goes back to the stored value."""
+        self._run(lambda ws: ws.edit_fact(name, value))
+        if self.workspace:
             self.w.summary.show_facts(self.workspace.state.facts)
 
     def _on_current(self, act: Callable[[Workspace, ClauseRow], object]) -> bool:
