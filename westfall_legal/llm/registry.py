@@ -201,9 +201,11 @@ class Registry:
         return entry
 
     def activate(self, model_id: str, *, force: bool = False) -> ModelEntry:
-        """Switch ``model_id`` on. An adapter whose comparison failed its gate (``westfall
+        """Switch ``model_id`` on, after checking its file (header and sha256: ``force``
+        never overrides integrity). An adapter whose comparison failed its gate (``westfall
         finetune`` records it as the ``gate_passed`` metric) is refused unless ``force``."""
         entry = self.get(model_id)
+        verified_path(entry)
         if entry.kind == "adapter" and entry.metrics.get("gate_passed") == 0.0 and not force:
             raise AdapterGateError(
                 f"adapter {model_id!r} did not pass its comparison with the clause classifier."

@@ -107,6 +107,28 @@ def test_changed_byte_is_refused(tmp_path: Path) -> None:
         verified_path(entry)
 
 
+def test_force_never_activates_a_file_that_fails_its_sha256(tmp_path: Path) -> None:
+    """--force overrides the A/B gate, never integrity (issue 24, item 6)."""
+    registry = Registry(tmp_path / "models")
+    registry.add(write_gguf(tmp_path / "base.gguf"), model_id="base")
+    registry.activate("base")
+    path = write_gguf(tmp_path / "lora.gguf", kind="adapter")
+    registry.add(path, model_id="lora", base="base", metrics={"gate_passed": 0.0})
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    for force in (False, True):
+        with pytest.raises(ModelError, match="changed since it was registered"):
+            registry.activate("lora", force=force)
+    assert Registry(tmp_path / "models").active("adapter") is None
+    changed = write_gguf(tmp_path / "other.gguf")
+    registry.add(changed, model_id="other")
+    changed.write_bytes(changed.read_bytes() + b"\0")
+    with pytest.raises(ModelError, match="changed since it was registered"):
+        registry.activate("other", force=True)
+    assert Registry(tmp_path / "models").active("model").id == "base"  # type: ignore[union-attr]
+
+
 def test_edited_registry_is_refused(tmp_path: Path) -> None:
     registry = Registry(tmp_path / "models")
     registry.add(write_gguf(tmp_path / "m.gguf"), model_id="m")
