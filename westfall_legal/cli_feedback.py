@@ -1,4 +1,4 @@
-"""`westfall feedback-key|export-feedback|import-feedback|feedback-pool|retrain|clause-model|drift`.
+"""`westfall feedback-key|feedback-trust|export-feedback|import-feedback|feedback-pool|retrain|...`.
 
 Feedback leaves the machine only as an anonymised, signed bundle; it comes back as a
 candidate clause model that is switched on only when its comparison with the active model
@@ -26,6 +26,7 @@ from westfall_legal.feedback import (
     preview_export,
     read_bundle,
     read_index,
+    require_trusted,
     write_export,
 )
 from westfall_legal.store.signing import InstallationKeys, decode_key, encode_key
@@ -99,17 +100,59 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open_store(create=True) as store:
         result = import_bundle(
-            store, Path(args.file), label_schema(), expect_signer=args.expect_signer
+            store,
+            Path(args.file),
+            label_schema(),
+            expect_signer=args.expect_signer,
+            trust_once=args.trust_once,
         )
+    signed = _signed_by(result.signer_name, result.signer)
     if result.already_imported:
-        print(f"{args.file}: bundle {result.bundle_id} is in the pool already; nothing to do")
+        print(f"{args.file}: bundle {result.bundle_id} ({signed}) is in the pool already; "
+              "nothing to do")  # fmt: skip
         return ExitCode.OK
     how = "decrypted and verified" if result.encrypted else "verified"
     print(
-        f"{args.file}: {how} (signed by {result.signer}); {len(result.documents)} documents "
+        f"{args.file}: {how}, {signed}; {len(result.documents)} documents "
         f"({len(result.new_documents)} new), {result.corrections} corrections added to the "
         "training pool"
     )
+    return ExitCode.OK
+
+
+def _signed_by(name: str, signer: str) -> str:
+    if name == "trusted once":
+        return f"signed by an unknown key {signer}, trusted for this import only"
+    return f"signed by {name} ({signer})"
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    if args.action == "add":
+        if not args.key or not args.name:
+            raise KnownError(
+                "feedback-trust add needs the sender's signing KEY and --name.",
+                hint='e.g. `westfall feedback-trust add KEY --name "Office B"`; the sender '
+                "sees the key with `westfall feedback-key`.",
+            )
+        with open_store(create=True) as store:
+            signer = store.signers.add(args.key, args.name)
+        print(f"trusted: {signer.name} (fingerprint {signer.fingerprint})")
+        return ExitCode.OK
+    if args.action == "remove":
+        if not args.key:
+            raise KnownError("feedback-trust remove needs a fingerprint or a name.")
+        with open_store() as store:
+            signer = store.signers.remove(args.key)
+        print(f"no longer trusted: {signer.name} (fingerprint {signer.fingerprint})")
+        return ExitCode.OK
+    with open_store(create=True) as store:
+        signers = store.signers.list()
+        own = InstallationKeys.of(store).fingerprint
+    print(f"this installation: {own} (always trusted)")
+    if not signers:
+        print('no other signer is trusted: `westfall feedback-trust add KEY --name "Office B"`')
+    for s in signers:
+        print(f"{s.fingerprint}  {s.name}  (added {s.added[:10]})")
     return ExitCode.OK
 
 
@@ -119,8 +162,9 @@ def cmd_pool(args: argparse.Namespace) -> int:
         print("the training pool is empty: add bundles with `westfall import-feedback FILE`")
     for e in entries:
         counts = e["counts"]
+        signed = _signed_by(str(e.get("signer_name", "a key trusted then")), e["signer"])
         print(
-            f"{e['id']}  created {e['created'][:19]}  signed by {e['signer']}  "
+            f"{e['id']}  created {e['created'][:19]}  {signed}  "
             f"{counts['documents']} documents, {counts['corrections']} corrections"
         )
     return ExitCode.OK
@@ -136,7 +180,9 @@ def _bundles(args: argparse.Namespace) -> list[Bundle]:
         keys = InstallationKeys.of(store)
         found = [] if args.no_pool else pooled_bundles(store, schema)
         for path in args.feedback or []:
-            found.append(read_bundle(Path(path), keys, schema))
+            bundle = read_bundle(Path(path), keys, schema)
+            require_trusted(store, bundle, trust_once=args.trust_once)
+            found.append(bundle)
     return found
 
 
@@ -292,7 +338,18 @@ def add_feedback_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     im = sub.add_parser("import-feedback", help="verify a bundle and add it to the pool")
     im.add_argument("file")
     im.add_argument("--expect-signer", help="refuse unless signed by this key fingerprint")
+    im.add_argument("--trust-once", action="store_true",
+                    help="import a bundle signed by an unknown key (check its fingerprint, "
+                    "which the refusal shows, with the sender first)")  # fmt: skip
     im.set_defaults(func=cmd_import)
+
+    tr = sub.add_parser("feedback-trust", help="the signer keys whose bundles are accepted")
+    tr.add_argument("action", choices=("list", "add", "remove"))
+    tr.add_argument("key", nargs="?",
+                    help="add: the sender's signing key (`westfall feedback-key` there); "
+                    "remove: a fingerprint or name")  # fmt: skip
+    tr.add_argument("--name", help='add: who the key belongs to, e.g. "Office B"')
+    tr.set_defaults(func=cmd_trust)
 
     pool = sub.add_parser("feedback-pool", help="list the imported bundles")
     pool.set_defaults(func=cmd_pool)
@@ -301,6 +358,8 @@ def add_feedback_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
         p.add_argument("--feedback", action="append", help="a bundle file; repeatable")
         p.add_argument("--no-pool", action="store_true", help="leave out the imported bundles")
         p.add_argument("--cache", help="cache file for the read CUAD contracts")
+        p.add_argument("--trust-once", action="store_true",
+                       help="accept --feedback bundles signed by an unknown key")  # fmt: skip
 
     rt = sub.add_parser("retrain", help="train a candidate clause model on CUAD + feedback")
     rt.add_argument("--cuad", required=True, help="the CUAD folder (with labels.dev.jsonl)")
@@ -315,6 +374,8 @@ def add_feedback_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     ft.add_argument("--data", dest="feedback", action="append", metavar="BUNDLE",
                     help="a feedback bundle file; repeatable")  # fmt: skip
     ft.add_argument("--no-pool", action="store_true", help="leave out the imported bundles")
+    ft.add_argument("--trust-once", action="store_true",
+                    help="accept --data bundles signed by an unknown key")  # fmt: skip
     ft.add_argument("--cuad", help="also train on CUAD's development contracts (this folder)")
     ft.add_argument("--cache", help="cache file for the read CUAD contracts")
     ft.add_argument("--base", help="the registered model to adapt (default: the active one)")

@@ -224,6 +224,16 @@ class BundleRecipientError(FeedbackBundleError):
     )
 
 
+class UntrustedSignerError(FeedbackBundleError):
+    """A verified bundle signed by a key this installation does not trust."""
+
+    default_hint = (
+        "Check the fingerprint with the sender (`westfall feedback-key` prints it there). "
+        'Then trust the key with `westfall feedback-trust add KEY --name "Office B"`, or import '
+        "this one bundle with --trust-once. Nothing was imported."
+    )
+
+
 class AnonymisationError(FeedbackBundleError):
     default_hint = (
         "Nothing was written. Check the document's parties and signatories in the review, "

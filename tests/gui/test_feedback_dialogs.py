@@ -62,3 +62,38 @@ def test_a_tampered_bundle_is_refused_with_the_member_named(
 def test_the_feedback_menu_entries_are_enabled(reviewed: MainWindow) -> None:
     texts = {a.text(): a.isEnabled() for a in reviewed.menuBar().actions()[0].menu().actions()}
     assert texts["&Export feedback…"] and texts["&Import feedback…"]
+
+
+def test_a_bundle_from_an_unknown_key_shows_its_fingerprint_and_asks(
+    reviewed: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    """Issue 24: an unknown signer is refused unless the user, shown the fingerprint,
+    trusts it (once, or remembered under a name)."""
+    from westfall_legal.feedback import Selection, export_feedback
+    from westfall_legal.store.signing import InstallationKeys
+    from westfall_legal.training.retrain import label_schema
+
+    other = Store.create("another passphrase", tmp_path / "other" / "store.sqlite3")
+    try:
+        _corrected(reviewed, store)
+        out = tmp_path / "theirs.wfb"
+        export_feedback(store, out, Selection(), label_schema())
+        sender = InstallationKeys.of(store).fingerprint
+        reviewed.store, mine = other, reviewed.store
+        shown: list[str] = []
+
+        def refuse(fingerprint: str) -> None:
+            shown.append(fingerprint)
+            return None
+
+        assert import_file(reviewed, out, ask=refuse) is None
+        assert shown == [sender]
+        assert reviewed.error_box is not None
+        assert "unknown key" in reviewed.error_box.text()
+        result = import_file(reviewed, out, ask=lambda fp: ("always", "Office A"))
+        assert result is not None and result.signer_name == "Office A"
+        assert f"signed by Office A ({sender})" in reviewed.status_text.text()
+        assert [s.name for s in other.signers.list()] == ["Office A"]
+        reviewed.store = mine
+    finally:
+        other.close()

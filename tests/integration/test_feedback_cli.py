@@ -71,6 +71,8 @@ def test_export_import_retrain_activate_rollback(
     code, out, _ = run(capsys, "feedback-key")
     key = out.splitlines()[1].strip()
     monkeypatch.setenv("WESTFALL_HOME", str(app_home))
+    lines = run(capsys, "feedback-key")[1].splitlines()
+    sender_fp, sender_key = lines[2].split("fingerprint ")[1].strip(), lines[3].strip()
 
     bundle = tmp_path / "halloran.wfb"
     code, out, err = run(capsys, "export-feedback", "--out", str(bundle), "--recipient", key)
@@ -109,10 +111,19 @@ def test_export_import_retrain_activate_rollback(
     assert code == ExitCode.BAD_INPUT and "member corrections.jsonl" in err
     assert "nothing was imported" in err
 
+    # Signed by a key the retrainer does not know: refused, with the fingerprint shown.
+    code, out, err = run(capsys, "import-feedback", str(bundle))
+    assert code == ExitCode.BAD_INPUT and "signed by an unknown key" in err, err
+    assert sender_fp in err and "--trust-once" in err and "nothing was imported" in err.lower()
+    assert "no other signer is trusted" in run(capsys, "feedback-trust", "list")[1]
+    code, out, err = run(capsys, "feedback-trust", "add", sender_key, "--name", "Office A")
+    assert code == 0 and f"trusted: Office A (fingerprint {sender_fp})" in out, err
     code, out, err = run(capsys, "import-feedback", str(bundle))
     assert code == 0 and "decrypted and verified" in out, err
+    assert f"signed by Office A ({sender_fp})" in out
     assert "already" in run(capsys, "import-feedback", str(bundle))[1]
-    assert "1 documents" in run(capsys, "feedback-pool")[1]
+    pool = run(capsys, "feedback-pool")[1]
+    assert "1 documents" in pool and "signed by Office A" in pool
 
     cuad = _synthetic().write_cuad(tmp_path / "cuad", 80)  # 70 held out, as for CUAD
     code, out, err = run(capsys, "retrain", "--cuad", str(cuad), "--id", "clauses-mine",

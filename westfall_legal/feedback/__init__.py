@@ -6,7 +6,7 @@
         preview.report            # what was replaced, per kind (mapping: originals, local only)
         preview.quality           # label distribution, thin categories, disagreements ...
         write_export(store, preview, Path("acme.wfb"), recipient=None)   # signed (+ encrypted)
-        import_bundle(store, Path("acme.wfb"), schema)                   # verified, pooled
+        import_bundle(store, Path("acme.wfb"), schema)   # verified, signer trusted, pooled
 
 The bundle format is in :mod:`.bundle`, its checks in :mod:`.verify`, anonymisation in
 :mod:`.anonymise` and :mod:`.patterns`. README.md, "Feedback and retraining".
@@ -28,6 +28,7 @@ from westfall_legal.feedback.pool import (
     latest_documents,
     pooled_bundles,
     read_index,
+    require_trusted,
 )
 from westfall_legal.feedback.verify import Bundle, read_bundle
 
@@ -47,5 +48,6 @@ __all__ = [
     "preview_export",
     "read_bundle",
     "read_index",
+    "require_trusted",
     "write_export",
 ]

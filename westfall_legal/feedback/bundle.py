@@ -24,13 +24,14 @@ import hashlib
 import io
 import json
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from westfall_legal.errors import FeedbackBundleError, OutputError
+from westfall_legal.errors import BundleTamperedError, FeedbackBundleError, OutputError
 from westfall_legal.store.signing import InstallationKeys, encode_key, seal_to
 
 SCHEMA = "westfall.feedback-bundle"
@@ -46,6 +47,10 @@ TEXTS = "train/texts/"
 QUALITY = "quality.json"
 ANONYMISATION = "anonymisation.json"
 REQUIRED = (CORRECTIONS, SFT, SPANS, QUALITY, ANONYMISATION)
+# What a member may be called: the fixed names above, or a document's text under TEXTS.
+FIXED_MEMBERS = frozenset((MANIFEST, SIGNATURE, *REQUIRED))
+DOCUMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}(?:\.[A-Za-z0-9_-]{1,16}){0,2}")
+BUNDLE_ID = re.compile(r"[0-9a-f]{16}")
 LABEL_SCHEMA_NAME = "cuad-v1"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -129,8 +134,39 @@ def bundle_bytes(
     return MAGIC + seal_to(recipient, data) if recipient is not None else data
 
 
+def member_problem(name: str) -> str | None:
+    """Why ``name`` may not be a bundle member, or None when it may: a fixed name, or
+    ``train/texts/DOCUMENT.txt`` with a plain document name (no folders, no ``..``)."""
+    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
+        return "is an absolute path"
+    if "\\" in name:
+        return "holds a backslash"
+    if ".." in name.split("/"):
+        return "climbs out of the bundle (..)"
+    if name in FIXED_MEMBERS:
+        return None
+    inner = name[len(TEXTS) : -len(".txt")]
+    if name.startswith(TEXTS) and name.endswith(".txt") and DOCUMENT_NAME.fullmatch(inner):
+        return None
+    return "is not a member a feedback bundle may hold"
+
+
+def text_member(document: str) -> str:
+    return f"{TEXTS}{document}.txt"
+
+
+def safe_join(folder: Path, relative: str, source: str) -> Path:
+    """``folder / relative`` when it stays inside ``folder`` (names from a bundle are
+    checked when it is read; this refuses again where a name becomes a path)."""
+    target = folder / relative
+    if Path(relative).is_absolute() or not target.resolve().is_relative_to(folder.resolve()):
+        raise BundleTamperedError(f"{source}: the name {relative[:80]!r} leads out of {folder}.")
+    return target
+
+
 def write_bytes(out: Path, data: bytes) -> None:
-    """Write a new file all at once (temporary file, fsync, rename); never overwrite."""
+    """Write a new file all at once (temporary file, fsync, rename); never overwrite. The
+    file is readable by its owner only (0600), like the store."""
     if out.exists():
         raise FeedbackBundleError(
             f"{out}: the file already exists.", hint="Choose a new file name, or delete it first."
@@ -138,7 +174,9 @@ def write_bytes(out: Path, data: bytes) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.partial")
-        with open(tmp, "wb") as fh:
+        tmp.unlink(missing_ok=True)  # a leftover keeps its mode: start afresh
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -1,7 +1,9 @@
 """The training pool: imported bundles, kept in the data folder under the store's key.
 
-``import_bundle`` verifies a bundle completely (:mod:`.verify`) before anything is written;
-then it seals the verified zip into ``feedback/BUNDLE_ID.wfb.sealed`` (AES-256-GCM under a
+``import_bundle`` verifies a bundle completely (:mod:`.verify`) and checks that its signer
+is trusted (this installation, a key in the store's list of trusted signers, or the user's
+``trust_once`` after seeing the fingerprint) before anything is written; then it seals
+the verified zip into ``feedback/BUNDLE_ID.wfb.sealed`` (AES-256-GCM under a
 key derived from the store key: the pool holds contract text, so it is encrypted like the
 store), records it in ``feedback/pool.json`` (ids, counts, document names: no content) and
 in the audit log. A bundle already in the pool is not imported twice. A document that
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from westfall_legal import paths
-from westfall_legal.errors import FeedbackBundleError, OutputError
+from westfall_legal.errors import FeedbackBundleError, OutputError, UntrustedSignerError
 from westfall_legal.feedback import bundle as fmt
 from westfall_legal.feedback.verify import Bundle, read_bundle, read_bundle_bytes
 from westfall_legal.store import Store
@@ -37,6 +39,7 @@ def pool_dir() -> Path:
 class ImportResult:
     bundle_id: str
     signer: str
+    signer_name: str  # "this installation", a trusted signer's name, or "trusted once"
     encrypted: bool
     documents: list[str]
     new_documents: list[str]  # not in any bundle imported before
@@ -68,25 +71,53 @@ def _write_index(entries: list[dict[str, Any]]) -> None:
         raise OutputError(f"{path}: cannot update the feedback pool ({exc.strerror}).") from exc
 
 
+def trusted_name(store: Store, bundle: Bundle) -> str | None:
+    """Who signed ``bundle`` as this installation knows them; None for an unknown key."""
+    if bundle.signer == InstallationKeys.of(store).fingerprint:
+        return "this installation"
+    known = store.signers.find(bundle.signer)
+    return known.name if known else None
+
+
+def require_trusted(store: Store, bundle: Bundle, *, trust_once: bool = False) -> str:
+    """The signer's name (see :func:`trusted_name`); an unknown signer is refused unless
+    the user, shown its fingerprint, chose to trust this one bundle."""
+    name = trusted_name(store, bundle)
+    if name is not None:
+        return name
+    if trust_once:
+        return "trusted once"
+    raise UntrustedSignerError(
+        f"{bundle.source}: signed by an unknown key (fingerprint {bundle.signer}); it is "
+        "not among this installation's trusted signers."
+    )
+
+
 def import_bundle(
-    store: Store, path: Path, schema: fmt.LabelSchema, *, expect_signer: str | None = None
+    store: Store,
+    path: Path,
+    schema: fmt.LabelSchema,
+    *,
+    expect_signer: str | None = None,
+    trust_once: bool = False,
 ) -> ImportResult:
     """Verify ``path`` and add it to the pool (see the module docstring)."""
     keys = InstallationKeys.of(store)
     bundle = read_bundle(path, keys, schema, expect_signer=expect_signer)
+    signer_name = require_trusted(store, bundle, trust_once=trust_once)
     entries = read_index()
     corrections = int(bundle.manifest["counts"]["corrections"])
     if any(e["id"] == bundle.bundle_id for e in entries):
         return ImportResult(
-            bundle.bundle_id, bundle.signer, bundle.encrypted, bundle.documents, [],
-            corrections, already_imported=True, path=None,
+            bundle.bundle_id, bundle.signer, signer_name, bundle.encrypted, bundle.documents,
+            [], corrections, already_imported=True, path=None,
         )  # fmt: skip
     known = {d for e in entries for d in e["documents"]}
     new = [d for d in bundle.documents if d not in known]
     folder = pool_dir()
-    target = folder / f"{bundle.bundle_id}.wfb.sealed"
+    target = fmt.safe_join(folder, f"{bundle.bundle_id}.wfb.sealed", bundle.source)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fmt.write_bytes(target, keys.seal_file(bundle.zip_bytes, target.name))
     except FeedbackBundleError:
         target.unlink()  # a leftover of an import cut short: no index entry points at it
@@ -95,6 +126,7 @@ def import_bundle(
         "id": bundle.bundle_id,
         "file": target.name,
         "signer": bundle.signer,
+        "signer_name": signer_name,
         "created": bundle.manifest["created"],
         "imported": now(),
         "anonymised": bundle.manifest["anonymised"],
@@ -109,6 +141,7 @@ def import_bundle(
             {
                 "bundle": bundle.bundle_id,
                 "signer": bundle.signer,
+                "signer_name": signer_name,
                 "documents": len(bundle.documents),
                 "new_documents": len(new),
                 "corrections": corrections,
@@ -116,7 +149,7 @@ def import_bundle(
         )
     log.info("feedback bundle imported: %d documents, %d new", len(bundle.documents), len(new))
     return ImportResult(
-        bundle.bundle_id, bundle.signer, bundle.encrypted, bundle.documents, new,
+        bundle.bundle_id, bundle.signer, signer_name, bundle.encrypted, bundle.documents, new,
         corrections, already_imported=False, path=target,
     )  # fmt: skip
 
@@ -126,7 +159,7 @@ def pooled_bundles(store: Store, schema: fmt.LabelSchema) -> list[Bundle]:
     keys = InstallationKeys.of(store)
     out = []
     for entry in read_index():
-        sealed = pool_dir() / entry["file"]
+        sealed = fmt.safe_join(pool_dir(), str(entry["file"]), str(pool_dir() / INDEX))
         try:
             blob = sealed.read_bytes()
         except OSError as exc:

@@ -9,6 +9,7 @@ second per few documents.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from westfall_legal.errors import KnownError
+from westfall_legal.errors import KnownError, UntrustedSignerError
 
 if TYPE_CHECKING:
     from westfall_legal.feedback import ExportPreview, ExportResult, ImportResult
@@ -177,25 +178,76 @@ def open_export(window: MainWindow) -> QWidget:
     return dialog
 
 
-def import_file(window: MainWindow, path: Path) -> ImportResult | None:
-    """Verify and pool one bundle; the error (tampered, unknown version...) is shown."""
-    from westfall_legal.feedback import import_bundle
+TRUST_ONCE = "once"
+TRUST_ALWAYS = "always"
+
+
+def ask_trust(window: MainWindow, fingerprint: str) -> tuple[str, str] | None:
+    """Show an unknown signer's fingerprint; (choice, name) or None to refuse the bundle."""
+    box = QMessageBox(window)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Unknown signer")
+    box.setText(f"This bundle is signed by a key this installation does not know:\n\n"
+                f"{fingerprint}")  # fmt: skip
+    box.setInformativeText(
+        "Check the fingerprint with the sender (File > Feedback key shows it on their "
+        "machine) before you accept their corrections."
+    )
+    name = QLineEdit(box)
+    name.setPlaceholderText("Who the key belongs to, e.g. Office B")
+    box.layout().addWidget(name)  # type: ignore[union-attr]
+    always = box.addButton("Trust and remember", QMessageBox.ButtonRole.AcceptRole)
+    once = box.addButton("Trust this bundle only", QMessageBox.ButtonRole.YesRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is always and name.text().strip():
+        return TRUST_ALWAYS, name.text().strip()
+    if clicked in (always, once):
+        return TRUST_ONCE, ""
+    return None
+
+
+def import_file(
+    window: MainWindow, path: Path, ask: Callable[[str], tuple[str, str] | None] | None = None
+) -> ImportResult | None:
+    """Verify and pool one bundle; the error (tampered, unknown version...) is shown. An
+    unknown signer's fingerprint is shown first (``ask``), and the user decides."""
+    from westfall_legal.feedback import import_bundle, read_bundle
+    from westfall_legal.store.signing import InstallationKeys
     from westfall_legal.training.retrain import label_schema
 
-    if window.store is None:
+    store = window.store
+    if store is None:
         window.status("Unlock the store first: imported feedback is kept in it.")
         return None
     try:
-        result = import_bundle(window.store, path, label_schema())
+        result = import_bundle(store, path, label_schema())
+    except UntrustedSignerError as exc:
+        bundle = read_bundle(path, InstallationKeys.of(store), label_schema())
+        answer = (ask or (lambda fp: ask_trust(window, fp)))(bundle.signer)
+        if answer is None:
+            window.show_error(exc)
+            return None
+        try:
+            if answer[0] == TRUST_ALWAYS:
+                store.signers.add(bundle.signer_key, answer[1])
+            result = import_bundle(store, path, label_schema(), trust_once=True)
+        except KnownError as again:
+            window.show_error(again)
+            return None
     except KnownError as exc:
         window.show_error(exc)
         return None
     if result.already_imported:
         window.status(f"{path.name}: this bundle is in the training pool already.")
     else:
+        signed = result.signer_name if result.signer_name != "trusted once" else (
+            "an unknown key, trusted for this import only")  # fmt: skip
         window.status(
-            f"{path.name}: verified (signed by {result.signer}); {len(result.documents)} "
-            f"documents, {result.corrections} corrections added to the training pool."
+            f"{path.name}: verified, signed by {signed} ({result.signer}); "
+            f"{len(result.documents)} documents, {result.corrections} corrections added to "
+            "the training pool."
         )
     return result
 

@@ -35,6 +35,7 @@ from westfall_legal.store.db import checkpoint, connect, translated
 from westfall_legal.store.keys import Keyring
 from westfall_legal.store.matters import Matters
 from westfall_legal.store.reviews import Reviews
+from westfall_legal.store.signers import TrustedSigners
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class Store:
         self.reviews = Reviews(self)
         self.corrections = Corrections(self)
         self.audit = AuditLog(self)
+        self.signers = TrustedSigners(self)
 
     # Opening -------------------------------------------------------------------------------
 

@@ -83,8 +83,19 @@ def m002_close_matters_and_index_documents(db: Database) -> None:
     db.table("corrections").create_index(["document_id"])
 
 
+def m003_trusted_signers(db: Database) -> None:
+    """The feedback-bundle signer keys this installation trusts (name and key sealed)."""
+    db.table("trusted_signers").create(
+        {"id": str, "created": str, "body": bytes}, pk="id", not_null={"created", "body"}
+    )
+
+
 # The registry, in order: append, never reorder or edit.
-REGISTRY = [m001_initial, m002_close_matters_and_index_documents]
+REGISTRY = [
+    m001_initial,
+    m002_close_matters_and_index_documents,
+    m003_trusted_signers,
+]
 migrations = Migrations(MIGRATION_SET)
 for _fn in REGISTRY:
     migrations()(_fn)

@@ -31,6 +31,7 @@ from typing import Any
 from westfall_legal import paths
 from westfall_legal.errors import KnownError, ModelError
 from westfall_legal.feedback import Bundle, LabelSchema, latest_documents
+from westfall_legal.feedback.bundle import safe_join
 from westfall_legal.hashing import sha256_file
 from westfall_legal.pipeline import load_clause_model
 from westfall_legal.training import clause_registry
@@ -104,7 +105,7 @@ def feedback_contracts(bundles: Sequence[Bundle], folder: Path) -> FeedbackData:
     for bundle in bundles:
         mine = {name for name, b in chosen.items() if b is bundle}
         if mine:
-            labels = bundle.extract(folder / bundle.bundle_id, mine)
+            labels = bundle.extract(safe_join(folder, bundle.bundle_id, bundle.source), mine)
             contracts += [c for c in read_gold(labels) if c.name in mine]
     _, held = split_feedback([c.name for c in contracts])
     keep = set(held)

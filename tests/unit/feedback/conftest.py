@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feedback_helpers import FAST_KDF, PASSPHRASE, fill_store
+from feedback_helpers import FAST_KDF, PASSPHRASE, SCHEMA, fill_store
 
+from westfall_legal.feedback import Selection, export_feedback
 from westfall_legal.store import KdfParams, Store, keys
 
 
@@ -28,3 +29,19 @@ def store(app_home: Path) -> Iterator[Store]:
 def corrected(store: Store) -> str:
     """The document id of the planted contract, corrected in every way."""
     return fill_store(store)
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Iterator[Store]:
+    """A second installation (another store, another key)."""
+    opened = Store.create("another passphrase", tmp_path / "other" / "store.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def exported(store: Store, corrected: str, tmp_path: Path) -> Path:
+    """The corrected contract exported as a bundle signed by ``store``."""
+    out = tmp_path / "feedback.wfb"
+    export_feedback(store, out, Selection(), SCHEMA)
+    return out

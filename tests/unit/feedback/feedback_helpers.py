@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from westfall_legal.feedback import LabelSchema
+from westfall_legal.feedback import bundle as fmt
 from westfall_legal.store import KdfParams, Store
+from westfall_legal.store.signing import InstallationKeys, encode_key
 
 FAST_KDF = KdfParams(algorithm="argon2id", salt="", iterations=1, lanes=1, memory_cost=8)
 PASSPHRASE = "correct horse battery staple"
@@ -155,3 +157,12 @@ def rezip(files: dict[str, bytes]) -> bytes:
 
 def open_store(path: Path) -> Store:
     return Store.open(PASSPHRASE, path)
+
+
+def resign(store: Store, files: dict[str, bytes], manifest: dict[str, Any]) -> dict[str, bytes]:
+    """``files`` with ``manifest`` written and signed by ``store``'s installation key."""
+    keys = InstallationKeys.of(store)
+    manifest = {**manifest, "signer": {"algorithm": "Ed25519", "fingerprint": keys.fingerprint,
+                                       "public_key": encode_key(keys.signing_public)}}  # fmt: skip
+    raw = fmt.dumps(manifest)
+    return {**files, "manifest.json": raw, "signature": encode_key(keys.sign(raw)).encode()}

@@ -4,11 +4,10 @@ nothing imported; encryption to a recipient; the installation's keys."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feedback_helpers import PASSPHRASE, SCHEMA, members, rezip
+from feedback_helpers import PASSPHRASE, SCHEMA, members, resign, rezip
 
 from westfall_legal.errors import (
     BundleRecipientError,
@@ -29,21 +28,6 @@ from westfall_legal.feedback import bundle as fmt
 from westfall_legal.feedback.pool import pool_dir
 from westfall_legal.store import Store
 from westfall_legal.store.signing import InstallationKeys, encode_key, fingerprint
-
-
-@pytest.fixture
-def other(tmp_path: Path) -> Iterator[Store]:
-    """A second installation (another store, another key)."""
-    opened = Store.create("another passphrase", tmp_path / "other" / "store.sqlite3")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def exported(store: Store, corrected: str, tmp_path: Path) -> Path:
-    out = tmp_path / "feedback.wfb"
-    export_feedback(store, out, Selection(), SCHEMA)
-    return out
 
 
 def _events(store: Store, event: str) -> list[dict[str, object]]:
@@ -98,19 +82,14 @@ def _rewrite(src: Path, dest: Path, change: dict[str, bytes | None]) -> Path:
     return dest
 
 
-def _resign(store: Store, files: dict[str, bytes], manifest: dict[str, object]) -> dict[str, bytes]:
-    keys = InstallationKeys.of(store)
-    raw = fmt.dumps(manifest)
-    return {**files, "manifest.json": raw, "signature": encode_key(keys.sign(raw)).encode()}
-
-
 @pytest.mark.parametrize(
     ("change", "named"),
     [
         ({"corrections.jsonl": b'{"action": "accept"}\n'}, "member corrections.jsonl"),
         ({"train/spans.jsonl": b""}, "member train/spans.jsonl"),
         ({"quality.json": None}, "member quality.json is missing"),
-        ({"extra.txt": b"hello"}, "member extra.txt is not listed"),
+        ({"train/texts/extra.txt": b"hello"}, "member train/texts/extra.txt is not listed"),
+        ({"extra.txt": b"hello"}, "'extra.txt' is not a member a feedback bundle may hold"),
         ({"signature": b"AAAA\n"}, "signature"),
         ({"signature": None}, "not signed"),
         ({"manifest.json": None}, "no manifest.json"),
@@ -163,7 +142,7 @@ def test_truncated_and_unknown_version_bundles_are_refused(
     manifest = json.loads(files["manifest.json"])
     manifest["version"] = 2
     newer = tmp_path / "newer.wfb"
-    newer.write_bytes(rezip(_resign(store, files, manifest)))
+    newer.write_bytes(rezip(resign(store, files, manifest)))
     with pytest.raises(BundleVersionError, match="version 2"):
         import_bundle(store, newer, SCHEMA)
     assert read_index() == []
@@ -176,11 +155,8 @@ def test_a_bundle_resigned_by_someone_else_is_refused_when_the_signer_is_pinned(
     files["corrections.jsonl"] = files["corrections.jsonl"].replace(b"accept", b"reject")
     manifest = json.loads(files["manifest.json"])
     manifest["members"]["corrections.jsonl"]["sha256"] = fmt.sha256_hex(files["corrections.jsonl"])
-    keys = InstallationKeys.of(other)
-    manifest["signer"] = {"algorithm": "Ed25519", "public_key": encode_key(keys.signing_public),
-                          "fingerprint": keys.fingerprint}  # fmt: skip
     forged = tmp_path / "forged.wfb"
-    forged.write_bytes(rezip(_resign(other, files, manifest)))
+    forged.write_bytes(rezip(resign(other, files, manifest)))
     ours = InstallationKeys.of(store).fingerprint
     with pytest.raises(BundleTamperedError, match="not by the expected signer"):
         import_bundle(store, forged, SCHEMA, expect_signer=ours)
@@ -198,7 +174,9 @@ def test_encryption_to_a_recipient_round_trips_and_fails_for_another_key(
     data = out.read_bytes()
     assert data.startswith(fmt.MAGIC) and b"manifest.json" not in data
     assert result.encrypted_to == fingerprint(recipient.encryption_public)
+    other.signers.add(encode_key(InstallationKeys.of(store).signing_public), "Office A")
     imported = import_bundle(other, out, SCHEMA)
+    assert imported.encrypted and imported.signer_name == "Office A"
     assert imported.encrypted and imported.signer == InstallationKeys.of(store).fingerprint
     with pytest.raises(BundleRecipientError, match="encrypted to another key"):
         import_bundle(store, out, SCHEMA)  # the sender is not the recipient
