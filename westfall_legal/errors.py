@@ -92,6 +92,13 @@ class CorruptDocumentError(KnownError):
     )
 
 
+class ImageTooLargeError(KnownError):
+    default_hint = (
+        "Scan the page again at 300 to 600 dpi, or save it as PDF or as a smaller image, "
+        "and review that file."
+    )
+
+
 class EncryptedPdfError(KnownError):
     exit_code = ExitCode.ENCRYPTED
     default_hint = "The PDF is password-protected: run again with --password PASSWORD."

@@ -81,6 +81,7 @@ class Document:
     path: Path
     sha256: str
     pages: tuple[Page, ...]
+    warnings: tuple[str, ...] = ()  # for the reader: e.g. the file was damaged and repaired
 
 
 @dataclass(frozen=True, slots=True)

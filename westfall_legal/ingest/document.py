@@ -20,7 +20,13 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from westfall_legal.errors import Cancelled, KnownError, MissingDependencyError, NoTextError
+from westfall_legal.errors import (
+    Cancelled,
+    CorruptDocumentError,
+    KnownError,
+    MissingDependencyError,
+    NoTextError,
+)
 from westfall_legal.hashing import sha256_file
 from westfall_legal.ingest import pdf
 from westfall_legal.models import Document, Page, Word
@@ -94,7 +100,10 @@ def load_document(
     """
     cancel = cancel or CancelToken()
     raw_pages = []
-    for raw in pdf.read_pages(path, password, coverage_below_words=MIN_WORDS_FOR_TEXT_LAYER):
+    report = pdf.ReadReport()
+    for raw in pdf.read_pages(
+        path, password, coverage_below_words=MIN_WORDS_FOR_TEXT_LAYER, report=report
+    ):
         cancel.check()
         raw_pages.append(raw)
     total = len(raw_pages)
@@ -128,6 +137,12 @@ def load_document(
             ocr = TesseractOcr()
         _run_ocr(path, password, ocr, to_ocr, workers or default_workers(), finished, cancel)
     ordered = tuple(pages[n] for n in sorted(pages))
+    if report.repaired and not any(p.words for p in ordered):
+        raise CorruptDocumentError(
+            f"{path}: the PDF is truncated or damaged: no text could be recovered from its "
+            f"{total} page(s).",
+            hint=pdf.TRUNCATED_HINT,
+        )
     if not any(p.words for p in ordered):
         failed = [p for p in ordered if p.error]
         detail = ""
@@ -139,7 +154,40 @@ def load_document(
     if failed_pages:
         log.warning("OCR failed on page(s) %s of %s", failed_pages, path.name)
     log.info("read %d pages (%d by OCR)", total, len(to_ocr))
-    return Document(path=path, sha256=sha256_file(path), pages=ordered)
+    warnings = damage_warnings(report.repaired, [r.number for r in raw_pages if r.blank])
+    return Document(path=path, sha256=sha256_file(path), pages=ordered, warnings=warnings)
+
+
+def page_ranges(numbers: list[int]) -> str:
+    """``[5, 6, 7, 9]`` as ``"pages 5-7 and 9"``; one number as ``"page 5"``."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    parts = [f"{a}-{b}" if b > a else str(a) for a, b in runs]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ("pages " if len(numbers) > 1 else "page ") + joined
+
+
+def damage_warnings(repaired: bool, blank: list[int]) -> tuple[str, ...]:
+    """What the reader must know about a PDF that MuPDF had to repair: which pages are
+    empty (nothing drawn on them at all, a truncated file's lost pages), or that the pages
+    must be checked against the original. Blank pages of an undamaged file are deliberate."""
+    if not repaired:
+        return ()
+    if blank:
+        empty = page_ranges(blank)
+        verb = "are" if len(blank) > 1 else "is"
+        return (
+            f"this PDF was damaged and repaired; {empty} {verb} empty: the file is probably "
+            "truncated, so get the complete file and review it again",
+        )
+    return (
+        "this PDF was damaged and repaired: check its pages against the original before "
+        "relying on the review",
+    )
 
 
 def process_context() -> BaseContext:

@@ -8,7 +8,6 @@ failure of PyMuPDF becomes one of the project's errors, naming the file and the 
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,17 +15,18 @@ from pathlib import Path
 
 import pymupdf
 import pymupdf.table
-from PIL import Image
 
 from westfall_legal.errors import (
     CorruptDocumentError,
     EmptyFileError,
     EncryptedPdfError,
     InputNotFoundError,
+    KnownError,
     NotAPdfError,
     UnsupportedFileError,
     WrongPasswordError,
 )
+from westfall_legal.ingest.images import image_frames, image_page_size
 from westfall_legal.models import Box, Table, Word
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,12 @@ log = logging.getLogger(__name__)
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+# Documents that are not read yet but can be saved as PDF by the program that made them.
+SAVE_AS_PDF_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".pages"}
+TRUNCATED_HINT = (
+    "An interrupted download or copy cuts a PDF short: download or export it again, or ask "
+    "the sender for a new copy."
+)
 
 # Ligatures (ﬁ, ﬀ) come out as their letters, so the text reads and searches as typed.
 _WORD_FLAGS = pymupdf.TEXTFLAGS_WORDS & ~pymupdf.TEXT_PRESERVE_LIGATURES
@@ -61,17 +67,6 @@ ROW_TOLERANCE = 2.0  # pt between the bottoms of the cells of one row
 TABLE_MARGIN = 8.0  # pt around a region, so that the table's outer rules are in it
 MIN_CELL = 12.0  # pt: a narrower line (a bullet, "(a)") is not a cell
 
-# Images: a resolution tag is trusted when it gives a plausible sheet of paper. Without one
-# (PyMuPDF then assumes 96 dpi, which makes a 300 dpi letter scan a 26.6 x 34.4 in page that
-# OCR would upsample 3x), the image is taken as a standard page at a usual scan resolution
-# when its pixel size fits one, and as 300 dpi otherwise, so it is OCR'd at its own pixels.
-DEFAULT_IMAGE_DPI = 300.0
-MIN_TAGGED_DPI = 50.0  # below this a tag is a placeholder (Pillow writes 1 for "none")
-MAX_PAGE_INCHES = 17.5  # longest side of tabloid / A3 with a margin
-_PAPER_INCHES = ((8.5, 11.0), (8.27, 11.69), (8.5, 14.0), (5.83, 8.27), (11.0, 17.0))
-_SCAN_DPIS = (300.0, 200.0, 400.0, 600.0, 150.0)
-_PAPER_TOLERANCE = 0.04
-
 
 @dataclass(frozen=True, slots=True)
 class RawPage:
@@ -82,6 +77,14 @@ class RawPage:
     image_coverage: float | None  # fraction of the page under images; None: not measured
     unreadable_chars: int  # characters PyMuPDF could not map to Unicode
     tables: tuple[Table, ...] = ()
+    blank: bool = False  # nothing at all is drawn on it: no text, no image, no vector ink
+
+
+@dataclass(slots=True)
+class ReadReport:
+    """What :func:`read_pages` learnt about the file as a whole, filled in as it reads."""
+
+    repaired: bool = False  # MuPDF rebuilt a damaged file (a truncated download, say)
 
 
 def check_file(path: Path) -> str:
@@ -92,7 +95,15 @@ def check_file(path: Path) -> str:
         raise UnsupportedFileError(f"{path}: is a folder, not a document.")
     suffix = path.suffix.lower()
     if suffix not in PDF_SUFFIXES | IMAGE_SUFFIXES:
-        raise UnsupportedFileError(f"{path}: unsupported file type {suffix or '(none)'}.")
+        hint = None
+        if suffix in SAVE_AS_PDF_SUFFIXES:
+            hint = (
+                f"Westfall Legal does not read {suffix} files yet: open it in the program that "
+                "made it (Word, LibreOffice, a text editor), save it as PDF, and review the PDF."
+            )
+        raise UnsupportedFileError(
+            f"{path}: unsupported file type {suffix or '(none)'}.", hint=hint
+        )
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -127,66 +138,37 @@ def open_document(
     except Exception as exc:  # PyMuPDF raises FileDataError, RuntimeError, ValueError...
         raise CorruptDocumentError(f"{path}: cannot be opened as {kind.upper()}.") from exc
     try:
-        if doc.needs_pass:
-            if password is None:
-                raise EncryptedPdfError(f"{path}: the PDF is password-protected.")
-            if not doc.authenticate(password):
-                raise WrongPasswordError(f"{path}: wrong password for this PDF.")
-        if doc.page_count == 0:
-            raise CorruptDocumentError(f"{path}: the document has no pages.")
-        if as_pdf and kind == "image" and not doc.is_pdf:
-            pdf_bytes = doc.convert_to_pdf()
-            doc.close()
-            doc = pymupdf.open("pdf", pdf_bytes)
+        try:
+            _check_opened(doc, path, password)
+            if as_pdf and kind == "image" and not doc.is_pdf:
+                pdf_bytes = doc.convert_to_pdf()
+                doc.close()
+                doc = pymupdf.open("pdf", pdf_bytes)
+        except (KnownError, MemoryError):
+            raise
+        except Exception as exc:  # a truncated PDF: "code=7: Invalid number of pages"
+            raise CorruptDocumentError(
+                f"{path}: the {kind.upper()} is truncated or damaged: its pages cannot be found.",
+                hint=TRUNCATED_HINT,
+            ) from exc
         yield doc
     finally:
         doc.close()
 
 
-def image_dpi(
-    width_px: int, height_px: int, tagged: tuple[float, float] | None
-) -> tuple[float, float]:
-    """The (x, y) resolution to read a ``width_px`` x ``height_px`` image at.
-
-    ``tagged`` is the image's own resolution tag, None when it has none.
-    """
-    if tagged is not None and min(tagged) >= MIN_TAGGED_DPI:
-        x_dpi, y_dpi = float(tagged[0]), float(tagged[1])
-        if max(width_px / x_dpi, height_px / y_dpi) <= MAX_PAGE_INCHES:
-            return x_dpi, y_dpi
-    short, long = sorted((width_px, height_px))
-    for dpi in _SCAN_DPIS:
-        for paper_short, paper_long in _PAPER_INCHES:
-            if (
-                abs(short / dpi - paper_short) <= _PAPER_TOLERANCE * paper_short
-                and abs(long / dpi - paper_long) <= _PAPER_TOLERANCE * paper_long
-            ):
-                return dpi, dpi
-    return DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI
-
-
-def _image_frames(path: Path) -> list[tuple[int, int, tuple[float, float]]]:
-    """Each frame's pixel size and the resolution it is read at (see :func:`image_dpi`)."""
-    frames = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as image:
-                for index in range(getattr(image, "n_frames", 1)):
-                    image.seek(index)
-                    tag = image.info.get("dpi")
-                    # PNG stores pixels per metre: 300 dpi reads back as 299.9994.
-                    tagged = (round(float(tag[0]), 1), round(float(tag[1]), 1)) if tag else None
-                    width, height = image.size
-                    frames.append((width, height, image_dpi(width, height, tagged)))
-        except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError...
-            raise CorruptDocumentError(f"{path}: cannot be opened as IMAGE.") from exc
-    return frames
-
-
-def _image_page_size(frame: tuple[int, int, tuple[float, float]]) -> tuple[float, float]:
-    width, height, (x_dpi, y_dpi) = frame
-    return width * 72.0 / x_dpi, height * 72.0 / y_dpi
+def _check_opened(doc: pymupdf.Document, path: Path, password: str | None) -> None:
+    if doc.needs_pass:
+        if password is None:
+            raise EncryptedPdfError(f"{path}: the PDF is password-protected.")
+        if not doc.authenticate(password):
+            raise WrongPasswordError(f"{path}: wrong password for this PDF.")
+    if doc.page_count == 0:
+        if doc.is_pdf and doc.is_repaired:
+            raise CorruptDocumentError(
+                f"{path}: the PDF is truncated or damaged: none of its pages could be recovered.",
+                hint=TRUNCATED_HINT,
+            )
+        raise CorruptDocumentError(f"{path}: the document has no pages.")
 
 
 def _page_words(page: pymupdf.Page) -> tuple[tuple[Word, ...], int]:
@@ -218,26 +200,36 @@ def _image_coverage(page: pymupdf.Page, area: float) -> float:
 
 
 def read_pages(
-    path: Path, password: str | None = None, *, coverage_below_words: int | None = None
+    path: Path,
+    password: str | None = None,
+    *,
+    coverage_below_words: int | None = None,
+    report: ReadReport | None = None,
 ) -> Iterator[RawPage]:
     """Yield each page's text-layer words (possibly none) with its size.
 
     The image coverage of a page (a second pass over its content, a quarter of the time of
     reading its words) is only measured when the page has fewer than
     ``coverage_below_words`` words, when that is given. An image's pages are all picture
-    (no words, fully covered), sized by :func:`image_dpi`.
+    (no words, fully covered), sized by ``images.image_dpi``. ``report`` learns whether
+    MuPDF had to repair the file; a page without words is checked for anything drawn on it
+    (``blank``): a truncated PDF that MuPDF repairs keeps its page count, its lost pages blank.
     """
     if check_file(path) == "image":
         with open_document(path, password, as_pdf=False) as doc:
             count = int(doc.page_count)
-        frames = _image_frames(path)
+        frames = image_frames(path)
         if len(frames) != count:
             raise CorruptDocumentError(f"{path}: the image's frames cannot all be read.")
         for index, frame in enumerate(frames):
-            width, height = _image_page_size(frame)
+            width, height = image_page_size(frame)
             yield RawPage(index + 1, width, height, (), 1.0, 0)
         return
     with open_document(path, password) as doc:
+        if doc.is_repaired:
+            log.info("MuPDF repaired a damaged PDF (%d pages)", doc.page_count)
+            if report is not None:
+                report.repaired = True
         for index in range(doc.page_count):
             try:
                 page = doc.load_page(index)
@@ -246,13 +238,21 @@ def read_pages(
                 coverage = None
                 if coverage_below_words is None or len(words) < coverage_below_words:
                     coverage = _image_coverage(page, float(rect.width * rect.height))
+                blank = not words and not page.get_bboxlog()  # no text, image or path drawn
             except Exception as exc:
                 raise CorruptDocumentError(
                     f"{path}: page {index + 1} cannot be read ({type(exc).__name__})."
                 ) from exc
             tables = _page_tables(page, index + 1, words)
             yield RawPage(
-                index + 1, float(rect.width), float(rect.height), words, coverage, bad, tables
+                index + 1,
+                float(rect.width),
+                float(rect.height),
+                words,
+                coverage,
+                bad,
+                tables,
+                blank,
             )
 
 
@@ -397,10 +397,10 @@ def _render(
 def _render_image(
     path: Path, number: int, scale: float, colorspace: pymupdf.Colorspace
 ) -> tuple[bytes, int, int]:
-    frames = _image_frames(path)
+    frames = image_frames(path)
     if not 1 <= number <= len(frames):
         raise CorruptDocumentError(f"{path}: has no page {number}.")
-    width_pt, height_pt = _image_page_size(frames[number - 1])
+    width_pt, height_pt = image_page_size(frames[number - 1])
     target_w = max(1, round(width_pt * scale))
     target_h = max(1, round(height_pt * scale))
     with open_document(path, as_pdf=False) as doc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from westfall_legal.ingest.pdf import image_dpi
+from westfall_legal.ingest.images import image_dpi
 
 
 @pytest.mark.parametrize(
