@@ -40,6 +40,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 }
                 for p in doc.pages
             ],
+            "warnings": list(doc.warnings),
         },
         "text": review.doc_text.text,
         "contract_type": (
@@ -229,6 +230,7 @@ th{background:#f3f5f9} .conf{font-variant-numeric:tabular-nums;white-space:nowra
 details{margin:.3em 0} summary{cursor:pointer;font-weight:600}
 .review{color:#a0522d;font-weight:600} .cite{font-size:.8em;text-decoration:none}
 .sev-high{color:#b00020} .sev-medium{color:#b86e00} .sev-low{color:#3b6fb6}
+.warning{border:2px solid #b00020;background:#fdecee;padding:.6em .8em;font-weight:600}
 """
 
 
@@ -337,6 +339,10 @@ def review_html(data: dict[str, Any]) -> str:
         f"<b>{e(ct['label']) if ct else 'unknown'}</b>"
         f"{_percent(ct['confidence']) if ct else ''}</p>",
     ]
+    parts.extend(
+        f"<p class='warning'>Warning: {e(w[:1].upper() + w[1:])}.</p>"
+        for w in doc.get("warnings", [])
+    )
     parts.extend(_summary_html(data.get("summary")))
     parts.extend(_findings_html(data["findings"]))
     parts.append("<h2>Key facts</h2>")

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from westfall_legal.errors import EncryptedPdfError, KnownError, WrongPasswordError
 from westfall_legal.gui import tasks
+from westfall_legal.gui.banner import WarningBanner
 from westfall_legal.gui.clause_panel import ClausePanel
 from westfall_legal.gui.corrections import Corrector
 from westfall_legal.gui.detail_panel import DetailPanel
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
 
         self.view = DocumentView(self)
+        self.banner = WarningBanner(self)  # a damaged file's warnings, over its pages
         self.thumbs = Thumbnails(self)
         self.clauses = ClausePanel(self)
         self.summary = SummaryTab(self)
@@ -98,9 +101,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(review_split, "Clauses")
         self.tabs.addTab(self.summary, "Summary && risk")
         self.tabs.addTab(self.matters, "Matters")
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.view, 1)
         split = QSplitter(self)
         split.addWidget(self.thumbs)
-        split.addWidget(self.view)
+        split.addWidget(centre)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
         split.setSizes([136, 700, 600])
@@ -332,6 +341,7 @@ class MainWindow(QMainWindow):
         password = self._password_of(path)
         self.view.load(path, pages, password)
         self.thumbs.load(path, pages, password)
+        self.banner.show_warnings(review.document.warnings)
         self.corrector.document_opened()
         self.matters.refresh()
         seconds = time.perf_counter() - self._started
@@ -341,9 +351,10 @@ class MainWindow(QMainWindow):
             if self.settings.use_llm and self.engines.llm_error
             else ""
         )
+        damaged = " Read the warning over the pages." if review.document.warnings else ""
         self.status(
-            f"{path.name}: {len(workspace.rows)} clauses, "
-            f"{len(workspace.state.findings)} findings, reviewed in {seconds:.1f} s.{kept}{note}"
+            f"{path.name}: {len(workspace.rows)} clauses, {len(workspace.state.findings)} "
+            f"findings, reviewed in {seconds:.1f} s.{damaged}{kept}{note}"
         )
         self.setWindowTitle(f"{path.name} — Westfall Legal")
         if self.settings.use_llm:
