@@ -10,8 +10,10 @@ PACKAGE = Path(__file__).resolve().parents[2] / "westfall_legal"
 # Lower rank = further left. A module may import modules of equal or lower rank only.
 RANKS = {
     "errors": 0, "hashing": 0, "models": 0, "progress": 0, "paths": 0, "settings": 1, "__init__": 0,
+    "crash": 0,
     "ingest": 2, "layout": 3, "analysis": 4, "llm": 5, "store": 6, "feedback": 7,
     "pipeline": 8, "report": 9, "training": 10, "cli": 11, "cli_store": 11, "cli_feedback": 11,
+    "cli_review": 11,
     "gui": 11,
 }  # fmt: skip
 

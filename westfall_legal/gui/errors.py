@@ -5,10 +5,7 @@ no exception message, so no document text, passphrase or key can be in it."""
 from __future__ import annotations
 
 import logging
-import platform
 import sys
-import traceback
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -16,40 +13,18 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from westfall_legal import __version__, paths
+from westfall_legal import crash
 from westfall_legal.errors import Cancelled, KnownError
 
 log = logging.getLogger(__name__)
 
 
 def crash_report(exc: BaseException) -> str:
-    lines = [
-        f"Westfall Legal {__version__}, Python {platform.python_version()}, "
-        f"PySide6 {pyside_version}, {platform.platform()}",
-        f"at {datetime.now().isoformat(timespec='seconds')}",
-        "",
-    ]
-    seen: BaseException | None = exc
-    while seen is not None:
-        lines.append(f"{type(seen).__module__}.{type(seen).__qualname__} (message left out)")
-        for frame in traceback.extract_tb(seen.__traceback__):
-            lines.append(f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}")
-        seen = seen.__cause__ or seen.__context__
-        if seen is not None:
-            lines.append("caused by:")
-    return "\n".join(lines) + "\n"
+    return crash.crash_report(exc, versions=f"PySide6 {pyside_version}")
 
 
 def save_crash_report(exc: BaseException) -> Path | None:
-    folder = paths.data_dir() / "crash-reports"
-    target = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(crash_report(exc), encoding="utf-8")
-    except OSError:
-        log.exception("cannot save the crash report")
-        return None
-    return target
+    return crash.save_crash_report(exc, versions=f"PySide6 {pyside_version}")
 
 
 def report_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None:
