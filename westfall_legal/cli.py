@@ -15,116 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from westfall_legal import __version__
-from westfall_legal.errors import ExitCode, InputNotFoundError, KnownError, WestfallError
-from westfall_legal.ingest.pdf import IMAGE_SUFFIXES, PDF_SUFFIXES
-from westfall_legal.progress import ProgressEvent
+from westfall_legal.cli_review import cmd_review
+from westfall_legal.errors import ExitCode, KnownError, WestfallError
 
 if TYPE_CHECKING:
     from westfall_legal.llm.registry import Registry
 
 log = logging.getLogger("westfall_legal")
-FORMATS = ("json", "html")
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
-
-    def __init__(self, label: str, enabled: bool = True) -> None:
-        self.label = label
-        self.enabled = enabled
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, event: ProgressEvent) -> None:
-        if not self.enabled or not self.tty:
-            return
-        width = 30
-        filled = int(width * event.done / max(event.total, 1))
-        sys.stderr.write(
-            f"\r{self.label[:40]:40} {event.stage:9} [{'#' * filled}{'.' * (width - filled)}] "
-            f"{event.done}/{event.total}"
-        )
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.tty:
-            sys.stderr.write("\r" + " " * 100 + "\r")
-
-
-def _expand(inputs: Sequence[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in PDF_SUFFIXES | IMAGE_SUFFIXES
-            )
-            if not found:
-                raise InputNotFoundError(
-                    f"{path}: the folder has no PDF, PNG, JPEG or TIFF files.",
-                    hint="Point at a contract file or a folder of them.",
-                )
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    from westfall_legal.pipeline import Engines, analyse
-    from westfall_legal.report import dumps, review_html, review_json, write_atomic
-    from westfall_legal.settings import load
-
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise KnownError(
-            f"unknown output format {', '.join(bad) or '(none)'}.",
-            hint=f"Use --format with one or more of: {', '.join(FORMATS)}.",
-        )
-    settings = load()
-    if args.no_llm:
-        settings = settings.replace(use_llm=False)
-    engines = Engines()
-    out = Path(args.out)
-    failures: list[KnownError] = []
-    files = _expand(args.files)
-    for path in files:
-        bar = ProgressBar(path.name, enabled=not args.quiet)
-        try:
-            review = analyse(
-                path, settings=settings, engines=engines, password=args.password, progress=bar
-            )
-        except KnownError as exc:
-            bar.close()
-            print(f"westfall: {exc.user_line()}", file=sys.stderr)
-            failures.append(exc)
-            continue
-        bar.close()
-        data = review_json(review)
-        if args.matter:
-            from westfall_legal.cli_store import store_review
-
-            store_review(args.matter, path, data)
-        written = []
-        if "json" in formats:
-            target = out / f"{path.stem}.review.json"
-            write_atomic(target, dumps(data))
-            written.append(target)
-        if "html" in formats:
-            target = out / f"{path.stem}.review.html"
-            write_atomic(target, review_html(data))
-            written.append(target)
-        found = len({c.category for c in review.clauses})
-        ct = review.contract_type.label if review.contract_type else "unknown"
-        print(
-            f"{path}: {len(review.document.pages)} pages, {len(review.clauses)} clauses in "
-            f"{found} categories, {ct}; wrote {', '.join(str(w) for w in written)}"
-        )
-    if failures:
-        return failures[0].exit_code
-    return ExitCode.OK
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
