@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = import_bundle(
             store,
             Path(args.file),
-            label_schema(),
+            label_schema(contract_types=False),
             expect_signer=args.expect_signer,
             trust_once=args.trust_once,
         )

@@ -221,10 +221,11 @@ def import_file(
     if store is None:
         window.status("Unlock the store first: imported feedback is kept in it.")
         return None
+    schema = label_schema(contract_types=False)
     try:
-        result = import_bundle(store, path, label_schema())
+        result = import_bundle(store, path, schema)
     except UntrustedSignerError as exc:
-        bundle = read_bundle(path, InstallationKeys.of(store), label_schema())
+        bundle = read_bundle(path, InstallationKeys.of(store), schema)
         answer = (ask or (lambda fp: ask_trust(window, fp)))(bundle.signer)
         if answer is None:
             window.show_error(exc)
@@ -232,7 +233,7 @@ def import_file(
         try:
             if answer[0] == TRUST_ALWAYS:
                 store.signers.add(bundle.signer_key, answer[1])
-            result = import_bundle(store, path, label_schema(), trust_once=True)
+            result = import_bundle(store, path, schema, trust_once=True)
         except KnownError as again:
             window.show_error(again)
             return None

@@ -65,9 +65,12 @@ DEFAULT_WEIGHT = 3
 COMPARISON_FILE = "comparison.json"
 
 
-def label_schema() -> LabelSchema:
+def label_schema(*, contract_types: bool = True) -> LabelSchema:
     """The label schema bundles are written and read with: CUAD's categories, and the
-    contract types the active clause model knows (for the quality report)."""
+    contract types the active clause model knows (for the quality report). Reading a bundle
+    checks the categories only, so importing skips loading the clause model for its types."""
+    if not contract_types:
+        return LabelSchema(CATEGORIES)
     try:
         types = tuple(load_clause_model(clause_registry.active_id()).type_labels)
     except KnownError:
