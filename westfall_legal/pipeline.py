@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from westfall_legal import paths
 from westfall_legal.analysis.clause_model import ClauseModel
@@ -32,6 +33,7 @@ from westfall_legal.layout.xrefs import find_cross_references
 from westfall_legal.llm.clause_verify import yes_probability
 from westfall_legal.llm.default_model import ensure_bundled_model
 from westfall_legal.llm.engine import LlmEngine
+from westfall_legal.llm.faithfulness import require_paraphrase_gate
 from westfall_legal.llm.summary import Summary, SummaryInput, summarise
 from westfall_legal.models import (
     Clause,
@@ -239,9 +241,19 @@ def _summary(
     """The summary with the model's sentences when it can be used, the rule part otherwise."""
     llm = engines.language_model(settings) if settings.use_llm else None
     note = engines.llm_error if settings.use_llm else "--no-llm: the language model was not used"
+    mode: Literal["quote", "paraphrase"] = "quote"
+    if settings.summary_mode == "paraphrase" and llm is not None:
+        require_paraphrase_gate(llm.entry)  # refused: a model not measured as faithful
+        mode = "paraphrase"
     try:
         return summarise(
-            data, llm, limit=settings.summary_sections, progress=progress, cancel=cancel, note=note
+            data,
+            llm,
+            limit=settings.summary_sections,
+            mode=mode,
+            progress=progress,
+            cancel=cancel,
+            note=note,
         )
     except Cancelled:
         raise

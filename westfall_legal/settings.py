@@ -11,6 +11,8 @@ from typing import Any
 from westfall_legal import paths
 from westfall_legal.errors import SettingsError
 
+SUMMARY_MODES = ("quote", "paraphrase")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -30,6 +32,10 @@ class Settings:
     llm_gpu_layers: int = 0  # 0: CPU; -1: every layer on the GPU when the build has one
     llm_timeout_s: float = 120.0  # hard limit on one generation
     summary_sections: int = 8  # sections summarised by the LLM (the most significant ones)
+    # "quote": the model picks and trims a clause's own words (the default, for every model);
+    # "paraphrase": it rewrites them, allowed only for a model measured at <= 2% misstated
+    # sentences on the faithfulness set (`westfall models compare MODEL`)
+    summary_mode: str = "quote"
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -58,6 +64,11 @@ def load(path: Path | None = None) -> Settings:
                 f"not {type(value).__name__}."
             )
         values[key] = float(value) if isinstance(default, float) else value
+    if values.get("summary_mode", "quote") not in SUMMARY_MODES:
+        raise SettingsError(
+            f"{path}: summary_mode should be one of {', '.join(SUMMARY_MODES)}, "
+            f"not {values['summary_mode']!r}."
+        )
     return Settings(**values)
 
 

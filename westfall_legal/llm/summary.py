@@ -1,9 +1,18 @@
-"""The review summary: facts and findings stated by rule, sections summarised by the local LLM.
+"""The review summary: facts and findings stated by rule, key sections quoted.
 
 Built per section and then combined. Every sentence carries the clause ids it rests on and
 says where it came from: ``rule`` sentences are fixed text over the extracted facts and the
-playbook's findings; ``llm`` sentences are one-sentence summaries of a section's key clause
-written by the local model under a versioned prompt. The review is complete without them.
+playbook's findings, or a quotation picked by rule; ``llm`` sentences were chosen by the
+local model under a versioned prompt. The review is complete without them.
+
+Two modes (``Settings.summary_mode``). ``quote`` (the default, and the only one a model
+that has not passed the faithfulness gate may use): the model picks the operative words of
+a section's key clause and cuts what surrounds them; its answer is kept only if it passes
+the quotation check (``quote.check_quote``), and is shown cut from the clause itself, with
+the number and title of the section that holds it. When the answer fails, the clause's
+best operative sentence picked by rule takes its place, so every key section gets a line.
+``paraphrase``: the model rewrites the clause in one sentence, which is kept only if it is
+grounded and the faithfulness checker finds nothing wrong in it.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from typing import Literal, Protocol
 from westfall_legal import paths
 from westfall_legal.analysis.playbook import full_number
 from westfall_legal.errors import ModelError
+from westfall_legal.llm.quote import Quote, check_quote, operative_quote, section_at
 from westfall_legal.models import Clause, ContractType, Fact, Finding, Section
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
@@ -99,6 +109,9 @@ class Sentence:
     clause_ids: tuple[str, ...]
     source: Literal["rule", "llm"]
     section: str | None = None
+    quote: str | None = None  # a quotation: the clause's own words, "…" at each cut
+    heading: str = ""  # the number and title of the section that holds the quotation
+    span: tuple[int, int] | None = None  # the quotation's characters in the document
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,9 @@ class Summary:
     prompt_version: str | None = None
     seconds: float = 0.0
     note: str | None = None  # why the LLM part is missing, when it is
+    mode: Literal["quote", "paraphrase"] = "quote"
+    asked: int = 0  # clauses the model was asked about
+    passed: int = 0  # of those, answers kept as the model gave them
 
     @property
     def text(self) -> str:
@@ -214,13 +230,31 @@ def _clean(text: str) -> str:
     return first if len(first) >= 12 else ""
 
 
-def _heading(section: Section | None, sections: dict[str, Section]) -> str:
+def heading(section: Section | None, sections: dict[str, Section]) -> str:
+    """How the summary names a section: "12.1 Governing Law", its number or its title."""
     if section is None:
         return ""
     number = full_number(section, sections)
     if number and section.title:
-        return f"{number} {section.title}: "
-    return f"{number or section.title}: " if (number or section.title) else ""
+        return f"{number} {section.title}"
+    return number or section.title or ""
+
+
+def quoted(
+    quote: Quote,
+    clause: Clause,
+    data: SummaryInput,
+    sections: dict[str, Section],
+    source: Literal["rule", "llm"],
+) -> Sentence:
+    """A quotation as a summary sentence, named by the section that really holds its words."""
+    span = (clause.char_start + quote.start, clause.char_start + quote.end)
+    section = section_at(*span, data.sections) or sections.get(clause.section or "")
+    name = heading(section, sections)
+    text = f"{name}: “{quote.text}”" if name else f"“{quote.text}”"
+    return Sentence(
+        text, (clause.id,), source, section.id if section else None, quote.text, name, span
+    )
 
 
 def summarise(
@@ -228,20 +262,23 @@ def summarise(
     model: TextModel | None,
     *,
     limit: int = 8,
+    mode: Literal["quote", "paraphrase"] = "quote",
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     note: str | None = None,
 ) -> Summary:
-    """The whole summary; without a model (``--no-llm`` or none loadable) the rule part only."""
+    """The whole summary; without a model (``--no-llm`` or none loadable) the rule part only.
+
+    ``paraphrase`` is for a model that passed the faithfulness gate (the caller checks)."""
     opening = rule_sentences(data)
     if model is None:
-        return Summary(tuple(opening), note=note or "the language model was not used")
+        return Summary(tuple(opening), note=note or "the language model was not used", mode=mode)
     sections = {s.id: s for s in data.sections}
-    prompt = load_prompt("clause_summary")
+    prompt = load_prompt("clause_quote" if mode == "quote" else "clause_summary")
     picked = pick_sections(data, limit)
     start = time.perf_counter()
     written: list[Sentence] = []
-    dropped = 0
+    passed = 0
     for i, (section, clause) in enumerate(picked):
         if cancel is not None:
             cancel.check()
@@ -258,21 +295,18 @@ def summarise(
             on_token=stream,
             cancel=cancel,
         )
-        sentence = _clean(str(getattr(done, "text", "")))
-        if sentence and not grounded(sentence, clause.text):
-            log.info("generated sentence for clause %s discarded: not grounded", clause.id)
-            dropped += 1
-            sentence = ""
-        if sentence:
-            written.append(
-                Sentence(
-                    _heading(section, sections) + sentence,
-                    (clause.id,),
-                    "llm",
-                    section.id if section else None,
-                )
-            )
-        progress(ProgressEvent("summary", i + 1, len(picked), sentence))
+        answer = " ".join(str(getattr(done, "text", "")).split("\n", 1)[0].split())
+        sentence = _answer(answer, clause, section, data, sections, mode)
+        if sentence is not None:
+            passed += 1
+        else:
+            log.info("the model's line for clause %s failed its check; rule-picked", clause.id)
+            fallback = operative_quote(clause.text, clause.category)
+            sentence = quoted(fallback, clause, data, sections, "rule") if fallback else None
+        if sentence is not None:
+            written.append(sentence)
+        progress(ProgressEvent("summary", i + 1, len(picked), sentence.text if sentence else ""))
+    failed = len(picked) - passed
     return Summary(
         tuple(opening + written),
         model_id=model.model_id,
@@ -281,9 +315,40 @@ def summarise(
         prompt_version=prompt.version,
         seconds=round(time.perf_counter() - start, 2),
         note=(
-            f"{dropped} of {len(picked)} model-written sentences were discarded as not "
-            "grounded in their clause"
-            if dropped
+            f"{failed} of {len(picked)} model answers failed the "
+            f"{'quotation' if mode == 'quote' else 'faithfulness'} check; "
+            "those sections are quoted by rule"
+            if failed
             else None
         ),
+        mode=mode,
+        asked=len(picked),
+        passed=passed,
+    )
+
+
+def _answer(
+    answer: str,
+    clause: Clause,
+    section: Section | None,
+    data: SummaryInput,
+    sections: dict[str, Section],
+    mode: Literal["quote", "paraphrase"],
+) -> Sentence | None:
+    """The model's answer as a sentence, or None when it fails its mode's check."""
+    if mode == "quote":
+        quote = check_quote(answer, clause.text)
+        return quoted(quote, clause, data, sections, "llm") if quote else None
+    from westfall_legal.llm.faithfulness import misstatements
+
+    sentence = _clean(answer)
+    if not sentence or not grounded(sentence, clause.text) or misstatements(clause.text, sentence):
+        return None
+    name = heading(section, sections)
+    return Sentence(
+        f"{name}: {sentence}" if name else sentence,
+        (clause.id,),
+        "llm",
+        section.id if section else None,
+        heading=name,
     )

@@ -74,12 +74,13 @@ def test_without_a_model_the_summary_is_the_rule_part_with_its_reason() -> None:
     assert law.clause_ids == ("c2",) and law.source == "rule"
 
 
-def test_generated_sentences_cite_their_clause_and_invented_ones_are_dropped() -> None:
+def test_model_quotations_are_kept_and_a_rewrite_falls_back_to_the_rule() -> None:
     model = ScriptedModel(
         {
-            "terminate": " Either party can end it for convenience on 90 days notice.\nmore",
-            "governed": " New York law governs the agreement.",
-            "liability": " Liability is capped at thirty (30) days of fees.",  # invented
+            "terminate": " Either party may terminate this Agreement ... on ninety (90) days"
+            " notice.\nmore",
+            "governed": " This Agreement is governed by the laws of the State of New York.",
+            "liability": " Liability is capped at thirty (30) days of fees.",  # not a quotation
         }
     )
     events: list[ProgressEvent] = []
@@ -87,12 +88,35 @@ def test_generated_sentences_cite_their_clause_and_invented_ones_are_dropped() -
     streamed = [e.message for e in events if e.stage == "summary-token" and e.done == 0]
     assert "".join(streamed) == "".join(model.answers["terminate"].split(" "))
     assert [e.done for e in events if e.stage == "summary"] == [1, 2, 3]
-    written = [s for s in summary.sentences if s.source == "llm"]
-    assert [(s.clause_ids, s.section) for s in written] == [(("c1",), "s3"), (("c2",), "s9")]
-    assert written[0].text.startswith("3. Term: Either party")
-    assert "more" not in written[0].text  # one line, one sentence
+    quoted = [s for s in summary.sentences if s.quote is not None]
+    assert [(s.clause_ids, s.section, s.source) for s in quoted] == [
+        (("c1",), "s3", "llm"),
+        (("c2",), "s9", "llm"),
+        (("c3",), "s12", "rule"),  # the model rewrote it: the operative sentence by rule
+    ]
+    assert quoted[0].text == (
+        "3. Term: “Either party may terminate this Agreement … on ninety (90) days notice.”"
+    )
+    assert quoted[0].span == (10, 10 + len(TFC))
+    assert quoted[2].quote == CAP  # the clause's own words, whole
+    assert summary.asked == 3 and summary.passed == 2
     assert summary.note and "1 of 3" in summary.note
-    assert summary.prompt_id == "clause_summary" and summary.model_id == "fake"
+    assert summary.prompt_id == "clause_quote" and summary.model_id == "fake"
+
+
+def test_paraphrase_mode_drops_a_misstatement() -> None:
+    model = ScriptedModel(
+        {
+            "terminate": " Either party may terminate it for convenience on 90 days notice.",
+            "governed": " This Agreement is not governed by the laws of New York.",  # negated
+            "liability": " Each party's liability is limited to the fees of twelve (12) months.",
+        }
+    )
+    summary = summarise(data(), model, limit=5, mode="paraphrase")
+    by_clause = {s.clause_ids: s for s in summary.sentences if s.clause_ids and s.section}
+    assert by_clause[("c1",)].source == "llm" and by_clause[("c1",)].quote is None
+    assert by_clause[("c2",)].source == "rule" and by_clause[("c2",)].quote == LAW
+    assert summary.prompt_id == "clause_summary" and summary.passed == 2
 
 
 def test_sections_cited_by_findings_come_first_then_key_categories() -> None:
