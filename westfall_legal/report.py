@@ -122,6 +122,9 @@ def summary_json(summary: Summary | None) -> dict[str, Any] | None:
                 "clause_ids": list(s.clause_ids),
                 "source": s.source,
                 "section": s.section,
+                "quote": s.quote,
+                "heading": s.heading,
+                "span": list(s.span) if s.span else None,
             }
             for s in summary.sentences
         ],
@@ -135,6 +138,7 @@ def summary_json(summary: Summary | None) -> dict[str, Any] | None:
         ),
         "seconds": summary.seconds,
         "note": summary.note,
+        "mode": summary.mode,
     }
 
 
@@ -231,6 +235,8 @@ details{margin:.3em 0} summary{cursor:pointer;font-weight:600}
 .review{color:#a0522d;font-weight:600} .cite{font-size:.8em;text-decoration:none}
 .sev-high{color:#b00020} .sev-medium{color:#b86e00} .sev-low{color:#3b6fb6}
 .warning{border:2px solid #b00020;background:#fdecee;padding:.6em .8em;font-weight:600}
+.quote{border-left:4px solid #3b6fb6;margin:.6em 0 .6em 1em;padding:.2em .8em;font-style:italic}
+.quote footer{font-style:normal;font-size:.85em;color:#556;margin-top:.2em}
 """
 
 
@@ -282,7 +288,11 @@ def _summary_html(summary: dict[str, Any] | None) -> list[str]:
         return []
     e = html.escape
     parts = ["<h2>Summary</h2>", "<ul>"]
+    quotes = []
     for s in summary["sentences"]:
+        if s.get("quote"):
+            quotes.append(s)
+            continue
         tag = (
             " <span class='meta'>(written by the local model)</span>"
             if s["source"] == "llm"
@@ -290,6 +300,15 @@ def _summary_html(summary: dict[str, Any] | None) -> list[str]:
         )
         parts.append(f"<li>{e(s['text'])}{_cites(s['clause_ids'])}{tag}</li>")
     parts.append("</ul>")
+    for s in quotes:  # the contract's own words, with the section that holds them
+        picked = "picked by the local model" if s["source"] == "llm" else "picked by rule"
+        target = html.escape(s["clause_ids"][0]) if s["clause_ids"] else ""
+        jump = f" <a class='cite' href='#{target}'>go to the words</a>" if target else ""
+        parts.append(
+            f"<blockquote class='quote'>“{e(s['quote'])}”<footer>"
+            f"{e(s.get('heading') or 'Section not numbered')}{jump} "
+            f"<span class='meta'>({picked})</span></footer></blockquote>"
+        )
     if summary.get("model"):
         prompt = summary.get("prompt") or {}
         parts.append(

@@ -101,7 +101,12 @@ class SummaryTab(QWidget):
         self.sentences.clear()
         for sentence in (summary or {}).get("sentences", []):
             self.add_sentence(
-                sentence["text"], sentence.get("clause_ids", []), sentence.get("source", "")
+                sentence["text"],
+                sentence.get("clause_ids", []),
+                sentence.get("source", ""),
+                quote=sentence.get("quote"),
+                heading=sentence.get("heading") or "",
+                span=sentence.get("span"),
             )
         note = (summary or {}).get("note")
         if note:
@@ -168,15 +173,36 @@ class SummaryTab(QWidget):
             return ("span", int(start), int(end))
         return None
 
-    def add_sentence(self, text: str, clause_ids: Sequence[str], source: str = "") -> None:
-        """One summary sentence (the LLM's arrive one by one while it writes them)."""
+    def add_sentence(
+        self,
+        text: str,
+        clause_ids: Sequence[str],
+        source: str = "",
+        *,
+        quote: str | None = None,
+        heading: str = "",
+        span: Sequence[int] | None = None,
+    ) -> None:
+        """One summary sentence (the LLM's arrive one by one while it writes them). A quotation
+        shows the contract's words in quote marks under its section; a click goes to them."""
         cites = f"  [{', '.join(clause_ids)}]" if clause_ids else ""
-        item = QListWidgetItem(text + cites)
-        if clause_ids:
+        if quote is not None:
+            item = QListWidgetItem(f"{heading or 'Section not numbered'}\n    “{quote}”{cites}")
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
+            picked = "picked by the local model" if source == "llm" else "picked by rule"
+            item.setToolTip(f"The contract's own words ({picked}); click to see them on the page")
+        else:
+            item = QListWidgetItem(text + cites)
+            if clause_ids:
+                item.setToolTip(
+                    "Click to see the clause it rests on" + (f" ({source})" if source else "")
+                )
+        if quote is not None and span and len(span) == 2:
+            item.setData(ROLE, ("span", int(span[0]), int(span[1])))
+        elif clause_ids:
             item.setData(ROLE, ("clause", clause_ids[0]))
-            item.setToolTip(
-                "Click to see the clause it rests on" + (f" ({source})" if source else "")
-            )
         self.sentences.addItem(item)
 
     def clear(self) -> None:
