@@ -94,7 +94,14 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(f"{entry.id} is now the active {entry.kind}")
     elif args.action == "compare":
         if not args.target:
-            raise KnownError("models compare needs an adapter id.", hint="westfall models list")
+            raise KnownError("models compare needs a model id.", hint="westfall models list")
+        entry = registry.get(args.target)
+        if entry.kind == "model":  # a language model: its misstatement rate, for the gate
+            from westfall_legal.llm.faithfulness import measure_model
+            from westfall_legal.settings import load
+
+            print(measure_model(entry, load(), lambda m: print(m, file=sys.stderr)))
+            return ExitCode.OK
         from westfall_legal.training.finetune.run import compare_adapter
 
         print(

@@ -40,6 +40,7 @@ from westfall_legal.errors import SettingsError
 
 if TYPE_CHECKING:
     from westfall_legal.llm.registry import ModelEntry
+    from westfall_legal.settings import Settings
 
 
 def _set(words: str) -> frozenset[str]:
@@ -492,4 +493,35 @@ def require_paraphrase_gate(entry: ModelEntry) -> None:
             f"Run `westfall models compare {entry.id}` to measure it, or set "
             'summary_mode = "quote" in settings.toml.'
         ),
+    )
+
+
+def measure_model(
+    entry: ModelEntry, settings: Settings, progress: Callable[[str], None] = print
+) -> str:
+    """``westfall models compare MODEL``: the model paraphrases each clause of the set (the
+    paraphrase-mode prompt), the checker judges each sentence; the share misstated is stored
+    as the model's ``misstated`` figure, which the paraphrase-mode gate reads."""
+    from westfall_legal.llm.engine import LlmEngine
+    from westfall_legal.llm.registry import Registry
+    from westfall_legal.llm.summary import CLAUSE_WORDS, load_prompt
+
+    prompt = load_prompt("clause_summary")
+    engine = LlmEngine(entry, settings=settings)
+    clauses = list(dict.fromkeys(r.clause for r in load_set()))
+
+    def paraphrase(clause: str) -> str:
+        excerpt = " ".join(clause.split()[:CLAUSE_WORDS])
+        done = engine.complete(
+            prompt.render(clause=excerpt), max_tokens=prompt.max_tokens, stop=prompt.stop
+        )
+        return " ".join(str(getattr(done, "text", "")).split())
+
+    rate, n = misstated_rate(paraphrase, clauses, progress)
+    Registry().update_metrics(entry.id, {METRIC: round(rate, 4), "faithfulness_n": float(n)})
+    verdict = "may" if rate <= GATE else "may not"
+    return (
+        f"# {entry.id} on the faithfulness set\n\n"
+        f"{rate:.1%} of {n} paraphrased clauses misstated (the checker's judgement); "
+        f"the gate is {GATE:.0%}: this model {verdict} be used in paraphrase mode."
     )
