@@ -72,11 +72,35 @@ def test_review_summary_cites_clauses_and_records_the_model(
     summary = data["summary"]
     assert summary["model"]["id"] == "gemma3-270m-q4_k_m"
     assert summary["model"]["sha256"] == Registry().get("gemma3-270m-q4_k_m").sha256
-    assert summary["prompt"] == {"id": "clause_summary", "version": "1"}
+    assert summary["prompt"] == {"id": "clause_quote", "version": "1"}
+    assert summary["mode"] == "quote"
     ids = {c["id"] for c in data["clauses"]}
     for sentence in summary["sentences"]:
         assert set(sentence["clause_ids"]) <= ids
     assert {f["rule"] for f in data["findings"]} >= {"dangling-reference"}
+
+
+def test_no_summary_line_of_the_sample_fails_the_quotation_check(
+    active_llm: Path, app_home: Path
+) -> None:
+    """Issue 18: with the real default model every key section gets a line, and every line
+    is the clause's own words (the model's pick, or the rule's where the model's failed)."""
+    from westfall_legal.llm.quote import check_quote
+    from westfall_legal.pipeline import analyse
+
+    review = analyse(SAMPLE / "master_services_agreement.pdf", settings=Settings())
+    summary = review.summary
+    assert summary is not None and summary.model_id == "gemma3-270m-q4_k_m"
+    clauses = {c.id: c for c in review.clauses}
+    quotes = [s for s in summary.sentences if s.quote is not None]
+    assert len(quotes) == summary.asked > 0  # every picked section ends with a line
+    text = review.doc_text.text
+    for s in quotes:
+        clause = clauses[s.clause_ids[0]]
+        assert check_quote(s.quote or "", clause.text) is not None, s.text
+        assert s.span is not None and clause.char_start <= s.span[0] < s.span[1]
+        assert text[s.span[0] : s.span[1]].split()[:4] == (s.quote or "").lstrip("… ").split()[:4]
+        assert s.heading and s.text.startswith(s.heading)
 
 
 @pytest.mark.parametrize(
