@@ -57,6 +57,18 @@ def _no_header(self: object, y_tolerance: float = 3) -> None:
 # The review takes a table's rows as printed and never uses that header.
 pymupdf.table.Table._get_header = _no_header  # type: ignore[method-assign]
 
+
+def _norm_rotation(rotate: int) -> int:
+    """A page's /Rotate as 0, 90, 180 or 270 (anything else is 0), as PyMuPDF gives it."""
+    rotate %= 360
+    return rotate if rotate % 90 == 0 else 0
+
+
+# PyMuPDF brings /Rotate into 0-359 by adding or taking 360 in a loop, and asks for it
+# several times a page: a damaged or hostile /Rotate 2147483647 cost 0.3 s a call and
+# more than a second a page (a 6 kB file, 1.4 s of CPU). The same answer in one step:
+pymupdf.JM_norm_rotation = _norm_rotation
+
 # Tables: find_tables (about 30 ms a table region) runs only where the text layer looks
 # like one: a run of TABLE_MIN_ROWS rows, each of several text-layer lines side by side
 # (three or more, or two that are each under SHORT_CELL of the page width), with ruling
