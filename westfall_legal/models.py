@@ -220,6 +220,9 @@ class Definition:
     uses: tuple[tuple[int, int], ...] = ()  # (char_start, char_end) of each use outside quotes
 
 
+ANNEX_KINDS = frozenset({"schedule", "exhibit", "annex", "appendix"})
+
+
 @dataclass(frozen=True, slots=True)
 class CrossReference:
     """``Section 5.2(b)``, ``Article IV``, ``Schedule 2``... and the section it points to."""
@@ -229,8 +232,20 @@ class CrossReference:
     char_end: int
     kind: str  # "section", "article", "clause", "paragraph", "schedule", "exhibit", ...
     label: str  # normalised, e.g. "Section 5.2(b)" even for the "5.3" of "Sections 5.2 and 5.3"
-    target: str | None  # the section id, or None when nothing in the tree matches (dangling)
+    target: str | None  # the section id, or None when nothing in the tree matches
     section: str | None = None  # the section the reference sits in
+    # Where the text has the numbered heading the section tree did not make a section of
+    # (``6.04`` on a line of its own): the section exists, the reference is not broken.
+    located_at: int | None = None
+
+    @property
+    def dangling(self) -> bool:
+        """Points to no part of this document: no section, no heading in the text.
+
+        An exhibit or schedule that is not in the document is not dangling: EDGAR filings
+        and signing copies routinely attach them separately.
+        """
+        return self.target is None and self.located_at is None and self.kind not in ANNEX_KINDS
 
 
 SignatureStatus = Literal["signed", "unsigned", "unknown"]

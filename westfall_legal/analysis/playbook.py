@@ -215,7 +215,7 @@ def _fact_not_in(rule: Rule, r: ReviewFacts, playbook: Playbook) -> list[_Hit]:
 
 
 def _dangling(rule: Rule, r: ReviewFacts, _: Playbook) -> list[_Hit]:
-    refs = [x for x in r.cross_references if x.target is None]
+    refs = [x for x in r.cross_references if x.dangling]
     if not refs:
         return []
     labels = sorted({x.label for x in refs})

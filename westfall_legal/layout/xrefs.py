@@ -6,9 +6,19 @@ Numbers are matched against the section tree: ``5.2(b)`` is the ``(b)`` under ``
 a bare ``paragraph (c)`` or ``clause (b)`` is looked for among the children of the section the
 reference sits in, then of its ancestors. Sections, Articles and clauses are looked for
 outside the schedules first; paragraphs inside the reference's own schedule first. A
-reference with no match gets ``target=None``: a dangling reference. A heading's own number
-is not a reference, nor is a statute's ("Sections 5-1401 ... of the General Obligations Law")
-or another agreement's ("Section 8.2 of the Separation and Distribution Agreement").
+reference with no match gets ``target=None``. A heading's own number is not a reference, nor
+is a statute's ("Sections 5-1401 ... of the General Obligations Law", "article 58 of the
+petroleum code") or another document's ("Section 8.2 of the Separation and Distribution
+Agreement", "Section 2.2(a) of the Supplement"), nor an exhibit label alone on its line
+("EXHIBIT 10.37" atop an EDGAR filing).
+
+Where the tree has no match, the text is asked before the reference is called dangling
+(:attr:`CrossReference.dangling`): a list item the tree did not split out ("(v)" inside
+Section 3.1, "clauses (a) through (d)" of the same sentence) resolves to the section that
+holds it, and a numbered heading the tree missed ("6.04" or "CLAUSE 24" opening a line) is
+recorded in ``located_at``. A bare continuation is read in the style of the list it
+continues ("Section 8(b)(i), (ii)" is 8(b)(ii)); one in another style ("Section 22.1(a) or
+(2)") is the sentence's own enumeration, not a reference.
 """
 
 from __future__ import annotations
@@ -17,11 +27,12 @@ import re
 from collections.abc import Sequence
 
 from westfall_legal.layout.spans import SectionIndex
-from westfall_legal.models import CrossReference, DocumentText, Section
+from westfall_legal.models import ANNEX_KINDS, CrossReference, DocumentText, Section
 
 _PAREN = r"\([a-zA-Z0-9]{1,4}\)"
 _DOTTED = rf"\d{{1,3}}(?:\.\d{{1,3}})*(?![\d-]|\.\d)(?: ?{_PAREN})*|(?:{_PAREN})+"  # "4 (b)" too
-_ANNEX_ID = r"[A-Z0-9]{1,3}(?:[.-]\d+)?(?![\w-])"
+# "A", "A-1", "A1", "2", "10.37", "IV": not a word taken for an id ("EXHIBIT HAS BEEN")
+_ANNEX_ID = r"(?:[A-Z](?:-?\d{1,2})?|\d{1,3}(?:\.\d{1,3})?|[IVX]{1,5})(?:-[A-Z0-9]{1,2})?(?![\w-])"
 _NUMBER = {
     "section": _DOTTED,
     "clause": _DOTTED,
@@ -47,19 +58,38 @@ _GROUPS = {
     kind: re.compile(rf"\b(?:{_KEYWORDS[kind]})\s+(?P<items>(?:{num})(?:{_SEP}(?:{num}))*)(?![\w])")
     for kind, num in _NUMBER.items()
 }
+# "Section 513(i) and Section 512 of the Internal Revenue Code": the chain ends in the statute.
+_CHAIN = r"(?:\s*,?\s*(?:and|or)\s+[Ss]ections?\s+\d[\w.()]*)?"
+# A statute: "of the Securities Act", "of the 1933 Act", "of Part VII of Schedule VI of the
+# Excise Tax Act", "OF THE COLOMBIAN CODE OF LABOR", "of the petroleum code", "of Decree 663".
 _EXTERNAL = re.compile(
-    r"\s*(?:of|under)\s+(?:the\s+)?(?:(?:[A-Z][\w.'’-]*|of|and|on)\s+){0,8}?"
-    r"(?:Act|Law|Code|Regulations?|Rules|Statutes?|Convention|Treaty|Directive|U\.S\.C\.?)\b"
+    rf"{_CHAIN}\s*(?i:of|under)\s+(?:(?i:the)\s+)?"
+    r"(?:(?:[A-Z0-9][\w.'’-]*|of|and|on|the|OF|AND|ON|THE)\s+){0,10}?(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?i:Acts?|Laws?|Codes?|Regulations?|Rules|Statutes?|Convention|Treaty|Directive|Decree|"
+    r"U\.S\.C\.?)\b"
+    r"|\s+(?i:the)\s+(?:[A-Z][\w.'’-]*\s+){0,3}(?i:Law|Act|Code|Decree)\b"  # "article 43 the Law"
     r"|\s*of\s+Title\s+\d"
 )
-# "Section 8.2 of the Separation and Distribution Agreement": another agreement's section
-# (not "of this Agreement", nor a bare "of the Agreement", which is this one).
+# Another document's section: "of the Separation and Distribution Agreement", "of the
+# Supplement", "of the SDA", "of the Prior JDA", "of the Standard Distributor Terms" (not
+# "of this Agreement", nor a bare "of the Agreement", which is this one, nor a part of this
+# document: "of the Exhibit", "of Schedule B").
 _OTHER_AGREEMENT = re.compile(
-    r"(?:\s*(?:-|through|to|and)?\s*\([a-zA-Z0-9]{1,4}\))*\s*(?:of|under|in)\s+(?:the|that|each|such)\s+"
-    r"(?:[A-Z][\w.'’&-]*\s+|(?:of|and|on|for)\s+){1,8}?(?:Agreements?|SPA|Plan|Indenture)\b"
+    r"(?:\s*(?:(?:-|through|to|and)\s*)?\([a-zA-Z0-9]{1,4}\))*\s*(?:of|under|in)\s+(?:the|that|each|such)\s+"
+    r"(?!(?:Agreement|Exhibit|Schedule|Annex|Appendix|Attachment|Section|Article)\b)"
+    r"(?:(?:[A-Z][\w.'’&-]*|of|and|on|for)\s+){0,7}?"
+    r"(?:Agreements?|SPA|Plan|Indenture|Supplement|Terms|Conditions|Manual|Policy|[A-Z]{2,6})\b"
 )
 _EXTERNAL_BEFORE = re.compile(r"(?:U\.S\.C|C\.F\.R)\.?\s*$")  # "17 U.S.C. section 101"
-_ANNEX_KINDS = {"schedule", "exhibit", "annex", "appendix"}
+_ANNEX_KINDS = ANNEX_KINDS
+# A numbered heading at the start of a line: "6.04", "3.", "3.0 TERM", "CLAUSE 24 ...",
+# "Section 8. Conditions", "ARTICLE IV". A bare "3" (a page number) is not one, nor a
+# reference that a wrapped line starts with ("12.04 and 12.05", "8.02(b)(1)").
+_HEADING = re.compile(
+    r"[ \t]*(?:(?P<kw>(?i:section|article|clause|paragraph))[ \t]+)?"
+    r"(?P<num>\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,7})(?P<dot>\.?)(?=[ \t]*(?:$|[A-Z“\"]))"
+)  # then the end of the line or a title: never "(", "and", a lower-case word (running text)
+_MARKER = r"(?:\(|(?<=\n)|(?<=\n[ \t])){}(?:\)|\.(?=\s))"  # "(v)", "v)" or "v." opening a line
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -81,18 +111,67 @@ def _split(number: str) -> tuple[str, list[str]]:
 
 
 def _number_key(number: str) -> int | str:
-    """What a number is compared by: ``"IV"``, ``"4"`` and ``"04"`` alike; ``"5.2"`` as is."""
+    """What a number is compared by: ``"IV"``, ``"4"``, ``"04"`` and ``"4.0"`` alike; ``"5.2"``
+    as is."""
+    number = re.sub(r"^(\d+)\.0+$", r"\1", number.rstrip("."))
     value = int(number) if number.isdigit() else roman_to_int(number)
     return number if value is None else value
 
 
+def _style(paren: str) -> set[str]:
+    """What kind of list a ``(x)`` belongs to: ``(b)`` letters, ``(ii)`` roman, ``(i)`` either."""
+    inner = paren.strip("()")
+    if inner.isdigit():
+        return {"digit"}
+    styles = {"roman"} if roman_to_int(inner.upper()) is not None and inner.islower() else set()
+    if len(inner) == 1 or (len(inner) == 2 and inner[0] == inner[1]):
+        styles.add("letter" if inner.islower() else "upper")
+    return styles or {"other"}
+
+
 class _Resolver:
-    def __init__(self, sections: Sequence[Section]) -> None:
+    def __init__(self, sections: Sequence[Section], doc_text: DocumentText | None = None) -> None:
         self.index = SectionIndex(sections)
+        self.text = doc_text.text if doc_text else ""
         self._by_number: dict[int | str, list[Section]] = {}  # numbered, not "(a)"
         for s in self.index.sections:
             if s.number and not s.number.startswith("("):
                 self._by_number.setdefault(_number_key(s.number), []).append(s)
+        self._headings: dict[int | str, int] = {}  # numbered headings in the text, first seen
+        for line in doc_text.lines if doc_text else ():
+            if line.is_margin:
+                continue
+            m = _HEADING.match(self.text, line.char_start, line.char_end)
+            if m and (m.group("kw") or m.group("dot") or "." in m.group("num")):
+                if m.group("num").isalpha() and not m.group("kw"):
+                    continue  # "I." or "CC." alone: a list item or initials, not a heading
+                self._headings.setdefault(_number_key(m.group("num")), m.start("num"))
+
+    def heading(self, kind: str, number: str, ref_start: int) -> int | None:
+        """Where a numbered heading the tree missed opens a line (not the reference itself)."""
+        if kind in _ANNEX_KINDS:
+            return None
+        base = _split(number)[0]
+        at = self._headings.get(_number_key(base)) if base else None
+        return at if at is not None and not ref_start <= at < ref_start + len(number) + 12 else None
+
+    def in_text(self, parens: list[str], section: Section, ref: tuple[int, int]) -> bool:
+        """Whether ``section``'s own text has the list items ``parens``, in order."""
+        pos, end = section.char_start, section.char_end
+        for label in parens:
+            pattern = _MARKER.format(re.escape(label.strip("()")))
+            found = next(
+                (
+                    m
+                    for m in re.finditer(pattern, self.text[pos:end])
+                    if not _inside(pos + m.start(), ref)
+                ),
+                None,
+            )
+            if found is None:
+                return False
+            pos += found.end()
+        return True
 
     def annex_of(self, section: Section | None) -> str | None:
         chain = self.index.ancestors(section)
@@ -114,6 +193,29 @@ class _Resolver:
             return None
         found = self._descend(start, parens) if start else self._relative(parens, at)
         return found.id if found else None
+
+    def resolve_in_text(
+        self, kind: str, number: str, at: Section | None, ref: tuple[int, int]
+    ) -> str | None:
+        """The section whose text holds the list item the tree did not split out."""
+        base, parens = _split(number)
+        if kind in _ANNEX_KINDS or not parens:
+            return None
+        if base:
+            start = self._base(kind, base, at)
+            if start is None:
+                return None
+            node, rest = start, parens  # the deepest part the tree has, then the text
+            while rest:
+                below = next((s for s in self.index.descendants(node) if s.number == rest[0]), None)
+                if below is None:
+                    break
+                node, rest = below, rest[1:]
+            return node.id if self.in_text(rest, node, ref) else None
+        for holder in self.index.ancestors(at):  # "clauses (a) through (d)" above, or below
+            if self.in_text(parens[:1], holder, ref):
+                return holder.id
+        return None
 
     def _base(self, kind: str, base: str, at: Section | None) -> Section | None:
         candidates = self._by_number.get(_number_key(base), [])
@@ -149,18 +251,45 @@ class _Resolver:
         return None
 
 
+def _inside(pos: int, span: tuple[int, int]) -> bool:
+    return span[0] <= pos < span[1]
+
+
+def _continued(previous: str, item: str) -> str | None:
+    """``"8(b)(i)"`` then ``"(ii)"`` -> ``"8(b)(ii)"``; None when ``item`` is in no style of
+    ``previous``'s items ("22.1(a) or (2)": the sentence's own enumeration)."""
+    base, parens = _split(previous)
+    new = _split(item)[1]
+    for depth in range(len(parens) - 1, -1, -1):
+        if _style(parens[depth]) & _style(new[0]):
+            return base + "".join(parens[:depth]) + "".join(new)
+    return None
+
+
 def _items(kind: str, m: re.Match[str]) -> list[tuple[int, int, str]]:
     """The numbers of one group, each with its span and its full number ("5.2(a) and (b)")."""
     found: list[tuple[int, int, str]] = []
-    previous_base = ""
+    previous = ""
     for item in re.finditer(_NUMBER[kind], m.group("items")):
         start, end = m.start("items") + item.start(), m.start("items") + item.end()
-        number = item.group(0)
-        if number.startswith("(") and previous_base and kind not in _ANNEX_KINDS:
-            number = previous_base + number
-        previous_base = _split(number)[0]
+        number = item.group(0).replace(" ", "")
+        if number.startswith("(") and previous and kind not in _ANNEX_KINDS:
+            full = _continued(previous, number)
+            if full is None:
+                break
+            number = full
+        previous = number
         found.append((start, end, number))
     return found
+
+
+def _caption(text: str, m: re.Match[str]) -> bool:
+    """An exhibit or schedule label alone on its line: a caption ("EXHIBIT 10.37"), not a
+    reference."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.end())
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return line.strip(" \t.:") == m.group(0).strip()
 
 
 def _is_external(text: str, m: re.Match[str]) -> bool:
@@ -182,7 +311,7 @@ def find_cross_references(
 ) -> list[CrossReference]:
     """Every cross-reference in document order, each resolved against the section tree."""
     text = doc_text.text
-    resolver = _Resolver(sections)
+    resolver = _Resolver(sections, doc_text)
     heading_starts = {s.char_start for s in sections}
     margins = [(ln.char_start, ln.char_end) for ln in doc_text.lines if ln.is_margin]
     refs: list[CrossReference] = []
@@ -190,16 +319,23 @@ def find_cross_references(
         for m in pattern.finditer(text):
             if m.start() in heading_starts or _is_external(text, m):
                 continue
+            if kind in _ANNEX_KINDS and _caption(text, m):
+                continue
             if any(a <= m.start() < b for a, b in margins):
                 continue
             at = resolver.index.at(m.start())
             for i, (start, end, number) in enumerate(_items(kind, m)):
                 start = m.start() if i == 0 else start
                 target = resolver.resolve(kind, number, at)
+                located = None
+                if target is None:
+                    target = resolver.resolve_in_text(kind, number, at, (start, end))
+                if target is None:
+                    located = resolver.heading(kind, number, start)
                 refs.append(
                     CrossReference(
                         text[start:end], start, end, kind, _label(kind, number), target,
-                        at.id if at else None,
+                        at.id if at else None, located,
                     )
                 )  # fmt: skip
     return sorted(refs, key=lambda r: r.char_start)
