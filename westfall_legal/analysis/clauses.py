@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +12,17 @@ from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.models import Clause, DocumentText, Segment
 
 SHOW_AT = 0.5
+
+
+class ClauseScorer(Protocol):
+    """What ``classify`` needs of a clause model (the n-gram one, or it stacked)."""
+
+    categories: list[str]
+    thresholds: npt.NDArray[np.float32]
+
+    def clause_probabilities(
+        self, texts: Sequence[str], headings: Sequence[str]
+    ) -> npt.NDArray[np.float32]: ...
 
 
 def shown(clauses: Sequence[Clause], thresholds: Mapping[str, float]) -> list[Clause]:
@@ -68,7 +80,7 @@ def clause_runs(
 def classify(
     doc_text: DocumentText,
     segments: Sequence[Segment],
-    model: ClauseModel,
+    model: ClauseModel | ClauseScorer,
     *,
     floor: float | None = None,
     review_below: float = 60.0,

@@ -116,17 +116,19 @@ def gpu_available() -> bool:
     return bool(_llama().llama_supports_gpu_offload())
 
 
-def backend_label(settings: Settings) -> str:
-    """What `models list` and the GUI show: where the model will run, and why."""
-    if settings.llm_gpu_layers != 0 and gpu_available():
-        layers = "all" if settings.llm_gpu_layers < 0 else str(settings.llm_gpu_layers)
+def backend_label(settings: Settings, setting: str = "llm_gpu_layers") -> str:
+    """What `models list` and the GUI show: where the model (or, with ``setting`` =
+    "encoder_gpu_layers", the clause encoder) will run, and why."""
+    wanted = int(getattr(settings, setting))
+    if wanted != 0 and gpu_available():
+        layers = "all" if wanted < 0 else str(wanted)
         return f"GPU ({layers} layers offloaded)"
-    if settings.llm_gpu_layers != 0:
+    if wanted != 0:
         return "CPU (this llama.cpp build has no GPU backend)"
     gpu = gpu_available()  # loads llama.cpp's backends first, so the variant is known
     notes = [f"llama.cpp's {variant} variant"] if (variant := cpu_variant()) else []
     if gpu:
-        notes.append("a GPU is available: set llm_gpu_layers to use it")
+        notes.append(f"a GPU is available: set {setting} to use it")
     return "CPU" + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -426,3 +428,42 @@ def tokenize_texts(model: Path, texts: Sequence[str]) -> list[list[int]]:
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelError(f"{model}: llama.cpp could not read its vocabulary ({exc}).") from exc
     return [vocab.tokenize(t.encode("utf-8"), add_bos=True, special=True) for t in texts]
+
+
+SEQUENCES = 4  # texts decoded together by the encoder
+
+
+class EmbeddingEngine:
+    """An encoder GGUF loaded for embeddings: mean-pooled, not normalised, each text cut
+    after ``max_tokens`` tokens (its batch size: llama.cpp truncates there). The caller has
+    checked the file's sha256 (``llm.encoder``)."""
+
+    def __init__(self, path: Path, *, max_tokens: int, threads: int, gpu_layers: int) -> None:
+        llama_cpp = _llama()
+        self.gpu = gpu_layers != 0 and gpu_available()
+        start = time.perf_counter()
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(path),
+                embedding=True,
+                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                n_ctx=max_tokens * SEQUENCES,  # each sequence's share: max_tokens
+                n_batch=max_tokens,
+                n_ubatch=max_tokens,
+                n_seq_max=SEQUENCES,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_gpu_layers=gpu_layers if self.gpu else 0,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(f"{path}: llama.cpp could not load the encoder ({exc}).") from exc
+        self.load_seconds = time.perf_counter() - start
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One embedding per text (truncated at the batch size, as in training)."""
+        try:
+            out = self._llm.embed(list(texts), normalize=False, truncate=True)
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"llama.cpp could not embed the candidates ({exc}).") from exc
+        return [list(map(float, e)) for e in out]

@@ -40,33 +40,30 @@ def convert_tools() -> Path:
 def export_adapter(train_dir: Path, out: Path, *, timeout_s: float = 600) -> GgufInfo:
     """Convert ``train_dir/adapter`` (peft) against ``train_dir/base`` into ``out``; the
     written file's checked header."""
+    args = ["--base", str(train_dir / "base"), "--outtype", OUTTYPE, "--outfile", str(out),
+            str(train_dir / "adapter")]  # fmt: skip
+    info = run_converter(SCRIPT, args, out, timeout_s=timeout_s)
+    if info.kind != "adapter":
+        raise ModelError(f"{out}: the conversion wrote a {info.kind}, not a LoRA adapter.")
+    return info
+
+
+def run_converter(script: str, args: list[str], out: Path, *, timeout_s: float) -> GgufInfo:
+    """Run one of llama.cpp's conversion scripts in a child process (it puts that tree's
+    ``gguf-py`` and ``conversion/`` first on its path); the written file's checked header."""
     tools = convert_tools()
-    # The script puts its own gguf-py and conversion/ first on the path (same release).
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}  # the base config comes from --base, no hub
-    command = [
-        sys.executable,
-        str(tools / SCRIPT),
-        "--base",
-        str(train_dir / "base"),
-        "--outtype",
-        OUTTYPE,
-        "--outfile",
-        str(out),
-        str(train_dir / "adapter"),
-    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}  # configs come from local folders, no hub
+    command = [sys.executable, str(tools / script), *args]
     try:
         done = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=timeout_s, check=False
         )
     except subprocess.TimeoutExpired:
-        raise ModelError(f"{out}: the adapter conversion took over {timeout_s:.0f} s.") from None
+        raise ModelError(f"{out}: the conversion took over {timeout_s:.0f} s.") from None
     if done.returncode != 0 or not out.is_file():
         last = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise ModelError(
-            f"{out}: llama.cpp's {SCRIPT} failed (exit {done.returncode}): {' | '.join(last)}",
+            f"{out}: llama.cpp's {script} failed (exit {done.returncode}): {' | '.join(last)}",
             hint=TOOLS_HINT,
         )
-    info = read_header(out)
-    if info.kind != "adapter":
-        raise ModelError(f"{out}: the conversion wrote a {info.kind}, not a LoRA adapter.")
-    return info
+    return read_header(out)

@@ -1,0 +1,70 @@
+"""Fitting the stacked combination (``analysis.stacked``) on contracts neither model saw.
+
+The n-gram scores come from a model fitted without those contracts, the encoder's from an
+encoder fine-tuned without them (the held-out slice, ``data.held_out``); per category a
+logistic regression over the two logits, then document thresholds on the stacked scores by
+the same rule as the n-gram model's (F1-optimal, recall-first for the ten key categories).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from westfall_legal.analysis.stacked import Stack, logit
+from westfall_legal.training.cuad import CATEGORIES
+from westfall_legal.training.dataset import ContractRecord
+from westfall_legal.training.train_clauses import Params, _sklearn, document_thresholds
+
+Scores = npt.NDArray[np.float32]
+DEFAULT_FLOOR = 0.02
+
+
+def asked(ngram: Scores, encoder: Scores, floor: float) -> Scores:
+    """The encoder's scores where it is asked (some n-gram score >= floor), else the
+    n-gram model's: what the run time feeds the combination."""
+    keep = ngram.max(axis=1, keepdims=True) >= floor if len(ngram) else np.zeros((0, 1), bool)
+    out: Scores = np.where(keep, encoder, ngram).astype(np.float32)
+    return out
+
+
+def _labels(record: ContractRecord) -> npt.NDArray[np.bool_]:
+    index = {c: j for j, c in enumerate(CATEGORIES)}
+    out = np.zeros((len(record.labels), len(CATEGORIES)), np.bool_)
+    for i, labels in enumerate(record.labels):
+        for category in labels:
+            if category in index:
+                out[i, index[category]] = True
+    return out
+
+
+def fit_stack(
+    records: Sequence[ContractRecord],
+    ngram: Sequence[Scores],
+    encoder: Sequence[Scores],
+    *,
+    floor: float = DEFAULT_FLOOR,
+    params: Params | None = None,
+) -> tuple[Stack, list[Scores]]:
+    """The stack fitted on ``records`` (their candidates' scores from both models), and the
+    stacked scores it gives them."""
+    params = params or Params()
+    linear = _sklearn().linear_model
+    enc = [asked(n, e, floor) for n, e in zip(ngram, encoder, strict=True)]
+    x_n = logit(np.concatenate(ngram))
+    x_e = logit(np.concatenate(enc))
+    y = np.concatenate([_labels(r) for r in records])
+    weights = np.zeros((len(CATEGORIES), 3), np.float32)
+    for j in range(len(CATEGORIES)):
+        if y[:, j].sum() < 2 or y[:, j].all():
+            weights[j] = (1.0, 0.0, 0.0)  # too few examples: keep the n-gram score
+            continue
+        model = linear.LogisticRegression(C=1.0, max_iter=500)
+        model.fit(np.stack([x_n[:, j], x_e[:, j]], axis=1), y[:, j])
+        weights[j] = (*model.coef_[0], model.intercept_[0])
+    stack = Stack(weights, np.zeros(len(CATEGORIES), np.float32), floor)
+    stacked = [stack.combine(n, e) for n, e in zip(ngram, enc, strict=True)]
+    thresholds = document_thresholds(records, stacked, params)
+    return Stack(weights, thresholds, floor), stacked
