@@ -1,5 +1,7 @@
-"""Hostile numbers in a PDF cost no more than ordinary ones (found by
-tests/integration/test_pdf_fuzz.py): a /Rotate of 2147483647 is read in one step."""
+# mypy: disallow-untyped-calls=False
+"""Hostile numbers in a PDF cost no more than ordinary ones: a /Rotate of 2147483647 is
+read in one step (found by tests/integration/test_pdf_fuzz.py), and a page too large to
+render at the resolution asked is refused before it is rendered."""
 
 from __future__ import annotations
 
@@ -9,7 +11,11 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from westfall_legal.errors import ExitCode, ImageTooLargeError
 from westfall_legal.ingest import pdf
+from westfall_legal.ingest.document import load_document
+from westfall_legal.ingest.images import MAX_IMAGE_PIXELS
+from westfall_legal.models import Page
 
 
 def _page_pdf(path: Path, rotate: str) -> Path:
@@ -59,3 +65,48 @@ def test_any_rotate_reads_the_page_as_displayed_with_its_words_on_it(
 ) -> None:
     (page,) = pdf.read_pages(_page_pdf(tmp_path / "rotate.pdf", rotate))
     assert (page.width, page.height) == displayed and _on_page(page)
+
+
+def _large_page_pdf(path: Path, side: float) -> Path:
+    """A page of text, then a "scan" ``side`` points square (3,000: 41.7 inches): a tiny
+    grey picture over all of it, which the reader sends to OCR."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 100), "1. Term. This Agreement continues for three years.")
+    scan = doc.new_page(width=side, height=side)
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 8, 8), False)
+    pix.set_rect(pix.irect, (200,))
+    scan.insert_image(scan.rect, pixmap=pix)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_a_page_too_large_to_render_is_refused_before_rendering(tmp_path: Path) -> None:
+    path = _large_page_pdf(tmp_path / "large.pdf", 3000)  # 12,500 pixels square at 300 dpi
+    with pytest.raises(ImageTooLargeError) as caught:
+        pdf.render_page_grey(path, 2, 300)  # was 156 million pixels, twice over in memory
+    error = caught.value
+    assert "page 2 is too large to render (12,500 x 12,500 pixels)" in error.message
+    assert f"{MAX_IMAGE_PIXELS:,} pixels" in error.message and str(path) in error.message
+    assert "42 x 42 inches" in error.hint and error.exit_code == ExitCode.BAD_INPUT
+    samples, width, height = pdf.render_page_grey(path, 2, 72)  # under the limit: rendered
+    assert (width, height) == (3000, 3000) and len(samples) == width * height
+    assert pdf.render_page_rgb(path, 2, 0.5)[1:] == (1500, 1500)  # the GUI's view of it
+
+
+class _RenderingOcr:
+    """Renders each page as Tesseract would, at 300 dpi; reads nothing."""
+
+    def recognise(
+        self, path: Path, number: int, width: float, height: float, password: str | None
+    ) -> Page:
+        pdf.render_page_grey(path, number, 300, password)
+        return Page(number, width, height, (), "ocr", 0.0)
+
+
+def test_a_page_too_large_for_ocr_is_lost_alone(tmp_path: Path) -> None:
+    document = load_document(_large_page_pdf(tmp_path / "large.pdf", 3000), ocr=_RenderingOcr())
+    first, large = document.pages
+    assert first.words and first.error is None
+    assert large.error and "too large to render" in large.error
