@@ -70,8 +70,10 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
     return next(iter(iter_dates(text)), None)
 
 
-# A filing stamp repeated on every page of an EDGAR exhibit: "Source: ACME INC, 8-K, 8/22/2018".
-_STAMP = re.compile(r"^\s*Source:[^\n]*$", re.M)
+# A filing stamp repeated on every page of an EDGAR exhibit: "Source: ACME INC, 8-K, 8/22/2018"
+# (the spaces before it on its own line only: from every line of a run of blank lines, a
+# leading \s* scanned to the run's end).
+_STAMP = re.compile(r"^[^\S\n]*Source:[^\n]*$", re.M)
 # Words that announce the contract's own date, just before it or right after it; a kind of
 # date may have several tiers of cues, the stronger first ("made as of March 14 but effective
 # as of March 1": the effective date is March 1).

@@ -58,7 +58,8 @@ _PLACE_NAMES = {
     "USA": "United States",
     "U.S.A": "United States",
 }
-_TRAILING = re.compile(r"\s+(?:and|without|applicable|excluding|except|as|which|in|to)$")
+# From the start of a run of spaces only (from each of its spaces, it scanned to its end).
+_TRAILING = re.compile(r"(?<!\s)\s+(?:and|without|applicable|excluding|except|as|which|in|to)$")
 
 
 _ORDINALS = {

@@ -30,7 +30,9 @@ _RUNS_ON = re.compile(  # a line that ends mid-sentence (not "...; and", a list 
 )
 # OCR specks: "_15.1 Governing Law", "audit. ,", a line that reads "Ca" under a paragraph.
 _LEADING_SPECK = re.compile(r"^[-_–—.,·•'`~|]{1,2}\s*(?=\d)")
-_TRAILING_SPECKS = re.compile(r"(?:\s+[^\w\s]{1,2})+$")
+# It starts only where no earlier start could (not in a run of spaces, nor after a speck
+# that follows one): tried from every space of a long run, it scanned to the run's end.
+_TRAILING_SPECKS = re.compile(r"(?<!\s)(?<!\s[^\w\s])(?<!\s[^\w\s]{2})(?:\s+[^\w\s]{1,2})+$")
 _PAREN = re.compile(r"^\(([a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivx]{1,6})\)\s+(\S.*)$")
 _ROMAN_LOWER = re.compile(r"^[ivx]+$")
 

@@ -22,7 +22,8 @@ from westfall_legal.models import Box, Document, DocumentText, Line, Table, Toke
 MARGIN_ZONE = 0.1  # top and bottom fraction of the page where running heads live
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(
-    r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?(?:\s*of\s*\d{1,4})?$",
+    # possessive spaces: two optional runs of spaces side by side split a long run every way
+    r"^(?:page\s*+)?[-–—(\[]?\s*+(?:\d{1,4}|[ivxlc]{1,7})\s*+[-–—)\]]?(?:\s*+of\s*+\d{1,4})?$",
     re.IGNORECASE,
 )
 
