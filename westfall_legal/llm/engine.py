@@ -460,6 +460,11 @@ class EmbeddingEngine:
             raise ModelError(f"{path}: llama.cpp could not load the encoder ({exc}).") from exc
         self.load_seconds = time.perf_counter() - start
 
+    def count_tokens(self, texts: Sequence[str]) -> int:
+        """The tokens :meth:`embed` feeds the model for ``texts`` (after truncation)."""
+        batch = int(self._llm.n_batch)
+        return sum(min(batch, len(self._llm.tokenize(t.encode("utf-8")))) for t in texts)
+
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One embedding per text (truncated at the batch size, as in training)."""
         try:
