@@ -29,6 +29,7 @@ from westfall_legal.errors import (
 )
 from westfall_legal.hashing import sha256_file
 from westfall_legal.ingest import pdf
+from westfall_legal.ingest.workers import exit_with_parent
 from westfall_legal.models import Document, Page, Word
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
@@ -199,6 +200,15 @@ def process_context() -> BaseContext:
     return context
 
 
+def worker_pool(count: int) -> ProcessPoolExecutor:
+    """``count`` OCR worker processes that end when this process ends, even by ``kill -9``
+    (:func:`~westfall_legal.ingest.workers.exit_with_parent`); the fork server and the
+    resource tracker then end too."""
+    return ProcessPoolExecutor(
+        max_workers=count, mp_context=process_context(), initializer=exit_with_parent
+    )
+
+
 def _read_page(
     ocr: OcrEngine, path: Path, password: str | None, number: int, width: float, height: float
 ) -> Page:
@@ -252,7 +262,7 @@ def _run_ocr(
         nonlocal in_processes
         if in_processes:
             try:
-                return ProcessPoolExecutor(max_workers=count, mp_context=process_context())
+                return worker_pool(count)
             except (OSError, NotImplementedError) as exc:  # no semaphores (/dev/shm) here
                 log.warning("OCR runs in threads: no worker processes (%s)", exc)
                 in_processes = False
