@@ -54,6 +54,21 @@ load_document(Path({pdf!r}), ocr=SlowOcr(), workers=2)
 """
 
 
+# The training pools (dataset, evaluate) fork their workers from the app itself.
+FORKED_POOL = """
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from westfall_legal.ingest.workers import exit_with_parent
+
+def work(_):
+    subprocess.run(["sleep", "300"], check=False)
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(max_workers=2, initializer=exit_with_parent) as pool:
+        list(pool.map(work, range(4)))
+"""
+
+
 def _scan(path: Path, pages: int, text: str = "") -> Path:
     """An image-only PDF: each page a 150 dpi picture of ``text`` (blank without)."""
     doc = pymupdf.open()
@@ -99,6 +114,21 @@ def test_workers_end_with_the_app_that_started_them(tmp_path: Path) -> None:
             + (tmp_path / "log.txt").read_text()
         )
         assert len(running) >= 6  # the app, the fork server, two workers, their programs
+    except BaseException:
+        app.kill()
+        kill_all(marked(env))
+        raise
+    left = _kill_and_wait(app, env)
+    assert not left, f"left after kill -9 of the app: {_describe(left)}"
+
+
+def test_forked_workers_end_with_the_app_too(tmp_path: Path) -> None:
+    (tmp_path / "forked_pool.py").write_text(FORKED_POOL)
+    env = new_marker()
+    app = _run([sys.executable, str(tmp_path / "forked_pool.py")], env, tmp_path / "log.txt")
+    try:
+        running = wait_for(env, lambda ps: sum(p.name == "sleep" for p in ps) >= 2, START_S)
+        assert sum(p.name == "sleep" for p in running) >= 2, _describe(running)
     except BaseException:
         app.kill()
         kill_all(marked(env))

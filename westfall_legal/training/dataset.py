@@ -20,6 +20,7 @@ from westfall_legal.analysis.segment import segment
 from westfall_legal.errors import KnownError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import load_document
+from westfall_legal.ingest.workers import exit_with_parent
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import build_text, plain_text
 from westfall_legal.models import DocumentText
@@ -130,7 +131,7 @@ def build_records(
         if stored_key == key:
             return [r for r in stored if isinstance(r, ContractRecord)]
     records: list[ContractRecord] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent) as pool:
         for i, record in enumerate(pool.map(build_record, contracts, chunksize=4)):
             records.append(record)
             if progress:

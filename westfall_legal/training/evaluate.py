@@ -22,6 +22,7 @@ from typing import Any
 from westfall_legal.analysis.dates import parse_date
 from westfall_legal.analysis.durations import parse_duration
 from westfall_legal.errors import KnownError
+from westfall_legal.ingest.workers import exit_with_parent
 from westfall_legal.pipeline import Engines, Review, analyse, analyse_text
 from westfall_legal.report import dumps, write_atomic
 from westfall_legal.settings import load as load_settings
@@ -241,7 +242,7 @@ def run_evaluation(
     thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
     results: list[DocResult] = []
     workers = workers or max(1, os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent) as pool:
         futures = pool.map(evaluate_contract, contracts, [source] * len(contracts), chunksize=2)
         for i, result in enumerate(futures, 1):
             results.append(result)
