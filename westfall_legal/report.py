@@ -166,6 +166,7 @@ def _structure(review: Review) -> dict[str, Any]:
                 "char_start": r.char_start,
                 "char_end": r.char_end,
                 "target": r.target,
+                "dangling": r.dangling,
             }
             for r in review.cross_references
         ],
@@ -249,7 +250,8 @@ def _structure_html(structure: dict[str, Any]) -> list[str]:
     e = html.escape
     defs = structure.get("definitions", [])
     refs = structure.get("cross_references", [])
-    dangling = [r for r in refs if r["target"] is None]
+    # A review stored before "dangling" was recorded: every unresolved reference, as then.
+    dangling = [r for r in refs if r.get("dangling", r["target"] is None)]
     odd = structure.get("numbering_issues", [])
     parts = [
         "<h2>Structure</h2>",

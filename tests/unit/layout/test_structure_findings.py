@@ -106,3 +106,24 @@ def test_a_conformed_signature_is_signed() -> None:
     )
     blocks = find_signature_blocks(plain_text(text))
     assert blocks and all(b.status == "signed" for b in blocks)
+
+
+def test_the_html_report_lists_only_references_that_point_nowhere() -> None:
+    from westfall_legal.report import _structure_html
+
+    refs = _refs(
+        *BODY,
+        "3. Prices. The prices are set out in Schedule B attached hereto.",
+        "4. Assignment. A change of control is an assignment under this Section 4.9.",
+    )
+    structure = {
+        "cross_references": [
+            {"text": r.text, "label": r.label, "target": r.target, "dangling": r.dangling}
+            for r in refs
+        ]
+    }
+    html = "".join(_structure_html(structure))
+    assert "(1 pointing nowhere)" in html and "<li>Section 4.9</li>" in html
+    assert "Schedule B" not in html
+    older = {"cross_references": [{"text": "Schedule B", "target": None}]}  # stored before
+    assert "(1 pointing nowhere)" in "".join(_structure_html(older))
