@@ -21,6 +21,7 @@ import base64
 import binascii
 import io
 import json
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from westfall_legal.store.signing import InstallationKeys, decode_key, fingerpri
 # Caps: a bundle of 12 contracts is 428 kB, so these leave room for thousands.
 MAX_BUNDLE = 256 * 1024**2  # bytes of the file (an encrypted one is opened whole)
 MAX_MEMBERS = 20_000
+MAX_DIRECTORY = MAX_MEMBERS * 400  # bytes of the zip's central directory
+_EOCD, _EOCD_SIZE, _ZIP64_LOCATOR = b"PK\x05\x06", 22, b"PK\x06\x07"
 MAX_MANIFEST = 16 * 1024**2
 MAX_SIGNATURE = 1024
 MAX_MEMBER = 64 * 1024**2  # bytes of one inflated member
@@ -170,6 +173,7 @@ def read_bundle_bytes(
     expect_signer: str | None = None,
 ) -> Bundle:
     plain, encrypted = decrypt(data, source, keys)
+    _check_directory(plain, source)
     try:
         with zipfile.ZipFile(io.BytesIO(plain)) as zf:
             infos = _index(zf, source)
@@ -195,6 +199,21 @@ def read_bundle_bytes(
     _check_digests(body, manifest, source)
     _check_schema(body, manifest, source, schema)
     return Bundle(source, manifest, body, plain, encrypted)
+
+
+def _check_directory(plain: bytes, source: str) -> None:
+    """Refuse a zip whose end record announces more members, or a larger central directory,
+    than a bundle may have, before zipfile parses that directory into memory (one entry
+    object per 46 bytes of it). Bundles never need ZIP64."""
+    tail = plain[-(_EOCD_SIZE + 0xFFFF) :]
+    at = tail.rfind(_EOCD)
+    if at < 0 or at + _EOCD_SIZE > len(tail):
+        return  # not a zip: zipfile says so
+    entries, directory = struct.unpack_from("<HI", tail, at + 10)
+    if entries == 0xFFFF or directory == 0xFFFFFFFF or tail.rfind(_ZIP64_LOCATOR, 0, at) >= 0:
+        raise _fail(source, "the zip uses ZIP64 records, which a feedback bundle never needs.")
+    if entries > MAX_MEMBERS or directory > MAX_DIRECTORY:
+        raise _fail(source, f"the zip announces more than {MAX_MEMBERS} members.")
 
 
 def _index(zf: zipfile.ZipFile, source: str) -> dict[str, zipfile.ZipInfo]:

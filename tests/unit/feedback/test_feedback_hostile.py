@@ -279,3 +279,19 @@ def test_the_pooled_copy_and_the_exported_bundle_are_readable_by_the_owner_only(
     assert result.path.stat().st_mode & 0o777 == 0o600
     assert exported.stat().st_mode & 0o777 == 0o600
     assert os.stat(pool_dir()).st_mode & 0o077 == 0
+
+
+def test_a_central_directory_announcing_too_many_members_is_refused_before_parsing(
+    store: Store, exported: Path, tmp_path: Path
+) -> None:
+    data = bytearray(exported.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 60_000, 60_000)
+    bad = tmp_path / "many.wfb"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(BundleTamperedError, match="announces more than 20000 members"):
+        read_bundle(bad, None, SCHEMA)
+    struct.pack_into("<HH", data, end + 8, 0xFFFF, 0xFFFF)
+    bad.write_bytes(bytes(data))
+    with pytest.raises(BundleTamperedError, match="ZIP64"):
+        read_bundle(bad, None, SCHEMA)
