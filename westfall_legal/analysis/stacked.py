@@ -67,6 +67,19 @@ class Stack:
         return stack
 
 
+def encoder_scores(
+    base: Scores, texts: Sequence[str], headings: Sequence[str], encoder: EncoderFn, floor: float
+) -> tuple[Scores, int]:
+    """The encoder's scores of the candidates the n-gram model (``base``) gives at least
+    ``floor`` in some category; the others keep their n-gram scores (the encoder is taken
+    to agree). Also returns how many candidates the encoder scored."""
+    ask = np.flatnonzero(base.max(axis=1) >= floor).tolist() if len(base) else []
+    scores = base.copy()
+    if ask:
+        scores[ask] = encoder([texts[i] for i in ask], [headings[i] for i in ask])
+    return scores, len(ask)
+
+
 class StackedClauseModel:
     """A :class:`ClauseModel` stand-in for ``classify``: its categories and contract type,
     the stacked scores and thresholds."""
@@ -90,12 +103,10 @@ class StackedClauseModel:
         base = self.ngram.clause_probabilities(texts, headings)
         if not len(base):
             return base
-        ask = np.flatnonzero(base.max(axis=1) >= self.stack.floor).tolist()
-        self.asked = len(ask)
-        encoder = base.copy()  # not asked: the encoder agrees with the n-gram model
         try:
-            if len(ask):
-                encoder[ask] = self.encoder([texts[i] for i in ask], [headings[i] for i in ask])
+            encoder, self.asked = encoder_scores(
+                base, texts, headings, self.encoder, self.stack.floor
+            )
         except KnownError as exc:
             self.failure = f"clause encoder failed, n-gram model alone: {exc.user_line()}"
             log.warning("%s", self.failure)

@@ -92,7 +92,7 @@ def finish_encoder(
     """Export the trained encoder to ``out``, fit the stack on the held-out slice (n-gram
     scores from a model fitted without it), and compare the stacked model with the n-gram
     model on the validation split, read the same way; the figures go into the manifest."""
-    from westfall_legal.analysis.stacked import StackedClauseModel
+    from westfall_legal.analysis.stacked import StackedClauseModel, encoder_scores
     from westfall_legal.llm.encoder import ClauseEncoder
     from westfall_legal.pipeline import load_clause_model
     from westfall_legal.training import clause_registry
@@ -130,11 +130,7 @@ def finish_encoder(
     for i, (r, n) in enumerate(zip(held, ngram_held, strict=True)):
         texts = [r.text[s:e] for s, e, _ in r.segments]
         heads = [h for _, _, h in r.segments]
-        ask = np.flatnonzero(n.max(axis=1) >= floor).tolist() if len(n) else []
-        scores = n.copy()
-        if ask:
-            scores[ask] = encoder.probabilities([texts[k] for k in ask], [heads[k] for k in ask])
-        enc_held.append(scores)
+        enc_held.append(encoder_scores(n, texts, heads, encoder.probabilities, floor)[0])
         progress(f"held-out slice: {i + 1}/{len(held)} contracts scored")
     stack, _ = fit_stack(held, ngram_held, enc_held, floor=floor)
     stack.save(out)
