@@ -186,7 +186,7 @@ def test_signature_blocks_party_signatory_status_and_box() -> None:
     assert [(b.party, b.signatory, b.status) for b in blocks] == [
         ("ACME INC.", "Jane Doe", "unsigned"),
         ("Beta Holdings LLC", "John Roe", "signed"),
-        (None, None, "unknown"),
+        (None, None, "unsigned"),  # nothing after "By:", nobody typed, under IN WITNESS
     ]
     first = blocks[0]
     assert first.page == 3 and first.title == "President"
@@ -210,6 +210,42 @@ def test_signature_by_a_name_or_conformed_line_without_by() -> None:
         ("ACME CORPORATION", None, "signed", None),
         ("Widget Co.", "Sam Poe", "signed", None),
     ]
+
+
+def test_a_blank_born_digital_block_is_unsigned_only_in_the_execution_part() -> None:
+    """EDGAR filings draw the signature rule as a line, not as text: "By:" reads blank."""
+    text = "\n\n".join(
+        [
+            "IN WITNESS WHEREOF, the parties have executed this Agreement.",
+            "INVENTEC CORPORATION",
+            "By:",
+            "Name:",
+            "Title:",
+            "SONOS, INC.",
+            "By:",
+            "Name: Craig Shelburne",  # a blank line over a typed name: cannot tell
+            "Alpha Inc. Beta Inc.",
+            "By:_____________ By:_____________",  # two blocks side by side
+            "NUVEEN FUND",
+            "By",  # no colon
+            "Name:",
+            "Exhibit C – Form of Notice",
+            "Dated:",
+            "GAMMA LLC",
+            "By:",
+            "Name:",
+        ]
+    )
+    blocks = find_signature_blocks(plain_text(text))
+    assert [(b.party, b.status) for b in blocks] == [
+        ("INVENTEC CORPORATION", "unsigned"),
+        ("SONOS, INC.", "unknown"),
+        ("Alpha Inc. Beta Inc.", "unsigned"),
+        ("NUVEEN FUND", "unsigned"),
+        ("GAMMA LLC", "unknown"),  # a form of notice in an exhibit
+    ]
+    without = find_signature_blocks(plain_text("INVENTEC CORPORATION\n\nBy:\n\nName:"))
+    assert [b.status for b in without] == ["unknown"]  # no execution part: cannot tell
 
 
 def test_scanned_signature_without_underscores_is_unknown_and_specks_are_trimmed() -> None:
