@@ -313,9 +313,8 @@ def summarise_review(
     """
     settings = settings or Settings()
     engines = engines or Engines()
-    data = SummaryInput(
-        review.clauses, review.sections, review.facts, review.contract_type, review.findings
-    )
+    data = SummaryInput(review.clauses, review.sections, review.facts, review.contract_type,
+                        review.findings, review.doc_text.text)  # fmt: skip
     timings = dict(review.timings)
     with _timed(timings, "summary"):
         summary = _summary(data, settings, engines, progress, cancel or CancelToken())
@@ -368,7 +367,7 @@ def _analyse_document(
     summary = None
     if floor is None:
         with _timed(timings, "summary"):
-            data = SummaryInput(clauses, sections, facts, contract_type, findings)
+            data = SummaryInput(clauses, sections, facts, contract_type, findings, doc_text.text)
             if with_llm:
                 summary = _summary(data, settings, engines, progress, cancel)
             else:  # the caller adds the model's sentences later (summarise_review)

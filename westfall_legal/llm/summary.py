@@ -17,6 +17,7 @@ grounded and the faithfulness checker finds nothing wrong in it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -28,7 +29,14 @@ from typing import Literal, Protocol
 from westfall_legal import paths
 from westfall_legal.analysis.playbook import full_number
 from westfall_legal.errors import ModelError
-from westfall_legal.llm.quote import Quote, check_quote, operative_quote, section_at
+from westfall_legal.llm.quote import (
+    MIN_RUN,
+    Quote,
+    check_quote,
+    operative_quote,
+    section_at,
+    tokens,
+)
 from westfall_legal.models import Clause, ContractType, Fact, Finding, Section
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
@@ -159,6 +167,7 @@ class SummaryInput:
     facts: dict[str, Fact]
     contract_type: ContractType | None
     findings: Sequence[Finding]
+    text: str = ""  # the document's text: a heading-only clause is quoted from its section
 
     def clause_at(self, start: int, end: int) -> str | None:
         """The id of the clause holding a character span (a fact's provenance)."""
@@ -223,6 +232,19 @@ def pick_sections(data: SummaryInput, limit: int) -> list[tuple[Section | None, 
     return sorted(picked, key=lambda p: p[1].char_start)  # document order
 
 
+def quotable(clause: Clause, section: Section | None, text: str) -> Clause:
+    """The clause as the summary quotes it. A clause that is only a heading ("Permitted
+    Assignments.") has no words to quote, so the words under it, to the end of its section,
+    stand in for it: same id, the span that really holds them."""
+    if len(tokens(clause.text)) >= MIN_RUN or section is None or not text:
+        return clause
+    start, end = max(section.char_start, clause.char_start), min(section.char_end, len(text))
+    body = text[start:end]
+    if len(tokens(body)) < MIN_RUN:
+        return clause
+    return dataclasses.replace(clause, text=body, char_start=start, char_end=end)
+
+
 def _clean(text: str) -> str:
     """The model's line as one sentence: trimmed, its first sentence only."""
     text = " ".join(text.split())
@@ -282,6 +304,7 @@ def summarise(
     for i, (section, clause) in enumerate(picked):
         if cancel is not None:
             cancel.check()
+        clause = quotable(clause, section, data.text)
         words = clause.text.split()
         excerpt = " ".join(words[:CLAUSE_WORDS]) + (" ..." if len(words) > CLAUSE_WORDS else "")
 

@@ -119,6 +119,25 @@ def test_paraphrase_mode_drops_a_misstatement() -> None:
     assert summary.prompt_id == "clause_summary" and summary.passed == 2
 
 
+def test_a_heading_only_clause_is_quoted_from_the_words_under_it() -> None:
+    body = "7. Permitted Assignments. Either party may assign this Agreement to an Affiliate "
+    body += "without consent if the Affiliate assumes every obligation in writing."
+    text = " " * 700 + body + " " * 20
+    section = Section("s7", "7.", "Permitted Assignments", 1, None, 700, 700 + len(body), 8)
+    heading = Clause("c9", "Change Of Control", 0.6, "Permitted Assignments.", 703, 726, 8, (),
+                     "s7")  # fmt: skip
+    only = SummaryInput([heading], [section], {}, None, [], text)
+    model = ScriptedModel({"Permitted": " Permitted Assignments."})  # too short to pass
+    summary = summarise(only, model, limit=3)
+    line = next(s for s in summary.sentences if s.clause_ids == ("c9",))
+    assert line.source == "rule" and line.section == "s7"
+    assert line.quote and line.quote.startswith("… Either party may assign this Agreement")
+    assert line.span and text[line.span[0] : line.span[1]].startswith("Either party may assign")
+    assert "Either party may assign" in model.prompts[0]  # the model saw the words too
+    without_text = SummaryInput([heading], [section], {}, None, [])
+    assert not [s for s in summarise(without_text, model).sentences if s.clause_ids == ("c9",)]
+
+
 def test_sections_cited_by_findings_come_first_then_key_categories() -> None:
     finding = Finding("r", "high", "e", ("c3",), title="Cap")
     picked = pick_sections(data([finding]), limit=1)
