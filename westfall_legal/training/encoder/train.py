@@ -129,6 +129,12 @@ def _model(torch: Any, transformers: Any, base: Path, categories: int) -> Any:
             super().__init__()
             self.encoder = transformers.AutoModel.from_pretrained(str(base))
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, categories)
+            if (base / HEAD).exists():  # a previous run's final: continue its head too
+                weight, bias = load_head(base)
+                if weight.shape == tuple(self.head.weight.shape):
+                    with torch.no_grad():
+                        self.head.weight.copy_(torch.from_numpy(weight))
+                        self.head.bias.copy_(torch.from_numpy(bias))
 
         def forward(self, ids: Any, mask: Any) -> Any:
             hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
