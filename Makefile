@@ -14,7 +14,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libegl1 libgl1
 SCAN := resources/samples/master_services_agreement_scanned.pdf
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: all setup system-deps demo test lint typecheck pytest clean finetune-tools
+.PHONY: all setup system-deps demo test lint typecheck pytest clean finetune-tools docs
 
 all: test
 
@@ -88,6 +88,10 @@ test: setup lint typecheck pytest
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache
+
+# docs/cli.md from the CLI's own --help (tests/unit/test_docs_cli.py fails when it is stale).
+docs: $(STAMP)
+	$(BIN)/python docs/gen_cli.py
 
 # The desktop bundle (packaging/README.md); separate from `make test`, which never builds it.
 BUNDLE_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)

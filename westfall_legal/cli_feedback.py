@@ -76,7 +76,7 @@ def _print_preview(preview: ExportPreview, *, show_originals: bool) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from westfall_legal.training.retrain import label_schema
+    from westfall_legal.pipeline import label_schema
 
     if not args.out and not args.preview:
         raise KnownError("export-feedback needs --out FILE (or --preview to look first).")
@@ -96,7 +96,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from westfall_legal.training.retrain import label_schema
+    from westfall_legal.pipeline import label_schema
 
     with open_store(create=True) as store:
         result = import_bundle(
@@ -171,7 +171,7 @@ def cmd_pool(args: argparse.Namespace) -> int:
 
 
 def _bundles(args: argparse.Namespace) -> list[Bundle]:
-    from westfall_legal.training.retrain import label_schema
+    from westfall_legal.pipeline import label_schema
 
     if args.no_pool and not args.feedback:
         return []  # nothing to read: no passphrase asked

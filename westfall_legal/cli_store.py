@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from westfall_legal import paths
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.errors import (
     ExitCode,
     KnownError,
@@ -30,7 +31,6 @@ from westfall_legal.errors import (
 from westfall_legal.store import Correction, Store, backup, check_new_passphrase, restore
 from westfall_legal.store.corrections import check_span_order
 from westfall_legal.store.facts import check_fact
-from westfall_legal.training.cuad import CATEGORIES
 
 PASSPHRASE_ENV = "WESTFALL_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "WESTFALL_NEW_PASSPHRASE"

@@ -23,7 +23,9 @@ from westfall_legal.analysis.facts import extract_facts
 from westfall_legal.analysis.playbook import Playbook, ReviewFacts, apply_playbook, load_playbook
 from westfall_legal.analysis.segment import segment
 from westfall_legal.analysis.stacked import STACK_FILE, Stack, StackedClauseModel
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.errors import Cancelled, KnownError, SettingsError
+from westfall_legal.feedback.bundle import LabelSchema
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import OcrEngine, load_document
 from westfall_legal.layout.definitions import find_definitions
@@ -50,6 +52,7 @@ from westfall_legal.models import (
 )
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 from westfall_legal.settings import Settings
+from westfall_legal.settings import load as load_settings
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +140,19 @@ def clause_model_dir(name: str) -> Path:
 
 def load_clause_model(name: str) -> ClauseModel:
     return ClauseModel.load(clause_model_dir(name))
+
+
+def label_schema(*, contract_types: bool = True) -> LabelSchema:
+    """The label schema bundles are written and read with: CUAD's categories, and the
+    contract types the active clause model knows (for the quality report). Reading a bundle
+    checks the categories only, so importing skips loading the clause model for its types."""
+    if not contract_types:
+        return LabelSchema(CATEGORIES)
+    try:
+        types = tuple(load_clause_model(load_settings().clause_model).type_labels)
+    except KnownError:
+        types = ()
+    return LabelSchema(CATEGORIES, types)
 
 
 def _model_record(model: ClauseModel | StackedClauseModel, engines: Engines) -> dict[str, str]:

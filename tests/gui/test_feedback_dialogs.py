@@ -70,8 +70,8 @@ def test_a_bundle_from_an_unknown_key_shows_its_fingerprint_and_asks(
     """Issue 24: an unknown signer is refused unless the user, shown the fingerprint,
     trusts it (once, or remembered under a name)."""
     from westfall_legal.feedback import Selection, export_feedback
+    from westfall_legal.pipeline import label_schema
     from westfall_legal.store.signing import InstallationKeys
-    from westfall_legal.training.retrain import label_schema
 
     other = Store.create("another passphrase", tmp_path / "other" / "store.sqlite3")
     try:

@@ -15,11 +15,11 @@ import pytest
 
 from westfall_legal import paths
 from westfall_legal.analysis.stacked import STACK_FILE, Stack
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.errors import ModelError
 from westfall_legal.llm.encoder import ClauseEncoder, candidate_input
 from westfall_legal.pipeline import Engines, analyse
 from westfall_legal.settings import Settings
-from westfall_legal.training.cuad import CATEGORIES
 
 transformers = pytest.importorskip("transformers", reason="the finetune extra is not installed")
 torch = pytest.importorskip("torch", reason="the finetune extra is not installed")

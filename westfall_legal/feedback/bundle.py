@@ -20,7 +20,6 @@ ciphertext of the zip (see ``store/crypto.py: seal_to``).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from westfall_legal.errors import BundleTamperedError, FeedbackBundleError, OutputError
+from westfall_legal.hashing import sha256_bytes
 from westfall_legal.store.signing import InstallationKeys, encode_key, seal_to
 
 SCHEMA = "westfall.feedback-bundle"
@@ -55,10 +55,6 @@ LABEL_SCHEMA_NAME = "cuad-v1"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def dumps(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
@@ -77,7 +73,7 @@ class LabelSchema:
 
     @property
     def digest(self) -> str:
-        return sha256_hex("\n".join(self.categories).encode())
+        return sha256_bytes("\n".join(self.categories).encode())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,7 +108,7 @@ def signed_manifest(content: BundleContent, keys: InstallationKeys) -> tuple[byt
     manifest = {
         **content.manifest,
         "members": {
-            name: {"sha256": sha256_hex(data), "size": len(data)}
+            name: {"sha256": sha256_bytes(data), "size": len(data)}
             for name, data in sorted(content.members.items())
         },
         "signer": {

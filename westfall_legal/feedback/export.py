@@ -31,8 +31,9 @@ from westfall_legal.feedback.anonymise import (
 )
 from westfall_legal.feedback.examples import DocumentRows, ExportDocument, RowBuilder
 from westfall_legal.feedback.quality import quality_report
+from westfall_legal.hashing import sha256_bytes
+from westfall_legal.stamps import now, random_id
 from westfall_legal.store import Correction, Store
-from westfall_legal.store.common import now, random_id
 from westfall_legal.store.signing import InstallationKeys, fingerprint
 
 log = logging.getLogger(__name__)
@@ -271,7 +272,7 @@ def write_export(
     result = ExportResult(
         path=out,
         bundle_id=str(manifest["bundle_id"]),
-        sha256=fmt.sha256_hex(data),
+        sha256=sha256_bytes(data),
         encrypted_to=fingerprint(recipient) if recipient is not None else None,
         signer=keys.fingerprint,
         counts=preview.counts,

@@ -23,8 +23,8 @@ from westfall_legal import paths
 from westfall_legal.errors import FeedbackBundleError, OutputError, UntrustedSignerError
 from westfall_legal.feedback import bundle as fmt
 from westfall_legal.feedback.verify import Bundle, read_bundle, read_bundle_bytes
+from westfall_legal.stamps import now
 from westfall_legal.store import Store
-from westfall_legal.store.common import now
 from westfall_legal.store.signing import InstallationKeys
 
 log = logging.getLogger(__name__)

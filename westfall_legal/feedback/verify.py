@@ -36,6 +36,7 @@ from westfall_legal.errors import (
     InputNotFoundError,
 )
 from westfall_legal.feedback import bundle as fmt
+from westfall_legal.hashing import sha256_bytes
 from westfall_legal.store import ACTIONS
 from westfall_legal.store.signing import InstallationKeys, decode_key, fingerprint, verify
 
@@ -343,7 +344,7 @@ def _listed(
 def _check_digests(members: dict[str, bytes], manifest: dict[str, Any], source: str) -> None:
     for name, data in sorted(members.items()):
         entry = manifest["members"][name]
-        if len(data) != entry["size"] or fmt.sha256_hex(data) != entry.get("sha256"):
+        if len(data) != entry["size"] or sha256_bytes(data) != entry.get("sha256"):
             raise _fail(source, f"member {name} does not match its sha256 in the manifest.")
 
 

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.gui.rows import ClauseRow
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour
-from westfall_legal.training.cuad import CATEGORIES
 
 
 def _button(action: QAction) -> QToolButton:

@@ -106,7 +106,7 @@ class ExportDialog(QDialog):
     def preview(self) -> bool:
         """Build the bundle in memory and show it; False (with the error shown) if it fails."""
         from westfall_legal.feedback import Selection, preview_export
-        from westfall_legal.training.retrain import label_schema
+        from westfall_legal.pipeline import label_schema
 
         store = self.window_.store
         if store is None:
@@ -214,8 +214,8 @@ def import_file(
     """Verify and pool one bundle; the error (tampered, unknown version...) is shown. An
     unknown signer's fingerprint is shown first (``ask``), and the user decides."""
     from westfall_legal.feedback import import_bundle, read_bundle
+    from westfall_legal.pipeline import label_schema
     from westfall_legal.store.signing import InstallationKeys
-    from westfall_legal.training.retrain import label_schema
 
     store = window.store
     if store is None:

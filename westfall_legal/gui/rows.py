@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from westfall_legal.training.cuad import CATEGORIES
+from westfall_legal.categories import CATEGORIES
 
 SEVERITIES = ("high", "medium", "low")
 RANK = {s: n for n, s in enumerate(reversed(SEVERITIES), start=1)}

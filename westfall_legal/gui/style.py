@@ -8,7 +8,7 @@ from functools import cache
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from westfall_legal.training.cuad import CATEGORIES
+from westfall_legal.categories import CATEGORIES
 
 GOLDEN_ANGLE = 137.508  # successive hues as far apart as they can be
 

@@ -1,21 +1,14 @@
-"""Small helpers shared by the store's modules: time stamps, ids, canonical JSON bytes."""
+"""Small helpers shared by the store's modules: canonical JSON bytes, and the core's time
+stamps and ids (``westfall_legal.stamps``) under the names the store's modules use."""
 
 from __future__ import annotations
 
-import datetime
 import json
-import os
 from typing import Any
 
+from westfall_legal.stamps import now, random_id
 
-def now() -> str:
-    """UTC, ISO 8601 with microseconds (sorts as text)."""
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
-
-
-def random_id() -> str:
-    """An opaque row id (64 random bits, hex)."""
-    return os.urandom(8).hex()
+__all__ = ["dumps", "now", "random_id"]
 
 
 def dumps(value: Any) -> bytes:

@@ -23,7 +23,7 @@ from westfall_legal.errors import ClauseModelGateError, ModelError
 from westfall_legal.pipeline import clause_model_dir
 from westfall_legal.settings import load as load_settings
 from westfall_legal.settings import save as save_settings
-from westfall_legal.store.common import now
+from westfall_legal.stamps import now
 
 REGISTRY_FILE = "clause-models.json"
 

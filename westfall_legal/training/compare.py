@@ -7,7 +7,7 @@ averages as ``evaluate`` computes them (categories with gold spans in the set).
 
 The gate (:func:`gate`) says whether the candidate may be switched on without ``--force``:
 - on CUAD validation, macro document F1 and macro span AUPR drop by at most
-  :data:`MACRO_TOLERANCE`, and no guarded category (``cuad.TOP_CATEGORIES``) loses more
+  :data:`MACRO_TOLERANCE`, and no guarded category (``categories.TOP_CATEGORIES``) loses more
   than :data:`GUARDED_TOLERANCE` document F1;
 - on the user's own held-out documents, macro document F1 does not drop (and there must be
   such documents: a model is not proven on the firm's work without them).
@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from westfall_legal.analysis.clause_model import ClauseModel
-from westfall_legal.training.cuad import TOP_CATEGORIES
+from westfall_legal.categories import TOP_CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.metrics import macro_average
 from westfall_legal.training.train_clauses import score_records

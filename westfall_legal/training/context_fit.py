@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from westfall_legal.analysis.context import FEATURES, ContextModel, context_features, logits
-from westfall_legal.training.cuad import CATEGORIES
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.metrics import CategoryAccumulator, accumulate
 
@@ -27,9 +27,9 @@ Probabilities = npt.NDArray[np.float32]
 
 
 def _logistic() -> Any:
-    from westfall_legal.training.train_clauses import _sklearn
+    from westfall_legal.training.deps import sklearn_modules
 
-    linear, _ = _sklearn()
+    linear, _ = sklearn_modules()
     return linear.LogisticRegression(C=1.0, max_iter=500)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from westfall_legal import categories
 from westfall_legal.analysis.dates import parse_date
 from westfall_legal.analysis.durations import parse_duration
 from westfall_legal.errors import KnownError
@@ -92,7 +93,7 @@ def evaluate_contract(contract: cuad.GoldContract, source: str) -> DocResult:
     preds: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for clause in review.clauses:
         preds[clause.category].append((clause.char_start, clause.char_end, clause.confidence))
-    for category in cuad.CATEGORIES:
+    for category in categories.CATEGORIES:
         projected = (projection.project(segs) for segs in contract.spans.get(category, []))
         gold = [p[1] for p in projected if p is not None]
         result.matches[category] = match_spans_offsets(index, gold, preds.get(category, []))
@@ -168,7 +169,7 @@ def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[st
     ok = [r for r in results if r.error is None]
     per_category: dict[str, dict[str, Any]] = {}
     curves: dict[str, Any] = {}
-    for category in cuad.CATEGORIES:
+    for category in categories.CATEGORIES:
         acc = CategoryAccumulator(category)
         for r in ok:
             acc.add_match(r.matches[category])
@@ -196,12 +197,12 @@ def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[st
     ece, reliability = calibration(
         (p.confidence, p.correct) for r in ok for m in r.matches.values() for p in m.preds
     )
-    top_recall = [per_category[c]["doc_recall"] for c in cuad.TOP_CATEGORIES]
+    top_recall = [per_category[c]["doc_recall"] for c in categories.TOP_CATEGORIES]
     return {
         "macro": macro,
         "per_category": per_category,
         "top_categories_doc_recall": {
-            c: per_category[c]["doc_recall"] for c in cuad.TOP_CATEGORIES
+            c: per_category[c]["doc_recall"] for c in categories.TOP_CATEGORIES
         },
         "top_categories_min_doc_recall": min(
             (x for x in top_recall if x is not None), default=None

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from westfall_legal import paths
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.errors import KnownError, ModelError
-from westfall_legal.feedback import Bundle, LabelSchema, latest_documents
+from westfall_legal.feedback import Bundle, latest_documents
 from westfall_legal.feedback.bundle import safe_join
 from westfall_legal.hashing import sha256_file
 from westfall_legal.pipeline import load_clause_model
@@ -43,7 +44,6 @@ from westfall_legal.training.compare import (
     gate,
 )
 from westfall_legal.training.cuad import (
-    CATEGORIES,
     VALIDATION_SIZE,
     GoldContract,
     read_gold,
@@ -63,19 +63,6 @@ log = logging.getLogger(__name__)
 HOLD_OUT_EVERY = 4
 DEFAULT_WEIGHT = 3
 COMPARISON_FILE = "comparison.json"
-
-
-def label_schema(*, contract_types: bool = True) -> LabelSchema:
-    """The label schema bundles are written and read with: CUAD's categories, and the
-    contract types the active clause model knows (for the quality report). Reading a bundle
-    checks the categories only, so importing skips loading the clause model for its types."""
-    if not contract_types:
-        return LabelSchema(CATEGORIES)
-    try:
-        types = tuple(load_clause_model(clause_registry.active_id()).type_labels)
-    except KnownError:
-        types = ()
-    return LabelSchema(CATEGORIES, types)
 
 
 def held_out(name: str) -> bool:

@@ -27,10 +27,10 @@ import numpy.typing as npt
 from westfall_legal.analysis.clause_model import ClauseModel, type_counts
 from westfall_legal.analysis.features import Vectoriser, build_vocabulary, candidate_counts
 from westfall_legal.analysis.stacked import StackedClauseModel
-from westfall_legal.errors import MissingDependencyError
+from westfall_legal.categories import CATEGORIES, TOP_CATEGORIES
 from westfall_legal.training.context_fit import fit_context
-from westfall_legal.training.cuad import CATEGORIES, TOP_CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
+from westfall_legal.training.deps import sklearn_modules
 from westfall_legal.training.metrics import (
     CategoryAccumulator,
     accumulate,
@@ -59,18 +59,6 @@ class Params:
     context: bool = True  # fit the context re-scoring (analysis/context.py)
 
 
-def _sklearn() -> Any:
-    try:
-        import scipy.sparse
-        import sklearn.linear_model
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "Training needs scikit-learn and scipy.",
-            hint="Install the training extra: pip install 'westfall-legal[train]'.",
-        ) from exc
-    return sklearn.linear_model, scipy.sparse
-
-
 def _segment_counts(records: Sequence[ContractRecord]) -> list[Any]:
     out = []
     for r in records:
@@ -90,7 +78,7 @@ def _labels(records: Sequence[ContractRecord]) -> npt.NDArray[np.bool_]:
 
 
 def _csr(vec: Vectoriser, counts: Sequence[Any]) -> Any:
-    _, sparse = _sklearn()
+    _, sparse = sklearn_modules()
     indptr, indices, data = vec.rows(counts)
     return sparse.csr_matrix((data, indices, indptr), shape=(len(counts), vec.size))
 
@@ -98,7 +86,7 @@ def _csr(vec: Vectoriser, counts: Sequence[Any]) -> Any:
 def fit_clause_weights(
     x: Any, y: npt.NDArray[np.bool_], params: Params
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    linear, _ = _sklearn()
+    linear, _ = sklearn_modules()
     n_features, n_cat = x.shape[1], y.shape[1]
     w = np.zeros((n_features, n_cat), np.float32)
     b = np.full(n_cat, -10.0, np.float32)
@@ -124,7 +112,7 @@ def fit_clause_weights(
 def fit_type(
     records: Sequence[ContractRecord], params: Params
 ) -> tuple[Vectoriser, npt.NDArray[np.float32], npt.NDArray[np.float32], list[str]]:
-    linear, _ = _sklearn()
+    linear, _ = sklearn_modules()
     counts = [type_counts(r.text) for r in records]
     vocab, idf = build_vocabulary(counts, params.min_df, params.type_max_features)
     vec = Vectoriser(vocab, idf)

@@ -26,6 +26,7 @@ from westfall_legal.feedback import (
 )
 from westfall_legal.feedback import bundle as fmt
 from westfall_legal.feedback.pool import pool_dir
+from westfall_legal.hashing import sha256_bytes
 from westfall_legal.store import Store
 from westfall_legal.store.signing import InstallationKeys, encode_key, fingerprint
 
@@ -154,7 +155,7 @@ def test_a_bundle_resigned_by_someone_else_is_refused_when_the_signer_is_pinned(
     files = members(exported.read_bytes())
     files["corrections.jsonl"] = files["corrections.jsonl"].replace(b"accept", b"reject")
     manifest = json.loads(files["manifest.json"])
-    manifest["members"]["corrections.jsonl"]["sha256"] = fmt.sha256_hex(files["corrections.jsonl"])
+    manifest["members"]["corrections.jsonl"]["sha256"] = sha256_bytes(files["corrections.jsonl"])
     forged = tmp_path / "forged.wfb"
     forged.write_bytes(rezip(resign(other, files, manifest)))
     ours = InstallationKeys.of(store).fingerprint

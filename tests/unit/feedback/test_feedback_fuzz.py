@@ -21,7 +21,7 @@ from feedback_helpers import PASSPHRASE, members, resign, rezip
 from westfall_legal import cli_store
 from westfall_legal.cli import main
 from westfall_legal.errors import ExitCode
-from westfall_legal.feedback.bundle import sha256_hex
+from westfall_legal.hashing import sha256_bytes
 from westfall_legal.store import Store
 
 RUNS = 1000
@@ -39,7 +39,7 @@ KNOWN_CODES = {ExitCode.OK, ExitCode.BAD_INPUT, ExitCode.INPUT_MISSING}
 
 def _relist(manifest: dict[str, Any], files: dict[str, bytes], name: str) -> None:
     if isinstance(manifest.get("members"), dict):
-        manifest["members"][name] = {"sha256": sha256_hex(files[name]), "size": len(files[name])}
+        manifest["members"][name] = {"sha256": sha256_bytes(files[name]), "size": len(files[name])}
 
 
 def _mutations(

@@ -30,11 +30,11 @@ def _files_and_manifest(exported: Path) -> tuple[dict[str, bytes], dict[str, obj
 
 
 def _list(manifest: dict[str, object], name: str, data: bytes) -> None:
-    from westfall_legal.feedback.bundle import sha256_hex
+    from westfall_legal.hashing import sha256_bytes
 
     listed = manifest["members"]
     assert isinstance(listed, dict)
-    listed[name] = {"sha256": sha256_hex(data), "size": len(data)}
+    listed[name] = {"sha256": sha256_bytes(data), "size": len(data)}
 
 
 def _no_file_named(root: Path, name: str) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from synthetic import FAST, correct, write_cuad
 
 from westfall_legal.analysis.clause_model import ClauseModel
+from westfall_legal.categories import CATEGORIES, TOP_CATEGORIES
 from westfall_legal.errors import ClauseModelGateError, ModelError
 from westfall_legal.feedback import (
     LabelSchema,
@@ -24,7 +25,7 @@ from westfall_legal.settings import load as load_settings
 from westfall_legal.store import Store
 from westfall_legal.training import clause_registry
 from westfall_legal.training.compare import CUAD_SET, FEEDBACK_SET, compare_set, gate
-from westfall_legal.training.cuad import CATEGORIES, TOP_CATEGORIES, read_gold
+from westfall_legal.training.cuad import read_gold
 from westfall_legal.training.dataset import build_record
 from westfall_legal.training.retrain import (
     RetrainResult,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.training.context_fit import fit_context, span_aupr
-from westfall_legal.training.cuad import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 
 TITLE = CATEGORIES.index("Document Name")

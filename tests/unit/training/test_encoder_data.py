@@ -10,9 +10,9 @@ import pytest
 
 from westfall_legal.analysis.clause_model import ClauseModel
 from westfall_legal.analysis.stacked import Stack, StackedClauseModel, logit
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.errors import ModelError
 from westfall_legal.llm.encoder import candidate_input
-from westfall_legal.training.cuad import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.encoder import data
 from westfall_legal.training.encoder.stack import asked, fit_stack

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.llm.encoder import candidate_input
-from westfall_legal.training.cuad import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 
 HARD_FLOOR = 0.1

@@ -93,10 +93,11 @@ def finish_encoder(
     scores from a model fitted without it), and compare the stacked model with the n-gram
     model on the validation split, read the same way; the figures go into the manifest."""
     from westfall_legal.analysis.stacked import StackedClauseModel, encoder_scores
+    from westfall_legal.categories import CATEGORIES
     from westfall_legal.llm.encoder import ClauseEncoder
     from westfall_legal.pipeline import load_clause_model
     from westfall_legal.training import clause_registry
-    from westfall_legal.training.cuad import CATEGORIES, read_gold, validation_split
+    from westfall_legal.training.cuad import read_gold, validation_split
     from westfall_legal.training.dataset import build_records
     from westfall_legal.training.encoder.export import export_encoder, record_file
     from westfall_legal.training.train_clauses import (

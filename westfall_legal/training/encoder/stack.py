@@ -14,9 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from westfall_legal.analysis.stacked import Stack, logit
-from westfall_legal.training.cuad import CATEGORIES
+from westfall_legal.categories import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
-from westfall_legal.training.train_clauses import Params, _sklearn, document_thresholds
+from westfall_legal.training.deps import sklearn_modules
+from westfall_legal.training.train_clauses import Params, document_thresholds
 
 Scores = npt.NDArray[np.float32]
 DEFAULT_FLOOR = 0.02
@@ -51,7 +52,7 @@ def fit_stack(
     """The stack fitted on ``records`` (their candidates' scores from both models), and the
     stacked scores it gives them."""
     params = params or Params()
-    linear, _ = _sklearn()
+    linear, _ = sklearn_modules()
     enc = [asked(n, e, floor) for n, e in zip(ngram, encoder, strict=True)]
     x_n = logit(np.concatenate(ngram))
     x_e = logit(np.concatenate(enc))

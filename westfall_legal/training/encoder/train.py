@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from westfall_legal.errors import MissingDependencyError, ModelError
 from westfall_legal.progress import CancelToken
+from westfall_legal.training.deps import torch_modules
 
 log = logging.getLogger(__name__)
 INSTALL_HINT = (
@@ -67,16 +68,8 @@ class EncoderParams:
 
 def require() -> tuple[Any, Any]:
     """(torch, transformers), or a clear error saying how to install them."""
-    os.environ["HF_HUB_OFFLINE"] = "1"  # never reach a model hub
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    try:
-        import torch
-        import transformers
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"training the encoder needs torch and transformers ({exc.name} is missing).",
-            hint=INSTALL_HINT,
-        ) from exc
+    torch, transformers = torch_modules("training the encoder needs torch and transformers",
+                                        INSTALL_HINT)  # fmt: skip
     return torch, transformers
 
 

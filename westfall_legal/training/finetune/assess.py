@@ -26,10 +26,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from westfall_legal.categories import TOP_CATEGORIES
 from westfall_legal.llm.clause_verify import NO, YES, yes_probability
 from westfall_legal.llm.engine import LlmEngine
 from westfall_legal.progress import CancelToken
-from westfall_legal.training.cuad import TOP_CATEGORIES
 from westfall_legal.training.finetune.sft import Pair, SftExample
 from westfall_legal.training.metrics import pr_curve
 

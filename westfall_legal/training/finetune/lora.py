@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from westfall_legal.errors import MissingDependencyError, ModelError
+from westfall_legal.errors import ModelError
 from westfall_legal.progress import CancelToken
+from westfall_legal.training.deps import torch_modules
 
 log = logging.getLogger(__name__)
 INSTALL_HINT = (
@@ -71,18 +72,9 @@ class TrainResult:
 
 def require() -> tuple[Any, Any, Any]:
     """(torch, transformers, peft), or a clear error saying how to install them."""
-    # The stack must never reach a model hub: everything it needs is on this machine.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    try:
-        import peft
-        import torch
-        import transformers
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"fine-tuning needs torch, transformers and peft ({exc.name} is missing).",
-            hint=INSTALL_HINT,
-        ) from exc
+    torch, transformers, peft = torch_modules(
+        "fine-tuning needs torch, transformers and peft", INSTALL_HINT, with_peft=True
+    )
     return torch, transformers, peft
 
 
