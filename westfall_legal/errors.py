@@ -8,11 +8,14 @@ is a bug in Westfall Legal.
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Any
 
 
-class ExitCode:
+class ExitCode(enum.IntEnum):
+    """What ``westfall`` returns; ``BUG`` is an error that is not a KnownError."""
+
     OK = 0
     BUG = 1
     USAGE = 2
@@ -119,6 +122,13 @@ class MissingDependencyError(KnownError):
 class ModelError(KnownError):
     exit_code = ExitCode.MODEL
     default_hint = "Run `westfall train-clauses --cuad DIR` or reinstall Westfall Legal."
+
+
+class LlmTimeoutError(KnownError):
+    """The local language model ran past ``llm_timeout_s`` and was stopped."""
+
+    exit_code = ExitCode.MODEL
+    default_hint = "Raise llm_timeout_s in the settings, or review with --no-llm."
 
 
 class OutputError(KnownError):

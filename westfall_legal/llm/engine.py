@@ -22,18 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from westfall_legal.errors import Cancelled, KnownError, MissingDependencyError, ModelError
+from westfall_legal.errors import Cancelled, LlmTimeoutError, MissingDependencyError, ModelError
 from westfall_legal.llm.registry import ModelEntry, Registry, verified_path
 from westfall_legal.progress import CancelToken
 from westfall_legal.settings import Settings
 
 log = logging.getLogger(__name__)
 INSTALL_HINT = "Install it: pip install llama-cpp-python==0.3.36 (make demo does this)."
-
-
-class LlmTimeoutError(KnownError):
-    exit_code = 7
-    default_hint = "Raise llm_timeout_s in the settings, or review with --no-llm."
 
 
 @dataclass(frozen=True)
