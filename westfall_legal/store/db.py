@@ -1,7 +1,8 @@
 """The SQLite connection: WAL with ``synchronous=FULL``, no temp files, no plugins.
 
-``sqlite3`` errors become :class:`StoreError` with the file and the next step (a full disk,
-a locked or damaged file), through :func:`translated`.
+``sqlite3`` errors of the environment (a full disk, a locked, read-only or damaged file)
+become :class:`StoreError` with the file and the next step, through :func:`translated`;
+they are told apart by SQLite's result code, never by the wording of the message.
 """
 
 from __future__ import annotations
@@ -52,33 +53,62 @@ def connect(path: Path) -> Database:
     return Database(conn, execute_plugins=False)
 
 
+# SQLite's primary result codes (the low byte of an extended code such as
+# SQLITE_IOERR_SHORT_READ) that say the environment failed: another process, the disk, the
+# file's permissions or contents. Any other code (a syntax error, a constraint, a misuse) is
+# a bug in Westfall Legal and is not dressed up as a store error.
+BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+UNWRITABLE = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
+DAMAGED = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+KNOWN = BUSY | UNWRITABLE | DAMAGED | {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+
+
+def primary_code(exc: sqlite3.Error) -> int | None:
+    """The primary result code of an error SQLite returned; None for one raised by Python's
+    sqlite3 module itself (a closed connection, a wrong parameter)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def known_error(exc: sqlite3.Error, path: Path, doing: str = "open") -> StoreError | None:
+    """The StoreError (naming ``path`` and the next step) for an error of the environment;
+    None for a bug, which the caller lets through."""
+    code = primary_code(exc)
+    if code not in KNOWN:
+        return None
+    if code == sqlite3.SQLITE_FULL:
+        return StoreError(
+            f"{path}: the disk is full; the last change was not stored.",
+            hint="Free some disk space and try again; everything committed before is intact.",
+        )
+    if code in BUSY:
+        return StoreError(
+            f"{path}: the store is busy in another window or process.",
+            hint="Finish or close the other Westfall Legal window and try again.",
+        )
+    if code in UNWRITABLE:
+        return StoreError(
+            f"{path}: cannot {doing} the store ({exc}).",
+            hint="Check that the data folder exists and is writable.",
+        )
+    if code in DAMAGED:
+        return StoreError(
+            f"{path}: the store file is damaged or not a Westfall Legal store ({exc})."
+        )
+    return StoreError(f"{path}: cannot {doing} the store ({exc}).")  # SQLITE_IOERR
+
+
 @contextlib.contextmanager
 def translated(path: Path, doing: str = "open") -> Iterator[None]:
-    """Turn sqlite3's errors into StoreError naming the store file."""
+    """Turn sqlite3's errors of the environment into StoreError naming the store file (see
+    :func:`known_error`); let the others, bugs, through as they are."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "full" in text:
-            raise StoreError(
-                f"{path}: the disk is full; the last change was not stored.",
-                hint="Free some disk space and try again; everything committed before is intact.",
-            ) from exc
-        if "locked" in text or "busy" in text:
-            raise StoreError(
-                f"{path}: the store is busy in another window or process.",
-                hint="Finish or close the other Westfall Legal window and try again.",
-            ) from exc
-        if "readonly" in text or "unable to open" in text:
-            raise StoreError(
-                f"{path}: cannot {doing} the store ({text}).",
-                hint="Check that the data folder exists and is writable.",
-            ) from exc
-        raise StoreError(f"{path}: cannot {doing} the store ({text}).") from exc
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{path}: the store file is damaged or not a Westfall Legal store ({exc})."
-        ) from exc
+    except sqlite3.Error as exc:
+        known = known_error(exc, path, doing)
+        if known is None:
+            raise
+        raise known from exc
 
 
 def checkpoint(db: Database) -> bool:
