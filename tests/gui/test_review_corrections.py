@@ -8,10 +8,10 @@ from PySide6.QtCore import QRectF, Qt
 from pytestqt.qtbot import QtBot
 
 from westfall_legal.gui.main_window import MainWindow
-from westfall_legal.gui.rows import ClauseRow
-from westfall_legal.gui.session import Workspace
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import category_colour
+from westfall_legal.session.rows import ClauseRow
+from westfall_legal.session.workspace import Workspace
 from westfall_legal.store import Store
 
 

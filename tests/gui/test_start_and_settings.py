@@ -19,10 +19,10 @@ from westfall_legal.gui.document_view import line_rects
 from westfall_legal.gui.errors import crash_report
 from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.recent import RecentPaths
-from westfall_legal.gui.rows import canonical_category
 from westfall_legal.gui.settings_page import SettingsPage
 from westfall_legal.gui.signals import _Probe, emit
 from westfall_legal.gui.unlock import UnlockDialog
+from westfall_legal.session.rows import canonical_category
 from westfall_legal.settings import Settings
 from westfall_legal.store import MIN_PASSPHRASE, Store, core
 

@@ -21,7 +21,7 @@ CORE = frozenset(
 FRONT_ENDS = frozenset({"cli", "cli_store", "cli_feedback", "cli_review", "gui"})
 EVERYTHING = frozenset(
     {*CORE, "ingest", "layout", "analysis", "llm", "store", "feedback", "pipeline", "report",
-     "training", *FRONT_ENDS}
+     "session", "training", *FRONT_ENDS}
 )  # fmt: skip
 
 # Per stage, the stages it may import besides itself. The pipeline flows one way:
@@ -36,6 +36,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "feedback": CORE | {"store", "llm"},
     "pipeline": CORE | {"ingest", "layout", "analysis", "llm", "feedback"},
     "report": CORE | {"layout", "llm", "pipeline"},
+    "session": CORE | {"pipeline", "report", "store"},  # the review session both ends share
     "training": EVERYTHING - FRONT_ENDS,
     "cli": EVERYTHING - {"gui"},
     "cli_store": EVERYTHING - {"gui", "training"},

@@ -29,8 +29,8 @@ from westfall_legal import settings as settings_io
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.errors import install_excepthook, report_error
 from westfall_legal.gui.main_window import MainWindow
-from westfall_legal.gui.rows import RANK
 from westfall_legal.gui.unlock import UnlockDialog
+from westfall_legal.session.rows import RANK
 
 if TYPE_CHECKING:
     from westfall_legal.store import Store

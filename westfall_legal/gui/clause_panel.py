@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from westfall_legal.gui.rows import SEVERITIES, ClauseRow
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour, swatch
+from westfall_legal.session.rows import SEVERITIES, ClauseRow
 
 COLUMNS = ("Category", "Section", "Page", "Confidence", "Risk", "Status")
 ANY = "All"

@@ -1,7 +1,7 @@
 """The reviewer's actions on the open document, each a QAction with its key: next and previous
 clause, accept, reject, relabel, comment, add the selected words as a clause, make them the
 clause's span, undo and redo. Each correction goes to the store through the
-:class:`~westfall_legal.gui.session.Workspace`; then every view is redrawn from the store's
+:class:`~westfall_legal.session.workspace.Workspace`; then every view is redrawn from the store's
 state, so what is shown is what was stored.
 """
 
@@ -15,12 +15,12 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
 
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.document_view import Highlight, Marker
-from westfall_legal.gui.rows import ClauseRow, canonical_category
 from westfall_legal.gui.style import category_colour, severity_colour
+from westfall_legal.session.rows import ClauseRow, canonical_category
 
 if TYPE_CHECKING:
     from westfall_legal.gui.main_window import MainWindow
-    from westfall_legal.gui.session import Workspace
+    from westfall_legal.session.workspace import Workspace
 
 REJECTED = QColor("#dcdcdc")
 SELECTION = QColor(40, 110, 220, 70)

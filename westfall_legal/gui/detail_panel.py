@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.categories import CATEGORIES
-from westfall_legal.gui.rows import ClauseRow
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour
+from westfall_legal.session.rows import ClauseRow
 
 
 def _button(action: QAction) -> QToolButton:

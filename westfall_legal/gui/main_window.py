@@ -45,8 +45,8 @@ from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent
 from westfall_legal.settings import Settings
 
 if TYPE_CHECKING:  # the core is loaded once the window is up
-    from westfall_legal.gui.session import Workspace
     from westfall_legal.pipeline import Engines, Review
+    from westfall_legal.session.workspace import Workspace
     from westfall_legal.store import Store
 
 log = logging.getLogger(__name__)
@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
             self.summary.add_sentence(event.message, [])
 
     def _reviewed(self, review: Review) -> None:
-        from westfall_legal.gui.session import Workspace
+        from westfall_legal.session.workspace import Workspace
 
         if self.store is None:
             return

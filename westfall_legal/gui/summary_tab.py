@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from westfall_legal.gui.rows import SEVERITIES
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import severity_colour, swatch
+from westfall_legal.session.rows import SEVERITIES
 
 if TYPE_CHECKING:
     from westfall_legal.store import FactState

@@ -1,6 +1,9 @@
 """Reviewers' corrections: accept, reject, relabel, change span, add a missed clause, edit a
-fact, comment, and undo. Each is an event (who, when, before, after, the model corrected),
-stored sealed and audited; undo is one more event that cancels an earlier one, never an erase.
+fact, comment, undo and redo. Each is an event (who, when, before, after, the model
+corrected), stored sealed and audited; undo is one more event that cancels an earlier one,
+never an erase, and redo makes the undone correction again as a new event that names the
+undo it answers. Both live here, beside the corrections (as Anki keeps undo in its
+collection), so every front end and every session of the app sees the same history.
 
 The state a reviewer sees (:meth:`Corrections.state`) is the latest review's annotations with
 every correction that was not undone applied in order (:func:`fold`).
@@ -163,6 +166,7 @@ def check_span_order(char_start: int, char_end: int) -> None:
 class Corrections:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._redoing: str | None = None  # the undo that the correction being made redoes
 
     # Reading -------------------------------------------------------------------------------
 
@@ -191,6 +195,7 @@ class Corrections:
                         review_id=b["review"],
                         model=b["model"],
                         undoes=b.get("undoes"),
+                        redoes=b.get("redoes"),
                     )
                 )
         return out
@@ -309,6 +314,57 @@ class Corrections:
                 undoes=victim.id,
             )
 
+    def undoable(self, document_id: str, *, reviewer: str) -> bool:
+        """Whether ``reviewer`` has a correction in effect that :meth:`undo` would cancel."""
+        events = self.history(document_id)
+        undone = {c.undoes for c in events if c.action == "undo"}
+        return any(
+            c.reviewer == reviewer and c.action != "undo" and c.id not in undone for c in events
+        )
+
+    def redoable(self, document_id: str, *, reviewer: str) -> Correction | None:
+        """The undo that :meth:`redo` would answer: ``reviewer``'s latest undo not redone
+        yet, as long as they have made no other correction since (a new correction ends
+        what can be redone, as in every editor)."""
+        stack: list[Correction] = []
+        for c in self.history(document_id):
+            if c.reviewer != reviewer:
+                continue
+            if c.action == "undo":
+                stack.append(c)
+            elif c.redoes is not None:
+                stack = [u for u in stack if u.id != c.redoes]
+            else:
+                stack.clear()
+        return stack[-1] if stack else None
+
+    def redo(self, document_id: str, *, reviewer: str) -> Correction:
+        """Make again the correction ``reviewer``'s latest undo cancelled: a new, audited
+        correction of the same kind, on the clause or fact as it stands now."""
+        with self._store.write():
+            undo = self.redoable(document_id, reviewer=reviewer)
+            if undo is None:
+                raise NotInStoreError(f"{reviewer} has nothing to redo on this document.")
+            action, after, target = undo.before["action"], undo.before["after"], undo.target
+            self._redoing = undo.id
+            try:
+                if action in ("accept", "reject"):
+                    verb = self.accept if action == "accept" else self.reject
+                    return verb(document_id, str(target), reviewer=reviewer)
+                if action == "relabel":
+                    return self.relabel(document_id, str(target), after, reviewer=reviewer)
+                if action == "comment":
+                    return self.comment(document_id, after, reviewer=reviewer, target=target)
+                if action == "span":
+                    return self.change_span(document_id, str(target), after["char_start"],
+                                            after["char_end"], reviewer=reviewer)  # fmt: skip
+                if action == "add":
+                    return self.add_clause(document_id, after["category"], after["char_start"],
+                                           after["char_end"], reviewer=reviewer)  # fmt: skip
+                return self.edit_fact(document_id, str(undo.ref), after["value"], reviewer=reviewer)
+            finally:
+                self._redoing = None
+
     # Internals -----------------------------------------------------------------------------
 
     def _span(self, document_id: str, char_start: int, char_end: int) -> dict[str, Any]:
@@ -390,6 +446,7 @@ class Corrections:
             review_id=review.id if review else None,
             model=review.model if review else None,
             undoes=undoes,
+            redoes=self._redoing,
         )
         body = {
             "action": action,
@@ -402,6 +459,8 @@ class Corrections:
             "model": correction.model,
             "undoes": undoes,
         }
+        if self._redoing is not None:
+            body["redoes"] = self._redoing
         sealed = store.seal(matter.id, "corrections", correction.id, "body", body)
         store.db.execute(
             "INSERT INTO corrections (id, matter_id, document_id, created, body) "

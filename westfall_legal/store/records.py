@@ -73,6 +73,7 @@ class Correction:
     review_id: str | None
     model: dict[str, Any] | None  # the model whose output was corrected
     undoes: str | None = None
+    redoes: str | None = None  # the undo this correction makes again (``Corrections.redo``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import pytest
-from store_helpers import PLANTED, populate, review_json
+from store_helpers import PASSPHRASE, PLANTED, populate, review_json
 
 from westfall_legal.errors import NotInStoreError, StoreError
-from westfall_legal.store import Store
+from westfall_legal.store import ClauseState, Store
 
 
 def test_every_kind_of_correction_and_the_state_it_leaves(store: Store) -> None:
@@ -155,3 +158,51 @@ def test_the_no_such_clause_hint_shows_a_real_clause_id(store: Store) -> None:
     with pytest.raises(NotInStoreError) as caught:
         store.corrections.accept(saved.document.id, "nope", reviewer="R")
     assert "k12" in caught.value.hint and "c12" not in caught.value.hint
+
+
+def test_redo_makes_every_kind_again_in_the_reverse_order_of_the_undos(store: Store) -> None:
+    _, saved = populate(store)  # ends with the comment undone
+    doc, who = saved.document.id, PLANTED["reviewer"]
+    fix = store.corrections
+    before = fix.state(doc)
+    for _ in range(6):  # fact, add, span, relabel, reject, accept
+        fix.undo(doc, reviewer=who)
+    assert not fix.undoable(doc, reviewer=who)
+    assert fix.redoable(doc, reviewer="Someone Else") is None  # redo is per reviewer
+    made = [fix.redo(doc, reviewer=who) for _ in range(7)]
+    assert [c.action for c in made] == [
+        "accept", "reject", "relabel", "span", "add", "fact", "comment"
+    ]  # fmt: skip
+    assert all(c.redoes for c in made)
+    after = fix.state(doc)
+
+    def shown(clauses: Sequence[ClauseState]) -> list[tuple[object, ...]]:
+        return [(c.ref if c.source == "model" else "added", c.category, c.status, c.char_start,
+                 c.char_end) for c in clauses]  # fmt: skip
+
+    assert shown(after.clauses) == shown(before.clauses)  # as before the undos
+    assert next(c for c in after.clauses if c.ref == "c1").comments == (PLANTED["comment"],)
+    assert after.facts["governing_law"].value == "Xylophonia"
+    with pytest.raises(NotInStoreError, match="nothing to redo"):
+        fix.redo(doc, reviewer=who)
+
+
+def test_a_new_correction_ends_redo_and_redo_outlives_the_session(
+    store: Store, store_path: Path
+) -> None:
+    matter = store.matters.create("M")
+    doc = store.reviews.add(matter.id, review_json(), size=1).document.id
+    fix = store.corrections
+    fix.accept(doc, "c1", reviewer="R")
+    fix.undo(doc, reviewer="R")
+    fix.reject(doc, "c2", reviewer="R")  # a new correction: the undone accept is gone for good
+    assert fix.redoable(doc, reviewer="R") is None
+    fix.undo(doc, reviewer="R")
+    store.close()
+    reopened = Store.open(PASSPHRASE, store_path)
+    try:
+        redo = reopened.corrections.redo(doc, reviewer="R")  # a new session of the app
+        assert redo.action == "reject" and redo.redoes is not None
+        assert reopened.corrections.history(doc)[-1].redoes == redo.redoes  # stored sealed
+    finally:
+        reopened.close()

@@ -1,6 +1,8 @@
 """One open document: the pipeline's review of it, what the store holds of it, and the
-reviewer's corrections. No Qt here: the widgets read rows and boxes from a
-:class:`Workspace` and call its correction methods, which go straight to the store.
+reviewer's corrections. No Qt here: the GUI's widgets read rows and boxes from a
+:class:`Workspace` and call its correction methods, which go straight to the store (undo
+and redo too: they live in ``store.corrections``). The CLI keeps its reviews through the
+same :func:`attach_review`, so both front ends store a review the same way.
 
 The review gives the pages and where every character of the text sits on them (so a clause
 the reviewer added or re-spanned is drawn on its words like the model's); the store gives the
@@ -13,16 +15,52 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from westfall_legal.gui.rows import RANK, ClauseRow
 from westfall_legal.models import Box
 from westfall_legal.pipeline import Review
 from westfall_legal.report import review_json
+from westfall_legal.session.rows import RANK, ClauseRow
 from westfall_legal.store import ClauseState, Correction, DocumentState, Store
 from westfall_legal.store.corrections import Corrections
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attached:
+    document_id: str
+    reused: bool  # the document's latest stored review was the same output: it is kept
+    new_document: bool
+    annotations: int
+
+
+def attach_review(
+    store: Store, matter_id: str, data: dict[str, Any], *, size: int | None
+) -> Attached:
+    """Keep a review (its ``westfall.review/1`` JSON) in the matter, unless the document's
+    latest stored review is the same output (same model, same clauses): then that one is
+    kept, with its corrections, and nothing is added."""
+    for doc in store.reviews.documents(matter_id):
+        if doc.sha256 != data["document"]["sha256"]:
+            continue
+        latest = store.reviews.latest(doc.id)
+        if latest is not None and latest.model == data["model"]:
+            annotations = store.reviews.annotations(doc.id, latest.id)
+            stored = [
+                (a.ref, a.data["category"], a.data["char_start"], a.data["char_end"])
+                for a in annotations
+                if a.kind == "clause"
+            ]
+            fresh = [
+                (c["id"], c["category"], c["char_start"], c["char_end"]) for c in data["clauses"]
+            ]
+            if stored == fresh:
+                log.info("document %s: the stored review is kept", doc.id)
+                return Attached(doc.id, True, False, len(annotations))
+    saved = store.reviews.add(matter_id, data, size=size)
+    return Attached(saved.document.id, False, saved.new_document, saved.annotations)
 
 
 class Workspace:
@@ -46,7 +84,6 @@ class Workspace:
         self.reused = reused  # the stored review was the same, so earlier corrections apply
         self._by_ref = {c.id: c for c in review.clauses}
         self._sections = {s.id: s for s in review.sections}
-        self._redo: list[Correction] = []
         self.state: DocumentState
         self.rows: list[ClauseRow] = []
         self.refresh()
@@ -55,28 +92,11 @@ class Workspace:
     def attach(
         cls, store: Store, matter_id: str, review: Review, reviewer: str, *, size: int | None
     ) -> Workspace:
-        """Store ``review`` in the matter, unless the document's latest stored review is the
-        same output (same model, same clauses): then that one is kept, with its corrections."""
+        """Store ``review`` in the matter (see :func:`attach_review`) and open it."""
         data = review_json(review)
-        for doc in store.reviews.documents(matter_id):
-            if doc.sha256 != review.document.sha256:
-                continue
-            latest = store.reviews.latest(doc.id)
-            if latest is not None and latest.model == data["model"]:
-                stored = [
-                    (a.ref, a.data["category"], a.data["char_start"], a.data["char_end"])
-                    for a in store.reviews.annotations(doc.id, latest.id)
-                    if a.kind == "clause"
-                ]
-                fresh = [
-                    (c["id"], c["category"], c["char_start"], c["char_end"])
-                    for c in data["clauses"]
-                ]
-                if stored == fresh:
-                    log.info("document %s: the stored review is kept", doc.id)
-                    return cls(store, doc.id, review, reviewer, data=data, reused=True)
-        saved = store.reviews.add(matter_id, data, size=size)
-        return cls(store, saved.document.id, review, reviewer, data=data)
+        attached = attach_review(store, matter_id, data, size=size)
+        return cls(store, attached.document_id, review, reviewer, data=data,
+                   reused=attached.reused)  # fmt: skip
 
     # Reading -------------------------------------------------------------------------------
 
@@ -211,56 +231,20 @@ class Workspace:
         )
 
     def can_undo(self) -> bool:
-        undone = {c.undoes for c in self.state.corrections if c.action == "undo"}
-        return any(
-            c.reviewer == self.reviewer and c.action != "undo" and c.id not in undone
-            for c in self.state.corrections
-        )
+        return self.store.corrections.undoable(self.document_id, reviewer=self.reviewer)
 
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self.store.corrections.redoable(self.document_id, reviewer=self.reviewer) is not None
 
     def undo(self) -> Correction:
         """Undo this reviewer's latest correction still in effect (the store records it)."""
-        event = self.store.corrections.undo(self.document_id, reviewer=self.reviewer)
-        self._redo.append(event)
-        self.refresh()
-        return event
+        return self._do(lambda c: c.undo(self.document_id, reviewer=self.reviewer))
 
     def redo(self) -> Correction:
         """Make again the correction the latest undo cancelled (a new, audited correction)."""
-        event = self._redo[-1]
-        action, after = event.before["action"], event.before["after"]
-        fix, doc, who, target = (
-            self.store.corrections,
-            self.document_id,
-            self.reviewer,
-            event.target,
-        )
-        if action == "accept":
-            made = fix.accept(doc, str(target), reviewer=who)
-        elif action == "reject":
-            made = fix.reject(doc, str(target), reviewer=who)
-        elif action == "relabel":
-            made = fix.relabel(doc, str(target), after, reviewer=who)
-        elif action == "comment":
-            made = fix.comment(doc, after, reviewer=who, target=target)
-        elif action == "span":
-            made = fix.change_span(
-                doc, str(target), after["char_start"], after["char_end"], reviewer=who
-            )
-        elif action == "add":
-            made = fix.add_clause(
-                doc, after["category"], after["char_start"], after["char_end"], reviewer=who
-            )
-        else:  # "fact"
-            made = fix.edit_fact(doc, str(event.ref), after["value"], reviewer=who)
-        self._redo.pop()
-        self.refresh()
-        return made
+        return self._do(lambda c: c.redo(self.document_id, reviewer=self.reviewer))
 
     def _do(self, make: Callable[[Corrections], Correction]) -> Correction:
         made = make(self.store.corrections)
-        self._redo.clear()
         self.refresh()
         return made
