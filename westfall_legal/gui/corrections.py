@@ -8,7 +8,7 @@ state, so what is shown is what was stored.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
@@ -19,8 +19,14 @@ from westfall_legal.gui.style import category_colour, severity_colour
 from westfall_legal.session.rows import ClauseRow, canonical_category
 
 if TYPE_CHECKING:
-    from westfall_legal.gui.main_window import MainWindow
+    from PySide6.QtWidgets import QLineEdit
+
+    from westfall_legal.gui.clause_panel import ClausePanel
+    from westfall_legal.gui.detail_panel import DetailPanel
+    from westfall_legal.gui.document_view import DocumentView
+    from westfall_legal.gui.summary_tab import SummaryTab
     from westfall_legal.session.workspace import Workspace
+    from westfall_legal.settings import Settings
 
 REJECTED = QColor("#dcdcdc")
 SELECTION = QColor(40, 110, 220, 70)
@@ -42,10 +48,27 @@ ACTIONS: dict[str, tuple[str, str | QKeySequence.StandardKey, str]] = {
 }
 
 
+class Host(Protocol):
+    """What the corrector uses of the window: its panels, the open workspace, the settings
+    and the status line (the main window is one; a test may pass its own)."""
+
+    clauses: ClausePanel
+    detail: DetailPanel
+    view: DocumentView
+    summary: SummaryTab
+    find_box: QLineEdit
+    settings: Settings
+    workspace: Workspace | None
+
+    def status(self, text: str) -> None: ...
+
+    def show_error(self, exc: BaseException) -> None: ...
+
+
 class Corrector(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.w = window
+    def __init__(self, host: Host, parent: QObject) -> None:
+        super().__init__(parent)
+        self.w = host  # the panels are made after the corrector: read them when used
         self.selection: tuple[int, int] | None = None
         self.hits: list[tuple[int, int]] = []
         self.hit = -1
@@ -64,7 +87,7 @@ class Corrector(QObject):
         }
         self.actions: dict[str, QAction] = {}
         for name, (text, key, tip) in ACTIONS.items():
-            action = QAction(text, window)
+            action = QAction(text, parent)
             action.setShortcut(QKeySequence(key))
             action.setToolTip(f"{tip} ({QKeySequence(key).toString()})")
             action.setStatusTip(tip)

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.clauses = ClausePanel(self)
         self.summary = SummaryTab(self)
         self.matters = MattersPanel(self)
-        self.corrector = Corrector(self)
+        self.corrector = Corrector(self, self)
         self.detail = DetailPanel(self.corrector.actions, self)
         self.corrector.connect_panels()
 
