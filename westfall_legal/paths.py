@@ -57,14 +57,15 @@ def store_file() -> Path:
     return data_dir() / "store.sqlite3"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` all at once: a temporary file in the same folder,
-    fsync, rename, then fsync of the folder (so the rename itself survives a power cut).
-    Raises OSError; the caller says what the file was for."""
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` (text is written as UTF-8) all at once: a temporary
+    file in the same folder, readable by its owner only (0600), fsync, rename, then fsync of
+    the folder (so the rename itself survives a power cut). The one atomic write of the
+    app's files. Raises OSError; the caller says what the file was for."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

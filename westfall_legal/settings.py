@@ -91,7 +91,5 @@ def save(settings: Settings, path: Path | None = None) -> Path:
         else:
             text = repr(value)
         lines.append(f"{f.name} = {text}")
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    paths.write_atomic(path, "\n".join(lines) + "\n")
     return path

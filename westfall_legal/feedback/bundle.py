@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from westfall_legal import paths
 from westfall_legal.errors import BundleTamperedError, FeedbackBundleError, OutputError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.store.signing import InstallationKeys, encode_key, seal_to
@@ -169,13 +169,6 @@ def write_bytes(out: Path, data: bytes) -> None:
         )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.partial")
-        tmp.unlink(missing_ok=True)  # a leftover keeps its mode: start afresh
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(out)
+        paths.write_atomic(out, data)
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the bundle ({exc.strerror}).") from exc

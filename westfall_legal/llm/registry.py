@@ -17,7 +17,6 @@ import hmac
 import json
 import os
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -120,12 +119,7 @@ class Registry:
             "history": self.history,
             "mac": hmac.new(key, body, sha256).hexdigest(),
         }
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".registry-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.file)
+        paths.write_atomic(self.file, json.dumps(data, indent=2, sort_keys=True))
 
     # -- queries ----------------------------------------------------------------------
     def get(self, model_id: str) -> ModelEntry:
