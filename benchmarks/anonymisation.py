@@ -39,7 +39,7 @@ from westfall_legal.training import anonymisation_gold as gold  # noqa: E402
 
 CUAD = ROOT.parent / "shared" / "data" / "cuad"
 NAMES = ROOT / "tests" / "data" / "anonymisation_names.json"
-SPLIT = ROOT / "models" / "clauses-v1" / "validation_split.txt"
+SPLIT = ROOT / "westfall_legal" / "data" / "models" / "clauses-v1" / "validation_split.txt"
 SAMPLE = ROOT / "resources" / "samples" / "master_services_agreement.pdf"
 # The sample's names (resources/samples/generate.py: PROVIDER, CUSTOMER, SIGNATORIES,
 # SCHEDULE_1 part C), with the short forms its text uses.

@@ -210,8 +210,9 @@ def run_checks(
     (app,) = [p for p in tmp.iterdir() if p.name.startswith("westfall-legal-")]
     internal = app / "_internal"
     total = tree_size(app)
-    models = sum(p.stat().st_size for p in (internal / "models").glob("*.gguf"))
-    check(models > 0, "the bundle has no default model (_internal/models/*.gguf)")
+    data = internal / "westfall_legal" / "data"  # the package data (westfall_legal/paths.py)
+    models = sum(p.stat().st_size for p in (data / "models").glob("*.gguf"))
+    check(models > 0, "the bundle has no default model (westfall_legal/data/models/*.gguf)")
     qt = tree_size(internal / "PySide6") if (internal / "PySide6").exists() else 0
     llama = tree_size(internal / "llama_cpp")
     report["size_mb"] = {
@@ -238,7 +239,7 @@ def run_checks(
     check(done.returncode == 0, f"westfall review exited {done.returncode}: {done.stderr[-2000:]}")
     full = review_json(work / "full")
     check((work / "full" / f"{SAMPLE.stem}.review.html").stat().st_size > 10_000, "no HTML")
-    schema_file = internal / "resources" / "schema" / "review.schema.json"
+    schema_file = data / "schema" / "review.schema.json"
     try:
         import jsonschema
     except ImportError:

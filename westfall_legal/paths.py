@@ -2,7 +2,10 @@
 
 The data folder holds the encrypted store, the models the user added and the default model
 assembled at set-up. ``WESTFALL_HOME`` (or ``--data-dir``) overrides it; tests point it at a
-temporary folder.
+temporary folder. What ships with the app (playbook, prompts, schema, evaluation set, the
+trained models) is package data under ``westfall_legal/data/``, read through
+``importlib.resources`` only here: the same in a checkout, an installed wheel and the
+desktop bundle (PyInstaller collects it to ``_internal/westfall_legal/data/``).
 """
 
 from __future__ import annotations
@@ -10,11 +13,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 APP_NAME = "westfall-legal"
-PACKAGE_ROOT = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_ROOT.parent
 
 
 def data_dir() -> Path:
@@ -39,17 +41,27 @@ def user_models_dir() -> Path:
     return data_dir() / "models"
 
 
+def _package_data() -> Path:
+    """``westfall_legal/data`` as a real folder: the engines (numpy, llama.cpp) open the
+    model files by path, so an import from a zip archive is refused here."""
+    root = resources.files("westfall_legal") / "data"
+    if not isinstance(root, Path):
+        raise RuntimeError(
+            f"westfall_legal is imported from an archive ({root}); install it as files "
+            "(pip install, or the desktop bundle)"
+        )
+    return root
+
+
 def resource_path(*parts: str) -> Path:
-    """A file shipped with the app: ``resources/`` in a checkout or inside a bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    root = Path(bundle) if bundle else PROJECT_ROOT
-    return root.joinpath("resources", *parts)
+    """A file shipped with the app (package data: ``westfall_legal/data/<parts>``)."""
+    return _package_data().joinpath(*parts)
 
 
 def shipped_models_dir() -> Path:
-    bundle = getattr(sys, "_MEIPASS", None)
-    root = Path(bundle) if bundle else PROJECT_ROOT
-    return root / "models"
+    """The trained models shipped with the app (``westfall_legal/data/models``), and in the
+    desktop bundle the default model's GGUF beside them."""
+    return _package_data() / "models"
 
 
 def store_file() -> Path:

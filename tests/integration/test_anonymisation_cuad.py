@@ -12,7 +12,10 @@ import pytest
 from westfall_legal.training import anonymisation_gold as gold
 
 NAMES = Path(__file__).resolve().parents[1] / "data" / "anonymisation_names.json"
-SPLIT = Path(__file__).resolve().parents[2] / "models" / "clauses-v1" / "validation_split.txt"
+SPLIT = (
+    Path(__file__).resolve().parents[2]
+    / "westfall_legal/data/models/clauses-v1/validation_split.txt"
+)
 
 
 @pytest.mark.cuad

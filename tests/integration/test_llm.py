@@ -15,8 +15,9 @@ from westfall_legal.llm.engine import LlmEngine
 from westfall_legal.llm.registry import Registry
 from westfall_legal.settings import Settings
 
-SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "samples"
-REVIEW_SCHEMA = SAMPLE.parent / "schema" / "review.schema.json"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "samples"
+REVIEW_SCHEMA = ROOT / "westfall_legal" / "data" / "schema" / "review.schema.json"
 pytestmark = pytest.mark.llm
 
 FEW_SHOT = """Questions about contract clauses, answered as JSON.

@@ -15,7 +15,7 @@ from westfall_legal.errors import ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "samples" / "master_services_agreement.pdf"
-SCHEMA = json.loads((ROOT / "resources" / "schema" / "review.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "westfall_legal/data/schema/review.schema.json").read_text())
 
 
 def _contract_pdf(path: Path, pages: int = 2, password: str | None = None) -> Path:

@@ -20,7 +20,7 @@ from westfall_legal.ingest.document import load_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "samples" / "master_services_agreement.pdf"
-SCHEMA = json.loads((ROOT / "resources" / "schema" / "review.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "westfall_legal/data/schema/review.schema.json").read_text())
 SECRET = "Blue Heron Clause 77"  # text of the file whose review hits a bug
 
 

@@ -14,7 +14,7 @@ from westfall_legal.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "samples" / "master_services_agreement.pdf"
-SCHEMA = json.loads((ROOT / "resources" / "schema" / "review.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "westfall_legal/data/schema/review.schema.json").read_text())
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,6 @@ from westfall_legal.analysis.playbook import load_playbook
 from westfall_legal.layout.definitions import _terms_pattern
 
 PACKAGE = Path(westfall_legal.__file__).resolve().parent
-ROOT = PACKAGE.parent
 SIZE = 1_000_000
 FACTOR = 100  # linear scans of SIZE characters (the slowest pattern takes about 3)
 # The Qt front end (not importable without Qt) runs no module-level pattern.
@@ -163,7 +162,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         for attr, value in vars(module).items():
             for name, pattern in _collect(value, attr):
                 found.setdefault(f"{module.__name__}.{name}", pattern)
-    playbook = load_playbook(ROOT / "resources" / "playbook" / "default.toml")
+    playbook = load_playbook(PACKAGE / "data" / "playbook" / "default.toml")
     for rule in playbook.rules:
         if rule.pattern is not None:
             found[f"playbook rule {rule.id}"] = rule.pattern

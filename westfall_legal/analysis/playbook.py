@@ -1,8 +1,8 @@
 """The playbook: a firm's risk rules, read from TOML, applied to a review's clauses and facts.
 
-Rules are data (``resources/playbook/*.toml``); the conditions they may use are this module's
-fixed vocabulary (``CONDITIONS``). A rule decides and explains itself with its own template;
-every finding cites the clause ids and text spans it rests on.
+Rules are data (``westfall_legal/data/playbook/*.toml``); the conditions they may use are
+this module's fixed vocabulary (``CONDITIONS``). A rule decides and explains itself with its
+own template; every finding cites the clause ids and text spans it rests on.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
 POSITIONS = ("preferred", "fallback", "unacceptable")
 _DAYS = {"D": 1, "W": 7, "M": 30, "Y": 365}
 _DURATION = re.compile(r"^P(\d+)([DWMY])$")
-PLAYBOOK_HINT = "Fix the playbook file (see resources/playbook/default.toml for the format)."
+PLAYBOOK_HINT = (
+    "Fix the playbook file (see westfall_legal/data/playbook/default.toml for the format)."
+)
 
 
 @dataclass(frozen=True)

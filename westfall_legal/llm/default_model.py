@@ -41,7 +41,8 @@ def default_model_path() -> Path:
 
 
 def bundled_model_path() -> Path | None:
-    """The default GGUF shipped with the app (the desktop bundle's ``models/``), if any."""
+    """The default GGUF shipped with the app (in the desktop bundle, beside the shipped
+    models in ``westfall_legal/data/models/``), if any."""
     try:
         name = str(_package().MODEL_NAME)  # type: ignore[attr-defined]
     except MissingDependencyError:
@@ -98,10 +99,11 @@ def register_default_model(path: Path) -> ModelEntry:
 
 
 def register_shipped_adapters(registry: Registry) -> list[ModelEntry]:
-    """Register the LoRA adapters shipped for the default model (``models/*/manifest.json``
-    naming it as their base, as ``westfall finetune`` writes them) as candidates, with the
-    figures of their comparison; ``models activate`` applies their gate. An adapter already
-    registered (or retired by the user) is left as it is; a damaged file is refused."""
+    """Register the LoRA adapters shipped for the default model
+    (``westfall_legal/data/models/*/manifest.json`` naming it as their base, as ``westfall
+    finetune`` writes them) as candidates, with the figures of their comparison; ``models
+    activate`` applies their gate. An adapter already registered (or retired by the user) is
+    left as it is; a damaged file is refused."""
     added = []
     for manifest_path in sorted(paths.shipped_models_dir().glob("*/manifest.json")):
         try:

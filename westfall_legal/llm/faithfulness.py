@@ -412,7 +412,7 @@ class Row:
 
 
 def load_set(path: Path | None = None) -> list[Row]:
-    """The faithfulness set (resources/eval/faithfulness.jsonl)."""
+    """The faithfulness set (westfall_legal/data/eval/faithfulness.jsonl)."""
     path = path or paths.resource_path("eval", "faithfulness.jsonl")
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():

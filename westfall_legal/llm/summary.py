@@ -107,7 +107,7 @@ def load_prompt(name: str) -> Prompt:
     except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise ModelError(
             f"{path}: the prompt file is missing or damaged ({exc}).",
-            hint="Reinstall Westfall Legal to restore resources/prompts.",
+            hint="Reinstall Westfall Legal to restore westfall_legal/data/prompts.",
         ) from exc
 
 

@@ -1,8 +1,9 @@
 """Documents and the AI output of their reviews, stored from the review JSON (a plain dict).
 
-The store takes ``report.review_json(review)`` (``resources/schema/review.schema.json``), so
-it depends on no pipeline code. A document is identified within its matter by its sha256: a
-second review of the same file adds a review to the same document. Each clause, fact and
+The store takes ``report.review_json(review)``
+(``westfall_legal/data/schema/review.schema.json``), so it depends on no pipeline code. A
+document is identified within its matter by its sha256: a second review of the same file adds
+a review to the same document. Each clause, fact and
 finding becomes one sealed annotation row; the rest of the review (contract type, summary,
 model, timings, structure) is the review row's sealed body. The document's text is sealed in
 its own column, read only when asked for.

@@ -80,7 +80,8 @@ def write_model_card(folder: Path) -> Path:
         manifest.get("licence", ""),
         "",
         "## Reproduce",
-        "`westfall train-clauses --cuad ../shared/data/cuad --out models/clauses-v1`",
+        "`westfall train-clauses --cuad ../shared/data/cuad "
+        "--out westfall_legal/data/models/clauses-v1`",
         "",
     ]
     path = folder / CARD_FILE
