@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 PASSPHRASE_ENV = "WESTFALL_PASSPHRASE"
 REVIEWER_ENV = "WESTFALL_REVIEWER"
 SCREENSHOT_TIMEOUT_S = 300.0
+TABS = ("overview", "clauses", "matters", "summary")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -49,7 +50,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--clause", metavar="ID", help="with --screenshot: select this clause (id or category)"
     )
-    parser.add_argument("--tab", choices=("clauses", "summary", "matters"), default="clauses")
+    parser.add_argument(
+        "--tab",
+        choices=TABS,
+        default="overview",
+        help="with --screenshot: the tab shown (summary is the overview's old name)",
+    )
     parser.add_argument("--no-llm", action="store_true", help="review without the language model")
     parser.add_argument("--data-dir", type=Path, help="the data folder (default: WESTFALL_HOME)")
     args = parser.parse_args(argv)
@@ -170,7 +176,7 @@ def _screenshot_when_ready(
         QApplication.quit()
 
     def shown() -> None:
-        window.tabs.setCurrentIndex(("clauses", "summary", "matters").index(args.tab))
+        window.tabs.setCurrentIndex(TABS.index(args.tab) % 3)
         ws = window.workspace
         if args.clause and ws is not None:
             named = [r for r in ws.rows if r.category.casefold() == args.clause.casefold()]

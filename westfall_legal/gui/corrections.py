@@ -7,8 +7,8 @@ state, so what is shown is what was stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.document_view import Highlight, Marker
 from westfall_legal.gui.style import category_colour, severity_colour
+from westfall_legal.session.present import fact_input
 from westfall_legal.session.rows import ClauseRow, canonical_category
 
 if TYPE_CHECKING:
@@ -197,6 +198,21 @@ class Corrector(QObject):
             return
         self.w.clauses.select(row.id)
 
+    def open_finding(self, finding: Mapping[str, Any]) -> bool:
+        """Select the first clause a finding cites (True); a finding that cites no clause
+        is shown on the words it rests on (False: there is no clause to open)."""
+        ws = self.workspace
+        if ws is None:
+            return False
+        rows = [r for r in (ws.row(ref) for ref in finding.get("citations", [])) if r]
+        if rows:
+            self.w.clauses.select(rows[0].id)
+            return True
+        spans = finding.get("spans") or []
+        if spans:
+            self.go_to_span(int(spans[0][0]), int(spans[0][1]))
+        return False
+
     def go_to_span(self, char_start: int, char_end: int) -> None:
         if self.workspace is None:
             return
@@ -288,7 +304,7 @@ class Corrector(QObject):
     def edit_fact(self, name: str, value: str) -> None:
         """Store a fact typed in the summary; a value the store refuses (not the fact's form)
         is said, and the cell goes back to the stored value."""
-        self._run(lambda ws: ws.edit_fact(name, value))
+        self._run(lambda ws: ws.edit_fact(name, fact_input(name, value)))
         if self.workspace:
             self.w.summary.show_facts(self.workspace.state.facts)
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -36,6 +36,7 @@ from westfall_legal.gui.detail_panel import DetailPanel
 from westfall_legal.gui.document_view import DocumentView
 from westfall_legal.gui.errors import report_error
 from westfall_legal.gui.matters import MattersPanel
+from westfall_legal.gui.menus import build_menus
 from westfall_legal.gui.recent import RecentPaths
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.summary_tab import SummaryTab
@@ -64,6 +65,8 @@ STAGES = {
 
 class MainWindow(QMainWindow):
     reviewFinished = Signal()  # a review is shown (or failed, or was cancelled)
+    open_action: QAction  # made with the menus (menus.py)
+    recent_menu: QMenu
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,9 +100,10 @@ class MainWindow(QMainWindow):
         review_split.addWidget(self.clauses)
         review_split.addWidget(self.detail)
         review_split.setSizes([430, 420])
+        self.review_split = review_split
         self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.summary, "Overview")  # what needs attention, first
         self.tabs.addTab(review_split, "Clauses")
-        self.tabs.addTab(self.summary, "Summary && risk")
         self.tabs.addTab(self.matters, "Matters")
         centre = QWidget(self)
         column = QVBoxLayout(centre)
@@ -131,7 +135,7 @@ class MainWindow(QMainWindow):
         )
         self.find_box.setMaximumWidth(260)
         self.find_box.returnPressed.connect(self.corrector.find_next)
-        self._build_menus()
+        build_menus(self)
 
         self.view.clauseClicked.connect(self.clauses.select)
         self.view.spanSelected.connect(self.corrector.select_span)
@@ -139,97 +143,10 @@ class MainWindow(QMainWindow):
         self.thumbs.pageRequested.connect(self.view.show_page)
         self.clauses.clauseSelected.connect(self.corrector.clause_selected)
         self.summary.clauseRequested.connect(self.corrector.go_to_ref)
+        self.summary.findingRequested.connect(self.open_finding)
         self.summary.spanRequested.connect(self.corrector.go_to_span)
         self.summary.factEdited.connect(self.corrector.edit_fact)
         self.matters.documentRequested.connect(self.open_stored)
-
-    # Menus ---------------------------------------------------------------------------------
-
-    def _action(
-        self,
-        text: str,
-        slot: Callable[..., object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _export_feedback(self) -> None:
-        from westfall_legal.gui.feedback import open_export
-
-        open_export(self)
-
-    def _import_feedback(self) -> None:
-        from westfall_legal.gui.feedback import open_import
-
-        open_import(self)
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        self.open_action = self._action("&Open…", self.choose_file, QKeySequence.StandardKey.Open)
-        menu.addAction(self.open_action)
-        self.recent_menu = menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        menu.addSeparator()
-        menu.addAction(self._action("&Export feedback…", self._export_feedback))
-        menu.addAction(self._action("&Import feedback…", self._import_feedback))
-        menu.addSeparator()
-        menu.addAction(self._action("Models and &settings…", self.show_settings, "Ctrl+,"))
-        menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
-
-        review = self.menuBar().addMenu("&Review")
-        actions = self.corrector.actions
-        for name in ("next", "previous", None, "accept", "reject", "relabel", "comment", None,
-                     "add_clause", "set_span", None, "undo", "redo"):  # fmt: skip
-            if name is None:
-                review.addSeparator()
-            else:
-                review.addAction(actions[name])
-                self.addAction(actions[name])
-
-        view = self.menuBar().addMenu("&View")
-        zoom_in = self._action("Zoom &in", self.view.zoom_in, QKeySequence.StandardKey.ZoomIn)
-        zoom_out = self._action("Zoom &out", self.view.zoom_out, QKeySequence.StandardKey.ZoomOut)
-        fit = self._action("Fit &width", self.view.fit_width, "Ctrl+0")
-        find = self._action("&Find…", self._focus_find, QKeySequence.StandardKey.Find)
-        find_next = self._action(
-            "Find &next", self.corrector.find_next, QKeySequence.StandardKey.FindNext
-        )
-        thumbs = self._action("&Thumbnails", self.thumbs.setVisible, None)
-        thumbs.setCheckable(True)
-        thumbs.setChecked(True)
-        for entry in (zoom_in, zoom_out, fit, None, find, find_next, None, thumbs):
-            if entry is None:
-                view.addSeparator()
-            else:
-                view.addAction(entry)
-
-        tools = self.addToolBar("Main")
-        tools.setObjectName("main-toolbar")
-        tools.setMovable(False)
-        for entry in (self.open_action, None, zoom_out, zoom_in, fit, None):
-            if entry is None:
-                tools.addSeparator()
-            else:
-                tools.addAction(entry)
-        tools.addWidget(self.find_box)
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        paths = self.recent.paths() if self.recent else []
-        for path in paths[:12]:
-            action = self.recent_menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
-        self.recent_menu.setEnabled(bool(paths))
-
-    def _focus_find(self) -> None:
-        self.find_box.setFocus()
-        self.find_box.selectAll()
 
     # The store -----------------------------------------------------------------------------
 
@@ -239,6 +156,11 @@ class MainWindow(QMainWindow):
         self.recent = RecentPaths(store)
         self.matters.set_store(store)
         self.status(f"Store unlocked; reviewing as {reviewer}.")
+
+    def open_finding(self, finding: dict[str, Any]) -> None:
+        """A finding clicked in the overview: its clause in the list, on the page, in detail."""
+        if self.corrector.open_finding(finding):
+            self.tabs.setCurrentWidget(self.review_split)
 
     def status(self, text: str) -> None:
         self.status_text.setText(text)
@@ -343,6 +265,7 @@ class MainWindow(QMainWindow):
         self.thumbs.load(path, pages, password)
         self.banner.show_warnings(review.document.warnings)
         self.corrector.document_opened()
+        self.tabs.setCurrentWidget(self.summary)  # the overview: what needs attention
         self.matters.refresh()
         seconds = time.perf_counter() - self._started
         kept = " Earlier corrections of this document are kept." if workspace.reused else ""

@@ -1,6 +1,7 @@
-"""Summary and risk: the contract type, the key facts (a click goes to where each was read,
-a double click edits it), the findings by severity with their explanations and citations (a
-click goes to the clause), and the summary sentences with the clauses they rest on."""
+"""The review overview, the first thing shown of a document: the contract type, the findings
+counted and grouped by severity with their explanations (a click opens the clause a finding
+cites), the key facts in words (a click goes to where each was read, a double click edits
+it), and the summary sentences with the clauses they rest on."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import severity_colour, swatch
+from westfall_legal.session.present import fact_text, severity_counts
 from westfall_legal.session.rows import SEVERITIES
 
 if TYPE_CHECKING:
@@ -45,6 +48,7 @@ def _section(title: str, widget: QWidget) -> QWidget:
 
 class SummaryTab(QWidget):
     clauseRequested = Signal(str)  # a clause ref ("k12")
+    findingRequested = Signal(dict)  # a finding (its review JSON): open the clause it cites
     spanRequested = Signal(int, int)
     factEdited = Signal(str, str)  # fact name, the value typed
 
@@ -52,6 +56,9 @@ class SummaryTab(QWidget):
         super().__init__(parent)
         self.contract = QLabel("No document open", self)
         self.contract.setWordWrap(True)
+        self.counts = QLabel(self)  # High 1 · Medium 3 · Low 2
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.counts.setAccessibleName("Findings by severity")
         self.facts = QTableWidget(0, 3, self)
         self.facts.setHorizontalHeaderLabels(["Fact", "Value", "Page"])
         self.facts.verticalHeader().hide()
@@ -80,6 +87,7 @@ class SummaryTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.contract)
+        layout.addWidget(self.counts)
         layout.addWidget(split, 1)
 
     def show_review(
@@ -98,6 +106,7 @@ class SummaryTab(QWidget):
             self.contract.setText("<b>Contract type:</b> not recognised")
         self.show_facts(facts)
         self._show_findings(findings)
+        self.counts.setText(self._counts_html(findings))
         self.sentences.clear()
         for sentence in (summary or {}).get("sentences", []):
             self.add_sentence(
@@ -125,7 +134,7 @@ class SummaryTab(QWidget):
             label.setData(ROLE + 1, name)
             label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
             edited = " ✎" if fact.source == "reviewer" or fact.value != fact.original_value else ""
-            value = QTableWidgetItem(str(fact.value))
+            value = QTableWidgetItem(fact_text(name, fact.value))
             value.setData(ROLE, ("span", fact.char_start, fact.char_end))
             value.setData(ROLE + 1, name)
             value.setToolTip(f"Read from: “{fact.text}”{edited and ' — edited by a reviewer'}")
@@ -136,6 +145,22 @@ class SummaryTab(QWidget):
                 self.facts.setItem(row, column, item)
         self.facts.resizeColumnToContents(0)
         self._loading = False
+
+    @staticmethod
+    def _counts_html(findings: Sequence[Mapping[str, Any]]) -> str:
+        """The findings by severity, each count in its severity's colour."""
+        parts = [
+            f"<span style='color:{severity_colour(s).darker(120).name()}'>"
+            f"<b>{s.capitalize()}</b> {n}</span>"
+            for s, n in severity_counts(findings).items()
+        ]
+        return "<b>Findings:</b> " + " · ".join(parts)
+
+    def counts_text(self) -> str:
+        """The counts line as plain text ("Findings: High 1 · Medium 3 · Low 2")."""
+        doc = QTextDocument()
+        doc.setHtml(self.counts.text())
+        return doc.toPlainText()
 
     def _show_findings(self, findings: Sequence[Mapping[str, Any]]) -> None:
         self.findings.clear()
@@ -152,9 +177,9 @@ class SummaryTab(QWidget):
             for finding in mine:
                 item = QTreeWidgetItem([finding.get("title") or finding["rule"]])
                 item.setToolTip(0, finding["explanation"])
-                item.setData(0, ROLE, self._target(finding))
+                item.setData(0, ROLE, ("finding", dict(finding)))
                 explanation = QTreeWidgetItem([finding["explanation"]])
-                explanation.setData(0, ROLE, self._target(finding))
+                explanation.setData(0, ROLE, ("finding", dict(finding)))
                 item.addChild(explanation)
                 for ref in finding.get("citations", []):
                     cite = QTreeWidgetItem([f"→ clause {ref}"])
@@ -163,15 +188,6 @@ class SummaryTab(QWidget):
                 group.addChild(item)
                 item.setExpanded(severity != "low")  # the explanations of what matters most
             group.setExpanded(True)
-
-    @staticmethod
-    def _target(finding: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        if finding.get("citations"):
-            return ("clause", finding["citations"][0])
-        if finding.get("spans"):
-            start, end = finding["spans"][0]
-            return ("span", int(start), int(end))
-        return None
 
     def add_sentence(
         self,
@@ -207,6 +223,7 @@ class SummaryTab(QWidget):
 
     def clear(self) -> None:
         self.contract.setText("No document open")
+        self.counts.clear()
         self.facts.setRowCount(0)
         self.findings.clear()
         self.sentences.clear()
@@ -221,7 +238,9 @@ class SummaryTab(QWidget):
     def _jump(self, target: Any) -> None:
         if not target:
             return
-        if target[0] == "clause":
+        if target[0] == "finding":
+            emit(self.findingRequested, target[1])
+        elif target[0] == "clause":
             emit(self.clauseRequested, str(target[1]))
         elif target[2] > target[1]:
             emit(self.spanRequested, int(target[1]), int(target[2]))
