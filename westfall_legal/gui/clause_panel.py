@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +35,7 @@ from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colo
 from westfall_legal.session.rows import SEVERITIES, ClauseRow
 
 COLUMNS = ("Category", "Section", "Page", "Confidence", "Risk", "Status")
-ANY = "All"
+ALL_CATEGORIES = "All categories"
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -123,6 +125,7 @@ class ClauseFilter(QSortFilterProxyModel):
         self.category: str | None = None
         self.risk: str | None = None  # a severity, or "any" for every clause with a finding
         self.status: str | None = None
+        self.only: frozenset[str] | None = None  # the clauses of a finding or a fact
         self.min_confidence = 0.0
         self.words = ""
         self.setSortRole(SORT_ROLE)
@@ -144,6 +147,7 @@ class ClauseFilter(QSortFilterProxyModel):
                 or (self.risk == "any" and bool(row.risk))
             )
             and (self.status is None or row.status == self.status)
+            and (self.only is None or row.id in self.only)
             and (row.confidence is None or row.confidence >= self.min_confidence)
             and (not self.words or self.words.casefold() in row.text.casefold())
         )
@@ -182,12 +186,13 @@ class ClausePanel(QWidget):
 
         self.category = QComboBox(self)
         self.category.setToolTip("Show one category")
+        self.category.addItem(ALL_CATEGORIES)
         self.risk = QComboBox(self)
         self.risk.setToolTip("Show clauses by the findings that cite them")
-        self.risk.addItems([ANY, "Any finding", *(s.capitalize() for s in SEVERITIES)])
+        self.risk.addItems(["Any or none", "With a finding", *(s.capitalize() for s in SEVERITIES)])
         self.status = QComboBox(self)
         self.status.setToolTip("Show clauses by review state")
-        self.status.addItems([ANY, *(t.capitalize() for t in STATUS_TEXT.values())])
+        self.status.addItems(["All states", *(t.capitalize() for t in STATUS_TEXT.values())])
         self.confidence = QSpinBox(self, suffix=" %", prefix="≥ ", maximum=100)
         self.confidence.setToolTip("Hide clauses the model is less sure of")
         self.words = QLineEdit(self, placeholderText="Filter by words…", clearButtonEnabled=True)
@@ -198,12 +203,39 @@ class ClausePanel(QWidget):
         self.words.textChanged.connect(self._filter)
 
         filters = QHBoxLayout()
-        for widget in (self.category, self.risk, self.status, self.confidence):
-            filters.addWidget(widget)
+        self.labels: dict[str, QLabel] = {}
+        for text, widget in (
+            ("&Category:", self.category),
+            ("R&isk:", self.risk),
+            ("S&tatus:", self.status),
+            ("Confidence:", self.confidence),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+            self.labels[text.replace("&", "").rstrip(":").lower()] = label
+            filters.addWidget(label)
+            filters.addWidget(widget, 2 if widget is self.category else 1)
+
+        # "The clauses of finding X" / "of fact Y": a filter set from the overview
+        self.scope = QWidget(self)
+        self.scope_label = QLabel(self.scope)
+        self.scope_label.setWordWrap(True)
+        show_all = QToolButton(self.scope)
+        show_all.setText("Show all clauses")
+        show_all.clicked.connect(self.clear_filters)
+        bar = QHBoxLayout(self.scope)
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(self.scope_label, 1)
+        bar.addWidget(show_all)
+        self.scope.setStyleSheet("background: #e8f0fe; border-radius: 3px;")
+        self.scope.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addWidget(self.words)
+        layout.addWidget(self.scope)
         layout.addWidget(self.table)
 
     def set_rows(self, rows: Sequence[ClauseRow]) -> None:
@@ -213,8 +245,8 @@ class ClausePanel(QWidget):
         if [self.category.itemText(i) for i in range(1, self.category.count())] != categories:
             self.category.blockSignals(True)
             self.category.clear()
-            self.category.addItems([ANY, *categories])
-            self.category.setCurrentText(shown if shown in categories else ANY)
+            self.category.addItems([ALL_CATEGORIES, *categories])
+            self.category.setCurrentText(shown if shown in categories else ALL_CATEGORIES)
             self.category.blockSignals(False)
         self.model.set_rows(rows)
         self._filter()
@@ -225,20 +257,31 @@ class ClausePanel(QWidget):
         risk = self.risk.currentIndex()
         status = self.status.currentIndex()
         self.proxy.set(
-            category=None
-            if self.category.currentText() in ("", ANY)
-            else self.category.currentText(),
+            category=None if self.category.currentIndex() <= 0 else self.category.currentText(),
             risk=None if risk == 0 else "any" if risk == 1 else SEVERITIES[risk - 2],
             status=None if status == 0 else list(STATUS_TEXT)[status - 1],
             min_confidence=self.confidence.value() / 100,
             words=self.words.text().strip(),
         )
 
+    def show_only(self, ids: Sequence[str], label: str) -> None:
+        """Show only the clauses ``ids`` (a finding's, a fact's), saying whose they are."""
+        self.clear_filters()
+        self.proxy.set(only=frozenset(ids))
+        self.scope_label.setText(label)
+        self.scope.show()
+
+    def filter_risk(self, severity: str) -> None:
+        self.clear_filters()
+        self.risk.setCurrentIndex(2 + SEVERITIES.index(severity))
+
     def clear_filters(self) -> None:
         for box in (self.category, self.risk, self.status):
             box.setCurrentIndex(0)
         self.confidence.setValue(0)
         self.words.clear()
+        self.scope.hide()
+        self.proxy.set(only=None)
 
     def current_id(self) -> str | None:
         index = self.table.currentIndex()

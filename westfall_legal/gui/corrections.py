@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.document_view import Highlight, Marker
 from westfall_legal.gui.style import category_colour, severity_colour
-from westfall_legal.session.present import fact_input
+from westfall_legal.session.present import fact_input, fact_text
 from westfall_legal.session.rows import ClauseRow, canonical_category
 
 if TYPE_CHECKING:
@@ -212,6 +212,36 @@ class Corrector(QObject):
         if spans:
             self.go_to_span(int(spans[0][0]), int(spans[0][1]))
         return False
+
+    def filter_by(self, kind: str, value: Any) -> bool:
+        """Show in the clause list the clauses of a severity (``risk``), of a ``finding``
+        (those it cites) or of a ``fact`` (those holding its words); False if there are none."""
+        ws = self.workspace
+        if ws is None:
+            return False
+        if kind == "risk":
+            self.w.clauses.filter_risk(str(value))
+            shown = self.w.clauses.visible_ids()
+            if shown:
+                self.w.clauses.select(shown[0])
+            return True
+        if kind == "finding":
+            title = value.get("title") or value["rule"]
+            ids = [r.id for r in (ws.row(ref) for ref in value.get("citations", [])) if r]
+            label = f"The clauses cited by the {value['severity']} finding “{title}”"
+        else:
+            fact = ws.state.facts.get(str(value))
+            if fact is None:
+                return False
+            ids = [r.id for r in ws.clauses_at(fact.char_start, fact.char_end)]
+            value_text = fact_text(fact.name, fact.value)
+            label = f"The clauses holding the fact {fact.name.replace('_', ' ')} ({value_text})"
+        if not ids:
+            self.w.status(f"{label[4:]}: there are none.")
+            return False
+        self.w.clauses.show_only(ids, f"{label}: {len(ids)}")
+        self.w.clauses.select(ids[0])
+        return True
 
     def go_to_span(self, char_start: int, char_end: int) -> None:
         if self.workspace is None:

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.clauses.clauseSelected.connect(self.corrector.clause_selected)
         self.summary.clauseRequested.connect(self.corrector.go_to_ref)
         self.summary.findingRequested.connect(self.open_finding)
+        self.summary.filterRequested.connect(self.filter_clauses)
         self.summary.spanRequested.connect(self.corrector.go_to_span)
         self.summary.factEdited.connect(self.corrector.edit_fact)
         self.matters.documentRequested.connect(self.open_stored)
@@ -160,6 +161,11 @@ class MainWindow(QMainWindow):
     def open_finding(self, finding: dict[str, Any]) -> None:
         """A finding clicked in the overview: its clause in the list, on the page, in detail."""
         if self.corrector.open_finding(finding):
+            self.tabs.setCurrentWidget(self.review_split)
+
+    def filter_clauses(self, kind: str, value: object) -> None:
+        """The overview asks for the clauses of a severity, a finding or a fact."""
+        if self.corrector.filter_by(kind, value):
             self.tabs.setCurrentWidget(self.review_split)
 
     def status(self, text: str) -> None:

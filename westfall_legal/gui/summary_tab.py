@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -49,6 +50,8 @@ def _section(title: str, widget: QWidget) -> QWidget:
 class SummaryTab(QWidget):
     clauseRequested = Signal(str)  # a clause ref ("k12")
     findingRequested = Signal(dict)  # a finding (its review JSON): open the clause it cites
+    # ("risk", severity) / ("finding", finding) / ("fact", name): show those clauses in the list
+    filterRequested = Signal(str, object)
     spanRequested = Signal(int, int)
     factEdited = Signal(str, str)  # fact name, the value typed
 
@@ -70,10 +73,17 @@ class SummaryTab(QWidget):
         )
         self.facts.itemClicked.connect(self._fact_clicked)
         self.facts.itemChanged.connect(self._fact_changed)
+        self.facts.setToolTip(
+            "Click: where it was read. Double click: correct it. Right click: its clauses"
+        )
         self.findings = QTreeWidget(self)
         self.findings.setHeaderHidden(True)
         self.findings.setWordWrap(True)
         self.findings.itemClicked.connect(self._go)
+        for view in (self.facts, self.findings):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.facts.customContextMenuRequested.connect(self._fact_menu)
+        self.findings.customContextMenuRequested.connect(self._finding_menu)
         self.sentences = QListWidget(self)
         self.sentences.setWordWrap(True)
         self.sentences.itemClicked.connect(self._go)
@@ -141,6 +151,7 @@ class SummaryTab(QWidget):
             page = QTableWidgetItem(f"{fact.page}{edited}" if fact.page else edited.strip())
             page.setFlags(page.flags() & ~Qt.ItemFlag.ItemIsEditable)
             page.setData(ROLE, ("span", fact.char_start, fact.char_end))
+            page.setData(ROLE + 1, name)
             for column, item in enumerate((label, value, page)):
                 self.facts.setItem(row, column, item)
         self.facts.resizeColumnToContents(0)
@@ -170,13 +181,17 @@ class SummaryTab(QWidget):
                 continue
             group = QTreeWidgetItem([f"{severity.capitalize()} ({len(mine)})"])
             group.setIcon(0, swatch(severity_colour(severity)))
+            group.setData(0, ROLE, ("risk", severity))
+            group.setToolTip(0, f"Click: list the clauses with a {severity} finding")
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
             self.findings.addTopLevelItem(group)
             for finding in mine:
                 item = QTreeWidgetItem([finding.get("title") or finding["rule"]])
-                item.setToolTip(0, finding["explanation"])
+                item.setToolTip(
+                    0, f"{finding['explanation']}\n\nClick: open its clause. Right click: more"
+                )
                 item.setData(0, ROLE, ("finding", dict(finding)))
                 explanation = QTreeWidgetItem([finding["explanation"]])
                 explanation.setData(0, ROLE, ("finding", dict(finding)))
@@ -238,12 +253,47 @@ class SummaryTab(QWidget):
     def _jump(self, target: Any) -> None:
         if not target:
             return
-        if target[0] == "finding":
+        if target[0] == "risk":
+            emit(self.filterRequested, "risk", target[1])
+        elif target[0] == "finding":
             emit(self.findingRequested, target[1])
         elif target[0] == "clause":
             emit(self.clauseRequested, str(target[1]))
         elif target[2] > target[1]:
             emit(self.spanRequested, int(target[1]), int(target[2]))
+
+    def filter_by_item(self, item: QTreeWidgetItem | QTableWidgetItem) -> None:
+        """Show in the clause list the clauses of a finding (those it cites) or of a fact
+        (those that hold its words)."""
+        if isinstance(item, QTableWidgetItem):
+            emit(self.filterRequested, "fact", str(item.data(ROLE + 1)))
+            return
+        target = item.data(0, ROLE)
+        if target and target[0] in ("finding", "risk"):
+            emit(self.filterRequested, target[0], target[1])
+
+    def _finding_menu(self, pos: QPoint) -> None:
+        item = self.findings.itemAt(pos)
+        target = item.data(0, ROLE) if item else None
+        if item is None or not target or target[0] not in ("finding", "risk"):
+            return
+        menu = QMenu(self)
+        if target[0] == "finding":
+            menu.addAction("Open its clause", lambda: self._jump(target))
+        menu.addAction("Show its clauses in the clause list", lambda: self.filter_by_item(item))
+        menu.popup(self.findings.viewport().mapToGlobal(pos))
+
+    def _fact_menu(self, pos: QPoint) -> None:
+        item = self.facts.itemAt(pos)
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Show where it was read", lambda: self._fact_clicked(item))
+        menu.addAction("Show the clauses that hold it", lambda: self.filter_by_item(item))
+        value = self.facts.item(item.row(), 1)
+        if value is not None:
+            menu.addAction("Correct it", lambda: self.facts.editItem(value))
+        menu.popup(self.facts.viewport().mapToGlobal(pos))
 
     def _fact_changed(self, item: QTableWidgetItem) -> None:
         if not self._loading and item.column() == 1:
