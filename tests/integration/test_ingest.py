@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 import pytest
+from fakes.ocr import FakeOcr, NoWorkersOcr, ProcessFakeOcr
 from PIL import Image
 
 from westfall_legal.errors import (
@@ -28,7 +29,7 @@ from westfall_legal.errors import (
 )
 from westfall_legal.ingest import pdf
 from westfall_legal.ingest.document import load_document
-from westfall_legal.models import Box, Page, Word
+from westfall_legal.models import Box, Page
 from westfall_legal.progress import CancelToken, ProgressEvent
 
 needs_tesseract = pytest.mark.skipif(
@@ -77,35 +78,6 @@ def _pdf(path: Path, kinds: Sequence[str]) -> Path:
     doc.save(path)
     doc.close()
     return path
-
-
-class FakeOcr:
-    """An OcrEngine that reads one word per page, optionally slowly or failing."""
-
-    def __init__(
-        self,
-        *,
-        delay_s: float = 0.0,
-        fail: dict[int, Exception] | None = None,
-        gate: dict[int, threading.Event] | None = None,
-    ) -> None:
-        self.delay_s = delay_s
-        self.fail = fail or {}
-        self.gate = gate or {}
-        self.started: list[int] = []
-        self.gate_opened: dict[int, bool] = {}
-
-    def recognise(
-        self, path: Path, number: int, width: float, height: float, password: str | None
-    ) -> Page:
-        self.started.append(number)
-        if number in self.gate:
-            self.gate_opened[number] = self.gate[number].wait(timeout=5.0)
-        time.sleep(self.delay_s)
-        if number in self.fail:
-            raise self.fail[number]
-        word = Word(f"word{number}", (72.0, 72.0, 120.0, 84.0), block=1, line=1, conf=90.0)
-        return Page(number, width, height, (word,), "ocr", 90.0)
 
 
 # --- orchestration, with the fake engine ---------------------------------------------------
@@ -230,42 +202,6 @@ def test_cancel_from_another_thread_while_a_page_is_read(tmp_path: Path) -> None
 # --- pages in worker processes ---------------------------------------------------------------
 
 
-class ProcessFakeOcr:
-    """A ProcessSafeOcr fake: each page says which process read it; ``fail`` maps a page to
-    an error to raise or to ``"exit"`` (the worker process dies). Every start leaves a file
-    in ``log_dir``, so the test sees what the worker processes did."""
-
-    def __init__(
-        self, log_dir: Path, fail: dict[int, Exception | str] | None = None, delay_s: float = 0
-    ) -> None:
-        self.log_dir = log_dir
-        self.fail = fail or {}
-        self.delay_s = delay_s
-        self.prepared = 0
-
-    def prepare(self, path: Path) -> None:
-        self.prepared += 1
-
-    def starts(self, number: int) -> int:
-        return len(list(self.log_dir.glob(f"page{number}-*")))
-
-    def recognise(
-        self, path: Path, number: int, width: float, height: float, password: str | None
-    ) -> Page:
-        (self.log_dir / f"page{number}-{time.perf_counter_ns()}").touch()
-        time.sleep(self.delay_s)
-        failure = self.fail.get(number)
-        if failure == "exit":
-            os._exit(1)
-        if isinstance(failure, Exception):
-            raise failure
-        words = (
-            Word(f"word{number}", (72.0, 72.0, 120.0, 84.0), block=1, line=1, conf=90.0),
-            Word(f"pid{os.getpid()}", (130.0, 72.0, 180.0, 84.0), block=1, line=1, conf=90.0),
-        )
-        return Page(number, width, height, words, "ocr", 90.0)
-
-
 def test_a_process_safe_engine_reads_pages_in_worker_processes(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "scan.pdf", ["scan", "text", "scan", "scan", "scan"])
     fake = ProcessFakeOcr(tmp_path)
@@ -302,22 +238,6 @@ def test_a_page_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
     for page in doc.pages[:2] + doc.pages[3:]:
         assert page.error is None and page.words[0].text == f"word{page.number}"
         assert page.words[1].text != f"pid{os.getpid()}"  # still in worker processes
-
-
-class NoWorkersOcr(ProcessFakeOcr):
-    """Dies in any process but the one that made it: as when worker processes cannot run
-    the app (a script without a ``__main__`` guard)."""
-
-    def __init__(self, log_dir: Path) -> None:
-        super().__init__(log_dir)
-        self.home = os.getpid()
-
-    def recognise(
-        self, path: Path, number: int, width: float, height: float, password: str | None
-    ) -> Page:
-        if os.getpid() != self.home:
-            os._exit(1)
-        return super().recognise(path, number, width, height, password)
 
 
 def test_when_no_worker_process_can_read_the_pages_are_read_in_threads(

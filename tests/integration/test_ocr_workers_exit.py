@@ -29,26 +29,14 @@ pytestmark = [
     pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc"),
 ]
 
-# A ProcessSafeOcr whose every page runs a long child program, as Tesseract does.
-SLOW_OCR = """
-import subprocess
-from pathlib import Path
-
-
-class SlowOcr:
-    def prepare(self, path: Path) -> None:
-        pass
-
-    def recognise(self, path, number, width, height, password):
-        subprocess.run(["sleep", "300"], check=False)
-        raise RuntimeError("not reached in the test")
-"""
-
+# The app reading a scan with tests/fakes/ocr.py::SlowOcr (a ProcessSafeOcr whose every page
+# runs a long child program, as Tesseract does).
+TESTS = Path(__file__).resolve().parents[1]
 READ_WITH_SLOW_OCR = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {folder!r})
-from slow_ocr import SlowOcr
+from fakes.ocr import SlowOcr
 from westfall_legal.ingest.document import load_document
 load_document(Path({pdf!r}), ocr=SlowOcr(), workers=2)
 """
@@ -102,9 +90,8 @@ def _run(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[by
 
 
 def test_workers_end_with_the_app_that_started_them(tmp_path: Path) -> None:
-    (tmp_path / "slow_ocr.py").write_text(SLOW_OCR)
     pdf = _scan(tmp_path / "scan.pdf", pages=4)
-    script = READ_WITH_SLOW_OCR.format(folder=str(tmp_path), pdf=str(pdf))
+    script = READ_WITH_SLOW_OCR.format(folder=str(TESTS), pdf=str(pdf))
     env = new_marker()
     app = _run([sys.executable, "-c", textwrap.dedent(script)], env, tmp_path / "log.txt")
     try:

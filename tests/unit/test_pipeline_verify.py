@@ -3,31 +3,13 @@ blended, and that a failing model leaves the classifier's clauses standing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
+from fakes.llm import FakeLlm
 
-from westfall_legal.errors import ModelError
 from westfall_legal.models import Clause
 from westfall_legal.pipeline import VERIFY_BELOW, Engines, _verified
 from westfall_legal.progress import CancelToken, ProgressEvent
 from westfall_legal.settings import Settings
-
-
-@dataclass
-class FakeLlm:
-    adapter: Any
-    p_yes: float = 0.2
-    fail_after: int | None = None
-    asked: int = 0
-
-    def choice_probabilities(self, prompt: str, options: list[str]) -> list[float]:
-        assert options == ["Yes", "No"] and "Is this clause a" in prompt
-        self.asked += 1
-        if self.fail_after is not None and self.asked > self.fail_after:
-            raise ModelError("the language model took too long.")
-        return [self.p_yes, 1 - self.p_yes]
 
 
 def _clause(cid: str, confidence: float) -> Clause:

@@ -3,10 +3,10 @@ and the JSON-schema helpers of the engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import pytest
+from fakes.llm import ScriptedModel
 
 from westfall_legal.errors import Cancelled, ModelError
 from westfall_legal.llm.engine import check_schema, schema_grammar, token_budget
@@ -28,37 +28,6 @@ CLAUSES = [
     Clause("c3", "Cap On Liability", 0.8, CAP, 410, 410 + len(CAP), 6, (), "s12"),
     Clause("c4", "Notice Period To Terminate Renewal", 0.7, "notice", 50, 56, 1, (), "s3"),
 ]
-
-
-@dataclass
-class Done:
-    text: str
-
-
-class ScriptedModel:
-    model_id = "fake"
-    sha256 = "0" * 64
-
-    def __init__(self, answers: dict[str, str]) -> None:
-        self.answers = answers
-        self.prompts: list[str] = []
-
-    def complete(
-        self,
-        prompt: str,
-        *,
-        max_tokens: int,
-        stop: Sequence[str] = (),
-        on_token: Callable[[str], None] | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Done:
-        self.prompts.append(prompt)
-        clause = prompt.rsplit("Clause: ", 1)[1]
-        answer = next(a for k, a in self.answers.items() if k in clause)
-        if on_token is not None:
-            for word in answer.split(" "):
-                on_token(word)
-        return Done(answer)
 
 
 def data(findings: Sequence[Finding] = ()) -> SummaryInput:
