@@ -30,6 +30,10 @@ class Settings:
     encoder_gpu_layers: int = 0  # 0: CPU; -1: every layer on the GPU when the build has one
     review_threshold: float = 60.0  # OCR confidence under which a clause needs human review
     playbook: str = ""  # a playbook .toml file; empty: the shipped default playbook
+    # Review workspace: clauses the model gives less than this are drawn hatched and kept in
+    # a "below threshold" group, collapsed at first (0.0 to 1.0)
+    clause_threshold: float = 0.5
+    reviewer: str = ""  # the name recorded with each correction ("": the system user's)
     # Local LLM
     use_llm: bool = True
     llm_threads: int = 1  # generation threads; measured: 1 beats 2 when the other core is busy

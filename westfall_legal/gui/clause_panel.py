@@ -31,19 +31,34 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.gui.signals import emit
-from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour, swatch
+from westfall_legal.gui.style import (
+    STATUS_TEXT,
+    category_colour,
+    faded,
+    severity_colour,
+    strength,
+    swatch,
+)
 from westfall_legal.session.rows import SEVERITIES, ClauseRow
 
 COLUMNS = ("Category", "Section", "Page", "Confidence", "Risk", "Status")
 ALL_CATEGORIES = "All categories"
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+DEFAULT_THRESHOLD = 0.5
+
+
+INK = QColor("#1d2430")
 
 
 class ClauseModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ClauseRow] = []
+        self.threshold = DEFAULT_THRESHOLD  # below it a clause is "weak": hatched, grouped
+
+    def weak(self, row: ClauseRow) -> bool:
+        return row.confidence is not None and row.confidence < self.threshold
 
     def set_rows(self, rows: Sequence[ClauseRow]) -> None:
         if [r.id for r in rows] == [r.id for r in self.rows]:
@@ -78,19 +93,29 @@ class ClauseModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_key(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return swatch(category_colour(row.category))
+            colour = faded(category_colour(row.category), strength(row.confidence))
+            return swatch(colour, hatched=self.weak(row))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 4 and row.risk:
                 return QBrush(severity_colour(row.risk).darker(130))
             if row.status == "rejected":
                 return QBrush(QColor("#8a8f98"))
+            ink = QColor(INK)  # fainter as the model is less sure
+            ink.setAlphaF(strength(row.confidence))
+            return QBrush(ink)
         if role == Qt.ItemDataRole.ToolTipRole:
-            was = f" (was {row.original_category})" if row.category != row.original_category else ""
-            notes = "".join(f"\n• {c}" for c in row.comments)
-            return f"{row.ref}: {row.category}{was}{notes}"
+            return self._tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _tooltip(self, row: ClauseRow) -> str:
+        was = f" (was {row.original_category})" if row.category != row.original_category else ""
+        sure = "added by a reviewer" if row.confidence is None else f"{row.confidence:.0%} sure"
+        below = f", below the {self.threshold:.0%} threshold" if self.weak(row) else ""
+        notes = "".join(f"\n• {c}" for c in row.comments)
+        section = f"\n{row.section}" if row.section else ""
+        return f"{row.category}{was}: {sure}{below}{section}\n{row.ref}, page {row.page}{notes}"
 
     @staticmethod
     def _text(row: ClauseRow, column: int) -> str:
@@ -126,7 +151,7 @@ class ClauseFilter(QSortFilterProxyModel):
         self.risk: str | None = None  # a severity, or "any" for every clause with a finding
         self.status: str | None = None
         self.only: frozenset[str] | None = None  # the clauses of a finding or a fact
-        self.min_confidence = 0.0
+        self.show_weak = False  # the "below threshold" group, collapsed at first
         self.words = ""
         self.setSortRole(SORT_ROLE)
 
@@ -148,11 +173,18 @@ class ClauseFilter(QSortFilterProxyModel):
             )
             and (self.status is None or row.status == self.status)
             and (self.only is None or row.id in self.only)
-            and (row.confidence is None or row.confidence >= self.min_confidence)
+            and (self.show_weak or not model.weak(row))
             and (not self.words or self.words.casefold() in row.text.casefold())
         )
 
     def lessThan(self, left: Index, right: Index) -> bool:
+        """The column's order, with the clauses below the threshold last either way."""
+        model = self.sourceModel()
+        assert isinstance(model, ClauseModel)
+        weak_a = model.weak(model.rows[left.row()])
+        weak_b = model.weak(model.rows[right.row()])
+        if weak_a != weak_b:
+            return weak_b if self.sortOrder() == Qt.SortOrder.AscendingOrder else weak_a
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         return bool(a < b)
 
@@ -161,6 +193,7 @@ class ClausePanel(QWidget):
     """The filters above the table; ``clauseSelected`` says which clause the reviewer is on."""
 
     clauseSelected = Signal(str)
+    thresholdChanged = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,13 +226,17 @@ class ClausePanel(QWidget):
         self.status = QComboBox(self)
         self.status.setToolTip("Show clauses by review state")
         self.status.addItems(["All states", *(t.capitalize() for t in STATUS_TEXT.values())])
-        self.confidence = QSpinBox(self, suffix=" %", prefix="≥ ", maximum=100)
-        self.confidence.setToolTip("Hide clauses the model is less sure of")
+        self.confidence = QSpinBox(self, suffix=" %", maximum=100)
+        self.confidence.setValue(round(DEFAULT_THRESHOLD * 100))
+        self.confidence.setToolTip(
+            "Clauses the model is less sure of are drawn hatched and grouped under the list"
+        )
+        self._default_threshold = DEFAULT_THRESHOLD
         self.words = QLineEdit(self, placeholderText="Filter by words…", clearButtonEnabled=True)
         self.category.currentTextChanged.connect(self._filter)
         self.risk.currentIndexChanged.connect(self._filter)
         self.status.currentIndexChanged.connect(self._filter)
-        self.confidence.valueChanged.connect(self._filter)
+        self.confidence.valueChanged.connect(self._threshold_changed)
         self.words.textChanged.connect(self._filter)
 
         filters = QHBoxLayout()
@@ -208,7 +245,7 @@ class ClausePanel(QWidget):
             ("&Category:", self.category),
             ("R&isk:", self.risk),
             ("S&tatus:", self.status),
-            ("Confidence:", self.confidence),
+            ("T&hreshold:", self.confidence),
         ):
             label = QLabel(text, self)
             label.setBuddy(widget)
@@ -235,8 +272,17 @@ class ClausePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addWidget(self.words)
+        # the "below threshold" group: collapsed at first, under the list
+        self.weak_toggle = QToolButton(self)
+        self.weak_toggle.setCheckable(True)
+        self.weak_toggle.setAutoRaise(True)
+        self.weak_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.weak_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.weak_toggle.toggled.connect(self._weak_toggled)
+
         layout.addWidget(self.scope)
         layout.addWidget(self.table)
+        layout.addWidget(self.weak_toggle)
 
     def set_rows(self, rows: Sequence[ClauseRow]) -> None:
         keep = self.current_id()
@@ -250,6 +296,7 @@ class ClausePanel(QWidget):
             self.category.blockSignals(False)
         self.model.set_rows(rows)
         self._filter()
+        self._show_weak_count()
         if keep:
             self.select(keep, notify=False)
 
@@ -260,9 +307,40 @@ class ClausePanel(QWidget):
             category=None if self.category.currentIndex() <= 0 else self.category.currentText(),
             risk=None if risk == 0 else "any" if risk == 1 else SEVERITIES[risk - 2],
             status=None if status == 0 else list(STATUS_TEXT)[status - 1],
-            min_confidence=self.confidence.value() / 100,
             words=self.words.text().strip(),
         )
+
+    def set_threshold(self, threshold: float, *, default: bool = False) -> None:
+        """The confidence below which clauses are grouped as weak (0.0 to 1.0)."""
+        if default:
+            self._default_threshold = threshold
+        self.confidence.setValue(round(threshold * 100))
+
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    def _threshold_changed(self) -> None:
+        self.model.threshold = self.confidence.value() / 100
+        if self.model.rows:
+            last = self.model.index(len(self.model.rows) - 1, len(COLUMNS) - 1)
+            emit(self.model.dataChanged, self.model.index(0, 0), last)
+        self.proxy.invalidate()
+        self._show_weak_count()
+        emit(self.thresholdChanged, self.model.threshold)
+
+    def _show_weak_count(self) -> None:
+        weak = sum(self.model.weak(r) for r in self.model.rows)
+        shown = self.weak_toggle.isChecked()
+        self.weak_toggle.setText(
+            f"{'Hide the' if shown else 'Show the'} {weak} clause{'s' * (weak != 1)} below the "
+            f"{self.model.threshold:.0%} threshold (less sure: hatched)"
+        )
+        self.weak_toggle.setVisible(weak > 0)
+
+    def _weak_toggled(self, shown: bool) -> None:
+        self.weak_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.proxy.set(show_weak=shown)
+        self._show_weak_count()
 
     def show_only(self, ids: Sequence[str], label: str) -> None:
         """Show only the clauses ``ids`` (a finding's, a fact's), saying whose they are."""
@@ -278,7 +356,7 @@ class ClausePanel(QWidget):
     def clear_filters(self) -> None:
         for box in (self.category, self.risk, self.status):
             box.setCurrentIndex(0)
-        self.confidence.setValue(0)
+        self.set_threshold(self._default_threshold)
         self.words.clear()
         self.scope.hide()
         self.proxy.set(only=None)
@@ -303,6 +381,9 @@ class ClausePanel(QWidget):
         index = self.proxy.mapFromSource(self.model.index(source, 0))
         if not index.isValid():
             self.clear_filters()
+            index = self.proxy.mapFromSource(self.model.index(source, 0))
+        if not index.isValid():  # below the threshold: open the group
+            self.weak_toggle.setChecked(True)
             index = self.proxy.mapFromSource(self.model.index(source, 0))
         self.blockSignals(not notify)
         self.table.selectionModel().setCurrentIndex(

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
 
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.document_view import Highlight, Marker
-from westfall_legal.gui.style import category_colour, severity_colour
+from westfall_legal.gui.style import category_colour, severity_colour, strength
 from westfall_legal.session.present import fact_input, fact_text
 from westfall_legal.session.rows import ClauseRow, canonical_category
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from westfall_legal.gui.clause_panel import ClausePanel
     from westfall_legal.gui.detail_panel import DetailPanel
     from westfall_legal.gui.document_view import DocumentView
+    from westfall_legal.gui.legend import Legend
     from westfall_legal.gui.summary_tab import SummaryTab
     from westfall_legal.session.workspace import Workspace
     from westfall_legal.settings import Settings
@@ -55,6 +56,7 @@ class Host(Protocol):
 
     clauses: ClausePanel
     detail: DetailPanel
+    legend: Legend
     view: DocumentView
     summary: SummaryTab
     find_box: QLineEdit
@@ -97,6 +99,7 @@ class Corrector(QObject):
         self.update_actions()
 
     def connect_panels(self) -> None:
+        self.w.clauses.thresholdChanged.connect(self.draw_highlights)
         self.w.detail.relabelRequested.connect(self.relabel)
         self.w.detail.commentRequested.connect(self.comment)
 
@@ -137,22 +140,52 @@ class Corrector(QObject):
         if ws is None:
             return
         self.w.clauses.set_rows(ws.rows)
-        self.w.view.set_highlights(
-            [
+        self.draw_highlights()
+        self.w.view.set_markers(self._markers(ws))
+        self.show_legend()
+        self.w.detail.show_row(self.current())
+        self.w.detail.show_progress(*ws.reviewed())
+        self.update_actions()
+
+    def draw_highlights(self) -> None:
+        """Every clause on its words: its category's colour, fainter as the model is less
+        sure, hatched below the threshold, grey once rejected."""
+        ws = self.workspace
+        if ws is None:
+            return
+        below = self.w.clauses.threshold()
+        highlights = []
+        for row in ws.rows:
+            sure = "added by a reviewer" if row.confidence is None else f"{row.confidence:.0%}"
+            weak = row.confidence is not None and row.confidence < below
+            highlights.append(
                 Highlight(
                     row.id,
                     REJECTED if row.status == "rejected" else category_colour(row.category),
                     ws.boxes(row.char_start, row.char_end),
-                    f"{row.category} ({row.ref}, page {row.page})",
+                    f"{row.category} ({sure}{', below the threshold' if weak else ''})\n"
+                    f"{row.section or row.ref}, page {row.page}",
+                    strength=strength(row.confidence),
+                    hatched=weak,
                 )
-                for row in ws.rows
-            ]
-        )
-        self.w.view.set_markers(self._markers(ws))
+            )
+        self.w.view.set_highlights(highlights)
         self.w.view.select_clause(self.w.clauses.current_id(), flash=False)
-        self.w.detail.show_row(self.current())
-        self.w.detail.show_progress(*ws.reviewed())
-        self.update_actions()
+        self.show_legend()
+
+    def show_legend(self, page: int = 0) -> None:
+        """The legend names the categories highlighted on the page shown."""
+        ws = self.workspace
+        if ws is None:
+            self.w.legend.clear()
+            return
+        page = page or self.w.view.current_page or 1
+        on_page = [
+            r.category
+            for r in ws.rows
+            if r.status != "rejected" and page in ws.boxes(r.char_start, r.char_end)
+        ]
+        self.w.legend.show_page(page, on_page, self.w.clauses.threshold())
 
     def _markers(self, ws: Workspace) -> list[Marker]:
         marks = []

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.gui.signals import emit
-from westfall_legal.gui.style import PAGE_BACKGROUND
+from westfall_legal.gui.style import PAGE_BACKGROUND, faded
 from westfall_legal.gui.tasks import Task
 from westfall_legal.models import Box
 from westfall_legal.progress import CancelToken, ProgressCallback
@@ -78,6 +78,8 @@ class Highlight:
     colour: QColor
     boxes: PageBoxes
     tooltip: str = ""
+    strength: float = 1.0  # 1.0: the model is sure; lower is fainter (style.strength)
+    hatched: bool = False  # below the threshold
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,19 @@ class _Page:
 
 
 class ClauseHighlight(QGraphicsPathItem):
-    """The highlight of one clause on one page, painted like a highlighter (multiply)."""
+    """The highlight of one clause on one page, painted like a highlighter (multiply): fainter
+    as the model is less sure of it, and hatched below the threshold."""
 
-    def __init__(self, clause_id: str, colour: QColor, rects: list[Box], top: float) -> None:
+    def __init__(
+        self,
+        clause_id: str,
+        colour: QColor,
+        rects: list[Box],
+        top: float,
+        *,
+        strength: float = 1.0,
+        hatched: bool = False,
+    ) -> None:
         path = QPainterPath()
         path.setFillRule(Qt.FillRule.WindingFill)
         for x0, y0, x1, y1 in rects:
@@ -114,7 +126,9 @@ class ClauseHighlight(QGraphicsPathItem):
         super().__init__(path.simplified())  # one outline around touching lines
         self.clause_id = clause_id
         self.colour = colour
-        self.setBrush(colour)
+        self.strength = strength
+        self.hatched = hatched
+        self.setBrush(faded(colour, strength))
         self.setPen(Qt.PenStyle.NoPen)
         self.setZValue(2)
         self.setOpacity(RESTING)
@@ -131,6 +145,10 @@ class ClauseHighlight(QGraphicsPathItem):
     ) -> None:
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
         super().paint(painter, option, widget)
+        if self.hatched:
+            hatch = QBrush(self.colour.darker(150), Qt.BrushStyle.BDiagPattern)
+            hatch.setTransform(painter.worldTransform().inverted()[0])  # the same on screen
+            painter.fillPath(self.path(), hatch)
 
 
 class DocumentView(QGraphicsView):
@@ -346,7 +364,14 @@ class DocumentView(QGraphicsView):
                 page = self._page(number)
                 if page is None or not boxes:
                     continue
-                item = ClauseHighlight(h.clause_id, h.colour, line_rects(boxes), page.top)
+                item = ClauseHighlight(
+                    h.clause_id,
+                    h.colour,
+                    line_rects(boxes),
+                    page.top,
+                    strength=h.strength,
+                    hatched=h.hatched,
+                )
                 item.setToolTip(h.tooltip)
                 self.scene().addItem(item)
                 items.append(item)

@@ -35,6 +35,7 @@ from westfall_legal.gui.corrections import Corrector
 from westfall_legal.gui.detail_panel import DetailPanel
 from westfall_legal.gui.document_view import DocumentView
 from westfall_legal.gui.errors import report_error
+from westfall_legal.gui.legend import Legend
 from westfall_legal.gui.matters import MattersPanel
 from westfall_legal.gui.menus import build_menus
 from westfall_legal.gui.recent import RecentPaths
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
 
         self.view = DocumentView(self)
         self.banner = WarningBanner(self)  # a damaged file's warnings, over its pages
+        self.legend = Legend(self)  # what the highlight colours and marks mean
         self.thumbs = Thumbnails(self)
         self.clauses = ClausePanel(self)
         self.summary = SummaryTab(self)
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.corrector = Corrector(self, self)
         self.detail = DetailPanel(self.corrector.actions, self)
         self.corrector.connect_panels()
+        self.clauses.set_threshold(self.settings.clause_threshold, default=True)
 
         review_split = QSplitter(Qt.Orientation.Vertical, self)
         review_split.addWidget(self.clauses)
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        column.addWidget(self.legend)
         column.addWidget(self.view, 1)
         split = QSplitter(self)
         split.addWidget(self.thumbs)
@@ -140,6 +144,7 @@ class MainWindow(QMainWindow):
         self.view.clauseClicked.connect(self.clauses.select)
         self.view.spanSelected.connect(self.corrector.select_span)
         self.view.pageChanged.connect(self.thumbs.show_page)
+        self.view.pageChanged.connect(self.corrector.show_legend)
         self.thumbs.pageRequested.connect(self.view.show_page)
         self.clauses.clauseSelected.connect(self.corrector.clause_selected)
         self.summary.clauseRequested.connect(self.corrector.go_to_ref)
@@ -375,6 +380,7 @@ class MainWindow(QMainWindow):
 
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
+        self.clauses.set_threshold(settings.clause_threshold, default=True)
         if self.task is None or not self.task.running:
             self._engines = None  # the next review loads the models the new settings name
 
