@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         report_error(window, problem)
 
     prefs = QSettings(str(paths.data_dir() / "gui.ini"), QSettings.Format.IniFormat)
-    reviewer = os.environ.get(REVIEWER_ENV) or str(prefs.value("reviewer", "")) or _user()
+    reviewer = os.environ.get(REVIEWER_ENV) or settings.reviewer or str(prefs.value("reviewer", ""))
+    named = bool(reviewer)  # else the system user's name, which the window offers to change
+    reviewer = reviewer or _user()
     temporary: Path | None = None
     passphrase = os.environ.get(PASSPHRASE_ENV)
     try:
@@ -109,10 +111,11 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             store = unlocked
             prefs.setValue("reviewer", reviewer)
+            named = True  # typed in the unlock dialog
     except KnownError as exc:
         print(f"westfall-gui: {exc.user_line()}", file=sys.stderr)
         return int(exc.exit_code)
-    window.set_store(store, reviewer)
+    window.set_store(store, reviewer, named=named)
     if temporary is not None:
         window.status("Temporary store: nothing from this session is kept.")
     outcome = {"code": 0}

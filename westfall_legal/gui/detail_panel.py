@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from westfall_legal.categories import CATEGORIES
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour
-from westfall_legal.session.rows import ClauseRow
+from westfall_legal.session.rows import ClauseRow, canonical_category
 
 
 def _button(action: QAction) -> QToolButton:
@@ -70,7 +70,7 @@ class DetailPanel(QWidget):
         line = self.picker.lineEdit()
         assert line is not None
         line.setPlaceholderText("Category…")
-        line.returnPressed.connect(lambda: emit(self.relabelRequested, self.picker.currentText()))
+        line.returnPressed.connect(self._entered)
         completer.activated.connect(self.relabelRequested)
 
         self.comment = QLineEdit(self, placeholderText="Comment on this clause, then Enter (C)")
@@ -159,6 +159,28 @@ class DetailPanel(QWidget):
 
     def focus_comment(self) -> None:
         self.comment.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def completion(self, typed: str) -> str | None:
+        """What Enter takes: the completion highlighted in the list, else the first one the
+        list shows for ``typed`` (None: nothing completes it)."""
+        completer = self.picker.completer()
+        if completer is None:
+            return None
+        popup = completer.popup()
+        if popup is not None and popup.isVisible() and popup.currentIndex().isValid():
+            return str(popup.currentIndex().data())
+        completer.setCompletionPrefix(typed.strip())
+        if typed.strip() and completer.completionCount() > 0:
+            completer.setCurrentRow(0)
+            return completer.currentCompletion()
+        return None
+
+    def _entered(self) -> None:
+        typed = self.picker.currentText()
+        if canonical_category(typed) is None:
+            typed = self.completion(typed) or typed
+            self.picker.setCurrentText(typed)
+        emit(self.relabelRequested, typed)
 
     def _comment(self) -> None:
         text = self.comment.text().strip()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,7 @@ from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent
 from westfall_legal.settings import Settings
 
 if TYPE_CHECKING:  # the core is loaded once the window is up
+    from westfall_legal.gui.settings_page import SettingsPage
     from westfall_legal.pipeline import Engines, Review
     from westfall_legal.session.workspace import Workspace
     from westfall_legal.store import Store
@@ -128,8 +130,15 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(260)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.cancel_review)
+        self.reviewer_button = QToolButton(self)
+        self.reviewer_button.setAutoRaise(True)
+        self.reviewer_button.setToolTip(
+            "Every correction records this name. Click to change it (Settings)."
+        )
+        self.reviewer_button.clicked.connect(lambda: self.show_settings(name=True))
         bar = self.statusBar()
         bar.addWidget(self.status_text, 1)
+        bar.addPermanentWidget(self.reviewer_button)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         self._set_running(False)
@@ -156,12 +165,24 @@ class MainWindow(QMainWindow):
 
     # The store -----------------------------------------------------------------------------
 
-    def set_store(self, store: Store, reviewer: str) -> None:
+    def set_store(self, store: Store, reviewer: str, *, named: bool = True) -> None:
+        """Work in ``store`` as ``reviewer`` (``named``: a name the reviewer gave, not the
+        system user's, which the status bar then offers to change)."""
         self.store = store
-        self.reviewer = reviewer
         self.recent = RecentPaths(store)
         self.matters.set_store(store)
+        self.set_reviewer(reviewer, named=named)
         self.status(f"Store unlocked; reviewing as {reviewer}.")
+
+    def set_reviewer(self, name: str, *, named: bool = True) -> None:
+        """The name every correction from now on records (the open review's too)."""
+        self.reviewer = name
+        if self.workspace is not None:
+            self.workspace.reviewer = name
+            self.corrector.update_actions()  # undo and redo are each reviewer's own
+        self.reviewer_button.setText(
+            f"Reviewer: {name}" if named else f"Reviewer: {name} (system user: set your name)"
+        )
 
     def open_finding(self, finding: dict[str, Any]) -> None:
         """A finding clicked in the overview: its clause in the list, on the page, in detail."""
@@ -370,16 +391,25 @@ class MainWindow(QMainWindow):
         else:
             emit(self.reviewFinished)
 
-    def show_settings(self) -> None:
+    def show_settings(self, *, name: bool = False) -> SettingsPage:
+        """The settings page (``name``: with the reviewer's name to type)."""
         from westfall_legal.gui.settings_page import SettingsPage
 
         page = SettingsPage(self.settings, self.store, self)
         page.settingsSaved.connect(self._settings_saved)
         page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if not page.reviewer.text():
+            page.reviewer.setText(self.reviewer)
         page.open()
+        if name:
+            page.reviewer.setFocus()
+            page.reviewer.selectAll()
+        return page
 
     def _settings_saved(self, settings: Settings) -> None:
         self.settings = settings
+        if settings.reviewer and settings.reviewer != self.reviewer:
+            self.set_reviewer(settings.reviewer)
         self.clauses.set_threshold(settings.clause_threshold, default=True)
         if self.task is None or not self.task.running:
             self._engines = None  # the next review loads the models the new settings name

@@ -100,7 +100,20 @@ class SettingsPage(QDialog):
         playbook = QHBoxLayout()
         playbook.addWidget(self.playbook, 1)
         playbook.addWidget(browse)
+        self.reviewer = QLineEdit(
+            current.reviewer, self, placeholderText="Your name, as your corrections record it"
+        )
+        self.reviewer.setAccessibleName("Reviewer name")
+        self.threshold = _spin(
+            0,
+            100,
+            round(current.clause_threshold * 100),
+            "Clauses the model is less sure of are hatched and grouped under the list",
+        )
+        self.threshold.setSuffix(" %")
         form = QFormLayout()
+        form.addRow("Your name:", self.reviewer)
+        form.addRow("Clause threshold:", self.threshold)
         form.addRow(self.use_llm)
         form.addRow("Generation threads:", self.threads)
         form.addRow("Prompt threads:", self.batch_threads)
@@ -235,6 +248,8 @@ class SettingsPage(QDialog):
             llm_context=self.context.value(),
             llm_gpu_layers=self.gpu_layers.value(),
             playbook=self.playbook.text().strip(),
+            reviewer=" ".join(self.reviewer.text().split()),
+            clause_threshold=self.threshold.value() / 100,
         )
 
     def save(self) -> None:
