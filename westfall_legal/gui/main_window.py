@@ -69,6 +69,8 @@ STAGES = {
 class MainWindow(QMainWindow):
     reviewFinished = Signal()  # a review is shown (or failed, or was cancelled)
     open_action: QAction  # made with the menus (menus.py)
+    export_action: QAction
+    print_action: QAction
     recent_menu: QMenu
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
@@ -345,6 +347,7 @@ class MainWindow(QMainWindow):
         if ws is None or ws.data.get("document", {}).get("sha256") != review.document.sha256:
             return  # another document is open now
         summary = summary_json(review.summary)  # the summary's part of the review JSON
+        ws.data["summary"] = summary  # what Export review writes
         self.summary.show_review(
             ws.data.get("contract_type"), ws.state.facts, ws.state.findings, summary
         )

@@ -39,6 +39,18 @@ def _import_feedback(window: MainWindow) -> None:
     open_import(window)
 
 
+def _export_review(window: MainWindow) -> None:
+    from westfall_legal.gui.export import choose_export
+
+    choose_export(window)
+
+
+def _print_review(window: MainWindow) -> None:
+    from westfall_legal.gui.export import choose_print
+
+    choose_print(window)
+
+
 def _fill_recent(window: MainWindow) -> None:
     menu = window.recent_menu
     menu.clear()
@@ -62,6 +74,11 @@ def build_menus(window: MainWindow) -> None:
     menu.addAction(w.open_action)
     w.recent_menu = menu.addMenu("Open &recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
+    menu.addSeparator()
+    w.export_action = action(w, "E&xport review…", lambda: _export_review(w), "Ctrl+E")
+    w.print_action = action(w, "&Print review…", lambda: _print_review(w), "Ctrl+P")
+    menu.addAction(w.export_action)
+    menu.addAction(w.print_action)
     menu.addSeparator()
     menu.addAction(action(w, "&Export feedback…", lambda: _export_feedback(w)))
     menu.addAction(action(w, "&Import feedback…", lambda: _import_feedback(w)))
