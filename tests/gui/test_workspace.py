@@ -165,11 +165,10 @@ def test_a_file_that_is_not_a_pdf_gives_the_error_and_the_window_stays_usable(
     fake = tmp_path / "contract.pdf"
     fake.write_text("This is a letter, saved with the wrong name.\n")
     review(qtbot, window, fake)
-    box = window.error_box
-    assert isinstance(box, QMessageBox)
-    assert "not a PDF" in box.text() and "export it as PDF" in box.informativeText()
+    assert window.error_box is None  # said over the pages; nothing modal
+    text = window.banner.text()
+    assert "not a PDF" in text and "export it as PDF" in text
     assert window.workspace is None
-    box.close()
     review(qtbot, window, SAMPLE)
     assert window.workspace is not None and window.workspace.rows
 

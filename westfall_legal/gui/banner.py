@@ -1,5 +1,6 @@
 """The banner over the page view: what the reader must know about the file before trusting
-its review (a damaged PDF that was repaired, and which of its pages are empty)."""
+its review (a damaged PDF that was repaired, and which of its pages are empty), or why a file
+could not be opened at all (said here, in the window, so that nothing blocks it)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,8 @@ class WarningBanner(QLabel):
         lines = [f"Warning: {w[:1].upper()}{w[1:]}." for w in warnings]
         self.setText("\n".join(lines))
         self.setVisible(bool(lines))
+
+    def show_problem(self, headline: str, hint: str) -> None:
+        """A file that could not be opened: what is wrong, then what to do."""
+        self.setText(f"{headline}\n{hint}" if hint else headline)
+        self.show()

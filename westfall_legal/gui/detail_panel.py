@@ -78,9 +78,8 @@ class DetailPanel(QWidget):
 
         self.selection = QLabel("Draw a box over words on the page to select them.", self)
         self.selection.setWordWrap(True)
-        self.progress = QProgressBar(self, format="%v of %m clauses reviewed", textVisible=True)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self.progress = QProgressBar(self, textVisible=True)
+        self.show_progress(0, 0, opened=False)
 
         buttons = QHBoxLayout()
         for name in ("accept", "reject", "relabel"):
@@ -146,10 +145,16 @@ class DetailPanel(QWidget):
         short = short if len(short) <= 160 else short[:157] + "…"
         self.selection.setText(f"Page {page}: “{short}”")
 
-    def show_progress(self, done: int, total: int) -> None:
+    def show_progress(self, done: int, total: int, *, opened: bool = True) -> None:
+        """How much is reviewed (and no count at all while no document is open)."""
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {total} clauses reviewed")
+        if not opened:
+            self.progress.setFormat("No document open")
+        elif not total:
+            self.progress.setFormat("No clauses found in this document")
+        else:
+            self.progress.setFormat(f"{done} of {total} clauses reviewed")
 
     def focus_picker(self) -> None:
         self.picker.setFocus(Qt.FocusReason.ShortcutFocusReason)

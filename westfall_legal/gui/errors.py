@@ -54,6 +54,9 @@ def report_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | No
         )
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is not None:  # the window takes the keys again (Ctrl+Q, the review keys)
+        window = parent.window()
+        box.finished.connect(lambda _result: window.activateWindow())
     box.open()
     return box
 

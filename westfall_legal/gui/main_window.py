@@ -366,11 +366,20 @@ class MainWindow(QMainWindow):
         if isinstance(exc, EncryptedPdfError):
             self._ask_password(path, retry=isinstance(exc, WrongPasswordError))
             return
-        self.show_error(exc)
-        if not isinstance(exc, KnownError):
-            self.status("The review failed (see the report).")
-        elif exc.exit_code == 130:
+        if isinstance(exc, KnownError) and exc.exit_code == 130:
             self.status("Review cancelled; nothing was stored.")
+        elif isinstance(exc, KnownError):  # the file's fault: said over the pages, not in a box
+            shown = self.workspace
+            still = (
+                f" The review of {shown.review.document.path.name} is still shown."
+                if shown is not None
+                else ""
+            )
+            self.banner.show_problem(f"{path.name} could not be opened: {exc.message}", exc.hint)
+            self.status(f"{path.name} could not be opened (see above the pages).{still}")
+        else:
+            self.show_error(exc)
+            self.status("The review failed (see the report).")
 
     def _ask_password(self, path: Path, *, retry: bool) -> None:
         dialog = QInputDialog(self)

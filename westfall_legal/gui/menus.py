@@ -84,7 +84,8 @@ def build_menus(window: MainWindow) -> None:
     menu.addAction(action(w, "&Import feedback…", lambda: _import_feedback(w)))
     menu.addSeparator()
     menu.addAction(action(w, "Models and &settings…", w.show_settings, "Ctrl+,"))
-    menu.addAction(action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit))
+    # Ctrl+Q everywhere: some platforms (Windows, the offscreen one) bind no standard Quit key
+    menu.addAction(action(w, "&Quit", w.close, "Ctrl+Q"))
 
     review = w.menuBar().addMenu("&Review")
     actions = w.corrector.actions
