@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from westfall_legal import cli_store
-from westfall_legal.cli import main
+from westfall_legal.cli import common, main
 from westfall_legal.errors import ExitCode
 from westfall_legal.store import KdfParams, Store, keys
 from westfall_legal.store import core as store_core
@@ -30,7 +29,6 @@ def unlocked(monkeypatch: pytest.MonkeyPatch) -> None:
     """A cheap KDF (users get keys.PRODUCTION_KDF), the passphrase for scripts, and no
     passphrase remembered from an earlier test."""
     monkeypatch.setattr(keys, "DEFAULT_KDF", FAST)
-    monkeypatch.setattr(cli_store, "_unlocked", {})
     monkeypatch.setenv("WESTFALL_PASSPHRASE", PASS)
 
 
@@ -178,7 +176,6 @@ def test_store_errors_say_what_to_do(
     code, _, err = run(capsys, "matter", "delete", "Lease")
     assert code == ExitCode.BAD_INPUT and "--yes" in err
     monkeypatch.delenv("WESTFALL_PASSPHRASE")
-    cli_store._unlocked.clear()  # the passphrase this process used above
     code, _, err = run(capsys, "matter", "list")
     assert code == ExitCode.USAGE and "WESTFALL_PASSPHRASE" in err
     monkeypatch.setenv("WESTFALL_HOME", str(app_home / "empty"))
@@ -350,7 +347,7 @@ def test_a_short_passphrase_typed_is_refused_before_it_is_repeated(
     monkeypatch.delenv("WESTFALL_PASSPHRASE")
     monkeypatch.setattr(sys, "stdin", _Terminal())
     asked: list[str] = []
-    monkeypatch.setattr(cli_store.getpass, "getpass", lambda prompt: asked.append(prompt) or "a")
+    monkeypatch.setattr(common.getpass, "getpass", lambda prompt: asked.append(prompt) or "a")
     code, _, err = run(capsys, "matter", "create", "Lease")
     assert code == ExitCode.STORE and "too short" in err and len(asked) == 1
 

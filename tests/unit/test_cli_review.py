@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from westfall_legal.cli_review import expand, report_stems
+from westfall_legal.cli.review import expand, report_stems
 from westfall_legal.errors import InputNotFoundError
 
 

@@ -18,7 +18,7 @@ CORE = frozenset(
     {"__init__", "errors", "hashing", "models", "progress", "paths", "settings", "crash",
      "categories", "stamps"}
 )  # fmt: skip
-FRONT_ENDS = frozenset({"cli", "cli_store", "cli_feedback", "cli_review", "gui"})
+FRONT_ENDS = frozenset({"cli", "gui"})
 EVERYTHING = frozenset(
     {*CORE, "ingest", "layout", "analysis", "llm", "store", "feedback", "pipeline", "report",
      "session", "training", *FRONT_ENDS}
@@ -39,14 +39,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "session": CORE | {"pipeline", "report", "store"},  # the review session both ends share
     "training": EVERYTHING - FRONT_ENDS,
     "cli": EVERYTHING - {"gui"},
-    "cli_store": EVERYTHING - {"gui", "training"},
-    "cli_feedback": EVERYTHING - {"gui"},
-    "cli_review": EVERYTHING - {"gui", "training"},
-    "gui": EVERYTHING - {"cli", "cli_store", "cli_feedback", "cli_review", "training"},
+    "gui": EVERYTHING - {"cli", "training"},
 }
 # The front-end modules that run the training commands (evaluate, train-*, retrain,
 # finetune, the clause-model registry): the only ones outside training that may import it.
-CLI_TRAINING = frozenset({"westfall_legal.cli", "westfall_legal.cli_feedback"})
+CLI_TRAINING = frozenset({"westfall_legal.cli.training"})
 
 # Each outside engine, and the one place (a module, or a package ending in "/") that may
 # import it.
@@ -160,7 +157,7 @@ def test_each_kind_of_forbidden_import_is_caught(tmp_path: Path) -> None:
             "store/x.py": "from westfall_legal.layout.text import build_text\n",
             "gui/y.py": "import pymupdf\nfrom PySide6 import QtCore\n",
             "gui/z.py": "def f():\n    from westfall_legal.training.cuad import read_gold\n",
-            "cli_store.py": "from westfall_legal import training\n",
+            "cli/store.py": "from westfall_legal import training\n",
             "feedback/w.py": "from westfall_legal.store.common import dumps\n",
             "ingest/v.py": "import torch\nfrom westfall_legal.pipeline import analyse\n",
             "layout/ok.py": "from westfall_legal.models import Section\nimport numpy\n",
@@ -168,9 +165,7 @@ def test_each_kind_of_forbidden_import_is_caught(tmp_path: Path) -> None:
     )
     found = offences(root)
     assert found == [
-        "westfall_legal.cli_store imports westfall_legal.training (cli_store may not import "
-        "training)",
-        "westfall_legal.cli_store imports westfall_legal.training (only the training commands may)",
+        "westfall_legal.cli.store imports westfall_legal.training (only the training commands may)",
         "westfall_legal.feedback.w imports westfall_legal.store.common (store.common is the "
         "store's own)",
         "westfall_legal.gui.y imports pymupdf (only ingest/pdf.py)",

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from feedback_helpers import PASSPHRASE, members, resign, rezip
 
-from westfall_legal import cli_store
 from westfall_legal.cli import main
 from westfall_legal.errors import ExitCode
 from westfall_legal.hashing import sha256_bytes
@@ -124,7 +123,6 @@ def test_a_thousand_mutated_bundles_never_crash_or_write_outside(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(cli_store, "_unlocked", {})
     monkeypatch.setenv("WESTFALL_PASSPHRASE", PASSPHRASE)
     rng = random.Random(SEED)
     mutations = _mutations(rng, store, members(exported.read_bytes()))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from westfall_legal.cli.common import Passphrases, ProgressBar
 from westfall_legal.crash import save_crash_report
 from westfall_legal.errors import (
     ExitCode,
@@ -26,8 +27,6 @@ from westfall_legal.errors import (
     StoreError,
     UnsupportedFileError,
 )
-from westfall_legal.ingest.pdf import IMAGE_SUFFIXES, PDF_SUFFIXES, check_file
-from westfall_legal.progress import ProgressEvent
 
 if TYPE_CHECKING:
     from westfall_legal.pipeline import Engines
@@ -36,30 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FORMATS = ("json", "html")
 LISTED = 5  # failures named in the closing summary line
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
-
-    def __init__(self, label: str, enabled: bool = True) -> None:
-        self.label = label
-        self.enabled = enabled
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, event: ProgressEvent) -> None:
-        if not self.enabled or not self.tty:
-            return
-        width = 30
-        filled = int(width * event.done / max(event.total, 1))
-        sys.stderr.write(
-            f"\r{self.label[:40]:40} {event.stage:9} [{'#' * filled}{'.' * (width - filled)}] "
-            f"{event.done}/{event.total}"
-        )
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.tty:
-            sys.stderr.write("\r" + " " * 100 + "\r")
 
 
 @dataclass
@@ -77,6 +52,8 @@ def expand(inputs: Sequence[str]) -> Inputs:
     as PDF where that works) and subfolders; hidden files (``.DS_Store``) are passed over.
     The same file named twice is reviewed once.
     """
+    from westfall_legal.ingest.pdf import IMAGE_SUFFIXES, PDF_SUFFIXES, check_file
+
     found = Inputs()
     seen: set[Path] = set()
     for raw in inputs:
@@ -143,6 +120,7 @@ class Run:
     formats: list[str]
     settings: Settings
     engines: Engines
+    passphrases: Passphrases
     failures: list[tuple[Path, str, int]] = field(default_factory=list)  # path, why, code
 
     def review(self, path: Path, stem: str, renamed: bool) -> None:
@@ -164,9 +142,9 @@ class Run:
             bar.close()
         data = review_json(review)
         if args.matter:
-            from westfall_legal.cli_store import store_review
+            from westfall_legal.cli.store import store_review
 
-            store_review(args.matter, path, data)
+            store_review(self.passphrases, args.matter, path, data)
         out = Path(args.out)
         written = []
         if "json" in self.formats:
@@ -210,7 +188,7 @@ class Run:
             self.failures.append((path, f"unexpected error ({type(exc).__name__})", ExitCode.BUG))
 
 
-def cmd_review(args: argparse.Namespace) -> int:
+def cmd_review(args: argparse.Namespace, passphrases: Passphrases) -> int:
     from westfall_legal.pipeline import Engines
     from westfall_legal.settings import load
 
@@ -228,7 +206,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     for line in inputs.skipped:
         print(f"westfall: skipped {line}", file=sys.stderr)
     stems = report_stems(inputs.files)
-    run = Run(args, formats, settings, Engines())
+    run = Run(args, formats, settings, Engines(), passphrases)
     for path in inputs.files:
         run.guarded(path, stems[path], stems[path] != path.stem)
     several = len(inputs.files) + len(inputs.skipped) > 1
@@ -251,3 +229,15 @@ def _summary(inputs: Inputs, failures: list[tuple[Path, str, int]]) -> str:
     if inputs.skipped:
         parts.append(f"{len(inputs.skipped)} skipped (not a document Westfall Legal reads)")
     return "; ".join(parts) + "."
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = sub.add_parser("review", help="review contracts and write reports")
+    review.add_argument("files", nargs="+", help="PDF/PNG/JPEG/TIFF files or folders")
+    review.add_argument("--out", default="out", help="output folder (default: out)")
+    review.add_argument("--format", default="json,html", help="json, html or both (default)")
+    review.add_argument("--no-llm", action="store_true", help="skip the local LLM summary")
+    review.add_argument("--password", help="password of a protected PDF")
+    review.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    review.add_argument("--matter", help="also keep the review in this matter of the store")
+    review.set_defaults(func=cmd_review)

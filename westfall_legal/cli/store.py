@@ -1,8 +1,7 @@
 """`westfall matter|store|correct|verify-audit`, and `review --matter`, over the encrypted store.
 
-The passphrase comes from ``WESTFALL_PASSPHRASE`` (scripts, tests) or a prompt; a new one
-(first run, ``store passwd``) from ``WESTFALL_NEW_PASSPHRASE`` or a prompt asked twice. It is
-never logged or echoed.
+The passphrases come through :class:`~westfall_legal.cli.common.Passphrases`. The store
+itself is imported when a command runs, so that ``--help`` stays quick.
 """
 
 from __future__ import annotations
@@ -10,67 +9,27 @@ from __future__ import annotations
 import argparse
 import copy
 import difflib
-import getpass
 import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from westfall_legal import paths
 from westfall_legal.categories import CATEGORIES
-from westfall_legal.errors import (
-    ExitCode,
-    KnownError,
-    PassphraseRequiredError,
-    StoreError,
-    StoreNotFoundError,
-    WestfallError,
-)
-from westfall_legal.store import Correction, Store, backup, check_new_passphrase, restore
-from westfall_legal.store.corrections import check_span_order
-from westfall_legal.store.facts import check_fact
+from westfall_legal.cli.common import NEW_PASSPHRASE_ENV, Passphrases
+from westfall_legal.errors import ExitCode, KnownError, WestfallError
 
-PASSPHRASE_ENV = "WESTFALL_PASSPHRASE"
-NEW_PASSPHRASE_ENV = "WESTFALL_NEW_PASSPHRASE"
+if TYPE_CHECKING:
+    from westfall_legal.store import Correction, Store
+
 REVIEWER_ENV = "WESTFALL_REVIEWER"
-_unlocked: dict[Path, str] = {}  # the passphrase that opened a store, for the next file
 
 
-def _ask(prompt: str, env: str, *, confirm: bool = False) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise PassphraseRequiredError(f"a passphrase is needed and {env} is not set.")
-    first = getpass.getpass(prompt)
-    if confirm:  # a new passphrase: refuse a weak one before asking for it again
-        check_new_passphrase(first)
-    if confirm and getpass.getpass("Repeat it: ") != first:
-        raise StoreError("the two passphrases differ; nothing was changed.", hint="Try again.")
-    return first
-
-
-def open_store(*, create: bool = False) -> Store:
-    """Unlock the store in the data folder (creating it, with a new passphrase, if asked)."""
-    path = paths.store_file()
-    if not path.exists():
-        if not create:
-            raise StoreNotFoundError(f"{path}: no store yet.")
-        store = Store.create(_ask("New store passphrase: ", PASSPHRASE_ENV, confirm=True), path)
-        print(f"created the encrypted store {path}", file=sys.stderr)
-        return store
-    passphrase = os.environ.get(PASSPHRASE_ENV) or _unlocked.get(path)
-    passphrase = passphrase or _ask(f"Passphrase for {path}: ", PASSPHRASE_ENV)
-    store = Store.open(passphrase, path)
-    _unlocked[path] = passphrase
-    return store
-
-
-def store_review(matter: str, path: Path, data: dict[str, Any]) -> None:
+def store_review(passphrases: Passphrases, matter: str, path: Path, data: dict[str, Any]) -> None:
     """`westfall review FILE --matter NAME`: keep the review JSON in that matter."""
-    with open_store() as store:
+    with passphrases.open_store() as store:
         size = path.stat().st_size if path.exists() else None
         saved = store.reviews.add(matter, data, size=size)
     verb = "stored in" if saved.new_document else "added as a new review to"
@@ -83,8 +42,8 @@ def store_review(matter: str, path: Path, data: dict[str, Any]) -> None:
 # matter ------------------------------------------------------------------------------------
 
 
-def cmd_matter(args: argparse.Namespace) -> int:
-    with open_store(create=args.action == "create") as store:
+def cmd_matter(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    with passphrases.open_store(create=args.action == "create") as store:
         if args.action == "list":
             matters = store.matters.list()
             if not matters:
@@ -151,22 +110,24 @@ def _delete(store: Store, name: str, yes: bool) -> int:
 # store -------------------------------------------------------------------------------------
 
 
-def cmd_store(args: argparse.Namespace) -> int:
+def cmd_store(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    from westfall_legal.store import backup, restore
+
     if args.action == "restore":
         if not args.target:
             raise KnownError("`westfall store restore` needs the backup file.")
-        passphrase = _ask("Passphrase of the backup: ", PASSPHRASE_ENV)
+        passphrase = passphrases.ask("Passphrase of the backup: ")
         store, safety = restore(Path(args.target), passphrase, paths.store_file())
         store.close()
-        _unlocked[store.path] = passphrase
+        passphrases.remember(store.path, passphrase)
         kept = f"; the replaced store was kept as {safety}" if safety else ""
         print(f"store restored from {args.target}{kept}")
         return ExitCode.OK
-    with open_store() as store:
+    with passphrases.open_store() as store:
         if args.action == "passwd":
-            new = _ask("New passphrase: ", NEW_PASSPHRASE_ENV, confirm=True)
+            new = passphrases.ask("New passphrase: ", NEW_PASSPHRASE_ENV, confirm=True)
             store.change_passphrase(new)
-            _unlocked[store.path] = new
+            passphrases.remember(store.path, new)
             print("passphrase changed (keys re-wrapped; old backups keep the old passphrase)")
         elif args.action == "rekey":
             if not args.target:
@@ -180,8 +141,8 @@ def cmd_store(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def cmd_verify_audit(args: argparse.Namespace) -> int:
-    with open_store() as store:
+def cmd_verify_audit(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    with passphrases.open_store() as store:
         report = store.audit.reset_head() if args.reset_head else store.audit.verify()
     sealed = f", {report.sealed} of deleted matters (sealed)" if report.sealed else ""
     print(
@@ -251,6 +212,9 @@ def parse_spec(raw: object, reviewer: str = "") -> Spec:
     """Check one correction's form (the command line's, or one line of a batch) and convert
     its values, so that a batch is refused whole before anything is stored. What needs the
     store (a clause id, a span inside the text) is checked when it is applied."""
+    from westfall_legal.store.corrections import check_span_order
+    from westfall_legal.store.facts import check_fact
+
     if not isinstance(raw, dict):
         raise KnownError(
             f"a correction is a JSON object, not {_shown(raw)}.", hint=f"e.g. {EXAMPLE_LINE}"
@@ -373,7 +337,7 @@ def _at(where: str, exc: WestfallError) -> WestfallError:
     return located
 
 
-def cmd_correct(args: argparse.Namespace) -> int:
+def cmd_correct(args: argparse.Namespace, passphrases: Passphrases) -> int:
     reviewer = args.reviewer or os.environ.get(REVIEWER_ENV, "")
     if args.batch:
         lines = _batch(Path(args.batch))
@@ -382,7 +346,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         lines = [("", {**given, "fact": args.fact})]
     else:
         raise KnownError("say which correction to make.", hint="e.g. `... --clause k3 accept`")
-    with open_store() as store:
+    with passphrases.open_store() as store:
         document = store.reviews.find(args.matter, args.document)
         specs = []
         for where, raw in lines:  # every line is checked before anything is stored
@@ -441,7 +405,7 @@ def _batch(path: Path) -> list[tuple[str, object]]:
 # parser ------------------------------------------------------------------------------------
 
 
-def add_store_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     matter = sub.add_parser("matter", help="matters in the encrypted store")
     matter.add_argument("action", choices=("create", "list", "show", "close", "reopen", "delete"))
     matter.add_argument("name", nargs="?", help="the matter's name (or id)")

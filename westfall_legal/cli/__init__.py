@@ -1,0 +1,70 @@
+"""The command line, ``westfall``, over the same core as the GUI: one module per command group
+(review, models, store, feedback, training) and :mod:`~westfall_legal.cli.common` for what
+they share.
+
+:func:`main` ends in the one error boundary: a KnownError becomes one line on stderr (what
+happened, what to do) and its exit code.
+Building the parser imports no engine (PyMuPDF, llama.cpp) and no training code, so that
+``--version``, ``--help`` and the store commands start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from westfall_legal import __version__
+from westfall_legal.cli import feedback, models, review, store, training
+from westfall_legal.cli.common import Command, Passphrases
+from westfall_legal.errors import ExitCode, KnownError
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="westfall", description="Offline contract review (Westfall Legal)."
+    )
+    parser.add_argument("--version", action="version", version=f"westfall {__version__}")
+    parser.add_argument("--data-dir", help="the data folder (default: WESTFALL_HOME or per-user)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+    # in the order --help lists them (and docs/cli.md)
+    review.add_commands(sub)  # review
+    training.add_training_commands(sub)  # evaluate, train-clauses, train-encoder
+    models.add_commands(sub)  # models
+    store.add_commands(sub)  # matter, store, verify-audit, correct
+    feedback.add_commands(sub)  # feedback-key, export-, import-feedback, -trust, -pool
+    training.add_retraining_commands(sub)  # retrain, finetune
+    feedback.add_drift_command(sub)  # drift
+    training.add_clause_model_command(sub)  # clause-model
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``westfall`` command; returns its exit code (:class:`ExitCode`)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.data_dir:
+        os.environ["WESTFALL_HOME"] = args.data_dir
+    return run(args.func, args)
+
+
+def run(command: Command, args: argparse.Namespace) -> int:
+    """The one error boundary: ``command``'s exit code; a KnownError's line and code; an
+    interrupt's."""
+    try:
+        return command(args, Passphrases())
+    except KnownError as exc:
+        print(f"westfall: {exc.user_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("westfall: interrupted; nothing was written.", file=sys.stderr)
+        return ExitCode.CANCELLED
