@@ -3,7 +3,7 @@
 they share.
 
 :func:`main` ends in the one error boundary: a KnownError becomes one line on stderr (what
-happened, what to do) and its exit code.
+happened, what to do) and its exit code; anything else is a bug, saved as a crash report.
 Building the parser imports no engine (PyMuPDF, llama.cpp) and no training code, so that
 ``--version``, ``--help`` and the store commands start quickly.
 """
@@ -14,7 +14,9 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from westfall_legal import __version__
 from westfall_legal.cli import feedback, models, review, store, training
@@ -58,8 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(command: Command, args: argparse.Namespace) -> int:
-    """The one error boundary: ``command``'s exit code; a KnownError's line and code; an
-    interrupt's."""
+    """The one error boundary (OCRmyPDF's ``cli_exception_handler``): ``command``'s exit
+    code; a KnownError's line and code; an interrupt's; or, for anything else, a bug."""
     try:
         return command(args, Passphrases())
     except KnownError as exc:
@@ -68,3 +70,26 @@ def run(command: Command, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("westfall: interrupted; nothing was written.", file=sys.stderr)
         return ExitCode.CANCELLED
+    except Exception as exc:
+        print(f"westfall: {bug_line(exc)}", file=sys.stderr)
+        return ExitCode.BUG
+
+
+def bug_line(exc: Exception) -> str:
+    """Save the crash report of ``exc`` (its traceback, never its message: that can hold
+    document text or a passphrase) in the data folder and say where, in one line."""
+    from westfall_legal.crash import save_crash_report
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    saved = save_crash_report(exc)
+    report = (
+        f"the report (no document text in it) was saved to {saved}: please send it to your "
+        "administrator"
+        if saved
+        else "the crash report could not be saved"
+    )
+    return (
+        f"this is a bug: unexpected error ({type(exc).__name__}{where}) in Westfall Legal, "
+        f"not in your documents or settings; {report}."
+    )

@@ -1,5 +1,6 @@
 """`main()`'s one error boundary: a known error is one line and its exit code, an interrupt
-exits 130; and the passphrase lives in the run's Passphrases, not in a module."""
+exits 130, anything else is a bug with a crash report (never the exception's message); and
+the passphrase lives in the run's Passphrases, not in a module."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from westfall_legal.cli import common, feedback, main
 from westfall_legal.cli.common import Passphrases
 from westfall_legal.errors import EncryptedPdfError, ExitCode, PassphraseRequiredError
 from westfall_legal.store import KdfParams, Store
+
+SECRET = "the Licensee shall pay 4,000,000 dollars"  # stands for document text in a message
 
 
 def _command_raising(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
@@ -50,6 +53,32 @@ def test_an_interrupt_says_nothing_was_written(
     _command_raising(monkeypatch, KeyboardInterrupt())
     assert main(["feedback-pool"]) == ExitCode.CANCELLED == 130
     assert capsys.readouterr().err == "westfall: interrupted; nothing was written.\n"
+
+
+def test_anything_else_is_a_bug_with_a_crash_report(
+    app_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _command_raising(monkeypatch, ZeroDivisionError(SECRET))
+    assert main(["feedback-pool"]) == ExitCode.BUG == 1
+    err = capsys.readouterr().err
+    reports = list((app_home / "crash-reports").glob("crash-*.txt"))
+    assert len(reports) == 1
+    assert err.startswith("westfall: this is a bug: unexpected error (ZeroDivisionError at ")
+    assert f"saved to {reports[0]}" in err and err.count("\n") == 1
+    report = reports[0].read_text(encoding="utf-8")
+    assert "builtins.ZeroDivisionError (message left out)" in report and "in command" in report
+    assert SECRET not in err and SECRET not in report
+
+
+def test_a_bug_whose_report_cannot_be_saved(
+    app_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (app_home / "crash-reports").write_text("a file where the folder should be")
+    _command_raising(monkeypatch, RuntimeError(SECRET))
+    assert main(["feedback-pool"]) == ExitCode.BUG
+    err = capsys.readouterr().err
+    assert "this is a bug: unexpected error (RuntimeError" in err
+    assert "the crash report could not be saved" in err and SECRET not in err
 
 
 class _Terminal(io.StringIO):
