@@ -143,9 +143,12 @@ def test_summary_tab_lists_findings_and_a_citation_goes_to_the_clause(
     assert groups[0].startswith("High")
     high = summary.findings.topLevelItem(0).child(0)  # type: ignore[union-attr]
     citation = next(
-        high.child(i) for i in range(high.childCount()) if "clause" in high.child(i).text(0)
+        high.child(i)
+        for i in range(high.childCount())
+        if (high.child(i).data(0, Qt.ItemDataRole.UserRole) or ("",))[0] == "clause"
     )
-    ref = citation.text(0).split()[-1]
+    ref = citation.data(0, Qt.ItemDataRole.UserRole)[1]
+    assert citation.text(0) == "→ §12 Uncapped Liability"  # named, not "[k40]"
     emit(summary.findings.itemClicked, citation, 0)
     ws = reviewed.workspace
     assert ws is not None

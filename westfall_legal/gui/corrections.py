@@ -125,13 +125,17 @@ class Corrector(QObject):
             z=5,
         )
         self.w.summary.show_review(
-            ws.data.get("contract_type"), ws.state.facts, ws.state.findings, ws.data.get("summary")
+            ws.data.get("contract_type"),
+            ws.state.facts,
+            ws.state.findings,
+            ws.data.get("summary"),
+            ws.clause_names(),
         )
         self.w.detail.show_selection(None)
         self.refresh()
         if ws.rows:
             self.w.clauses.select(self.w.clauses.visible_ids()[0], notify=False)
-            self.w.detail.show_row(self.current())
+            self.show_detail()
             self.update_actions()
 
     def refresh(self) -> None:
@@ -143,7 +147,7 @@ class Corrector(QObject):
         self.draw_highlights()
         self.w.view.set_markers(self._markers(ws))
         self.show_legend()
-        self.w.detail.show_row(self.current())
+        self.show_detail()
         self.w.detail.show_progress(*ws.reviewed())
         self.update_actions()
 
@@ -221,8 +225,13 @@ class Corrector(QObject):
 
     def clause_selected(self, clause_id: str) -> None:
         self.w.view.select_clause(clause_id)
-        self.w.detail.show_row(self.current())
+        self.show_detail()
         self.update_actions()
+
+    def show_detail(self) -> None:
+        """The current clause in the detail pane, with the findings that cite it."""
+        row, ws = self.current(), self.workspace
+        self.w.detail.show_row(row, ws.findings_of(row.ref) if ws and row else ())
 
     def go_to_ref(self, ref: str) -> None:
         row = self.workspace.row(ref) if self.workspace else None

@@ -7,8 +7,10 @@ The buttons carry the main window's actions, so a button and its key do the same
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -56,6 +58,10 @@ class DetailPanel(QWidget):
         self.text.setMinimumHeight(70)
         self.comments = QLabel(self)
         self.comments.setWordWrap(True)
+        self.findings = QLabel(self)  # the findings that cite the clause, whole
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.RichText)
+        self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.picker = QComboBox(self, editable=True)
         self.picker.addItems(CATEGORIES)
@@ -102,6 +108,7 @@ class DetailPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
+        layout.addWidget(self.findings)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.comments)
         layout.addLayout(buttons)
@@ -109,7 +116,18 @@ class DetailPanel(QWidget):
         layout.addWidget(selected)
         layout.addWidget(self.progress)
 
-    def show_row(self, row: ClauseRow | None) -> None:
+    def show_row(self, row: ClauseRow | None, findings: Sequence[Mapping[str, Any]] = ()) -> None:
+        """A clause in full: category, where it is (its section title whole), how sure the
+        model is, its state, the findings citing it with their whole explanations, its text."""
+        self.findings.setText(
+            "<br>".join(
+                f"<b style='color:{severity_colour(f['severity']).darker(120).name()}'>"
+                f"{f['severity'].capitalize()}</b> · <b>{html.escape(f.get('title') or f['rule'])}"
+                f"</b>: {html.escape(f['explanation'])}"
+                for f in findings
+            )
+        )
+        self.findings.setVisible(bool(findings))
         if row is None:
             self.title.setText("No clause selected")
             self.facts.clear()
@@ -122,11 +140,12 @@ class DetailPanel(QWidget):
             was = f" <span style='color:#6b7280'>(model: {row.original_category})</span>"
         self.title.setText(f"<b style='color:{colour}'>{row.category}</b>{was}")
         parts = [
-            f"{row.ref}" if row.source == "model" else "added by a reviewer",
+            "" if row.source == "model" else "added by a reviewer",
             f"page {row.page}",
-            row.section,
+            html.escape(row.section),
             "" if row.confidence is None else f"confidence {row.confidence:.0%}",
             STATUS_TEXT.get(row.status, row.status),
+            f"<span style='color:#8a8f98'>id {row.ref}</span>",
         ]
         if row.risk:
             parts.append(f"<b style='color:{severity_colour(row.risk).name()}'>{row.risk} risk</b>")

@@ -349,10 +349,20 @@ class MainWindow(QMainWindow):
         summary = summary_json(review.summary)  # the summary's part of the review JSON
         ws.data["summary"] = summary  # what Export review writes
         self.summary.show_review(
-            ws.data.get("contract_type"), ws.state.facts, ws.state.findings, summary
+            ws.data.get("contract_type"),
+            ws.state.facts,
+            ws.state.findings,
+            summary,
+            ws.clause_names(),
         )
         written = sum(1 for s in (summary or {}).get("sentences", []) if s["source"] == "llm")
-        self.status(f"Summary written: {written} sentences by the local model.")
+        if written == 0 and self.engines.llm_error:  # no model installed, or it did not load
+            self.status(
+                f"The summary is the rule-based one: {self.engines.llm_error} "
+                "Then choose it in File > Models and settings."
+            )
+        else:
+            self.status(f"Summary written: {written} sentences by the local model.")
 
     def _summary_failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError) and exc.exit_code == 130:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -35,6 +35,19 @@ if TYPE_CHECKING:
     from westfall_legal.store import FactState
 
 ROLE = Qt.ItemDataRole.UserRole  # ("clause", ref) or ("span", start, end)
+WRAP = Qt.ItemDataRole.UserRole + 2  # an explanation's text, wrapped to the tree's width
+
+
+def wrap(text: str, metrics: QFontMetrics, width: int) -> str:
+    """``text`` broken into lines at spaces so that each fits ``width`` pixels (a tree view
+    cannot wrap its items' text itself: it elides it)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _section(title: str, widget: QWidget) -> QWidget:
@@ -88,6 +101,8 @@ class SummaryTab(QWidget):
         self.sentences.setWordWrap(True)
         self.sentences.itemClicked.connect(self._go)
         self._loading = False
+        self.names: dict[str, str] = {}
+        self.findings.viewport().installEventFilter(self)  # re-wrap explanations on resize
 
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(_section("Findings", self.findings))
@@ -106,7 +121,11 @@ class SummaryTab(QWidget):
         facts: Mapping[str, FactState],
         findings: Sequence[Mapping[str, Any]],
         summary: Mapping[str, Any] | None,
+        names: Mapping[str, str] | None = None,
     ) -> None:
+        """Show a review; ``names`` gives each clause id the name a reader knows it by
+        ("k40" -> "§12 Uncapped Liability"), the id staying in the tooltip."""
+        self.names = dict(names or {})
         if contract_type:
             self.contract.setText(
                 f"<b>Contract type:</b> {contract_type['label']} "
@@ -173,6 +192,25 @@ class SummaryTab(QWidget):
         doc.setHtml(self.counts.text())
         return doc.toPlainText()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.findings.viewport():
+            self.wrap_explanations()
+        return super().eventFilter(watched, event)
+
+    def wrap_explanations(self) -> None:
+        """Each finding's explanation whole, on as many lines as the tree's width needs."""
+        metrics = self.findings.fontMetrics()
+        width = self.findings.viewport().width() - 3 * self.findings.indentation() - 12
+        for i in range(self.findings.topLevelItemCount()):
+            group = self.findings.topLevelItem(i)
+            for j in range(group.childCount() if group else 0):
+                finding = group.child(j) if group else None
+                for k in range(finding.childCount() if finding else 0):
+                    item = finding.child(k) if finding else None
+                    text = item.data(0, WRAP) if item else None
+                    if item is not None and text:
+                        item.setText(0, wrap(str(text), metrics, max(width, 120)))
+
     def _show_findings(self, findings: Sequence[Mapping[str, Any]]) -> None:
         self.findings.clear()
         for severity in SEVERITIES:
@@ -194,15 +232,19 @@ class SummaryTab(QWidget):
                 )
                 item.setData(0, ROLE, ("finding", dict(finding)))
                 explanation = QTreeWidgetItem([finding["explanation"]])
+                explanation.setData(0, WRAP, finding["explanation"])
+                explanation.setToolTip(0, finding["explanation"])
                 explanation.setData(0, ROLE, ("finding", dict(finding)))
                 item.addChild(explanation)
                 for ref in finding.get("citations", []):
-                    cite = QTreeWidgetItem([f"→ clause {ref}"])
+                    cite = QTreeWidgetItem([f"→ {self.names.get(ref, 'clause ' + ref)}"])
+                    cite.setToolTip(0, f"Open clause {ref}")
                     cite.setData(0, ROLE, ("clause", ref))
                     item.addChild(cite)
                 group.addChild(item)
                 item.setExpanded(severity != "low")  # the explanations of what matters most
             group.setExpanded(True)
+        self.wrap_explanations()
 
     def add_sentence(
         self,
@@ -216,7 +258,8 @@ class SummaryTab(QWidget):
     ) -> None:
         """One summary sentence (the LLM's arrive one by one while it writes them). A quotation
         shows the contract's words in quote marks under its section; a click goes to them."""
-        cites = f"  [{', '.join(clause_ids)}]" if clause_ids else ""
+        named = [self.names.get(ref, ref) for ref in clause_ids]
+        cites = f"  [{'; '.join(named)}]" if clause_ids else ""
         if quote is not None:
             item = QListWidgetItem(f"{heading or 'Section not numbered'}\n    “{quote}”{cites}")
             font = item.font()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from westfall_legal.models import Box
+from westfall_legal.models import Box, Section
 from westfall_legal.pipeline import Review
 from westfall_legal.report import review_json
 from westfall_legal.session.rows import RANK, ClauseRow
@@ -134,12 +134,53 @@ class Workspace:
         return next((r for r in self.rows if clause_id in (r.id, r.ref)), None)
 
     def section_label(self, char_start: int) -> str:
-        """The innermost section holding ``char_start``: its number and title."""
+        """The innermost section holding ``char_start``: its full number and the title of
+        the nearest section that has one ("5.4(d) Acceptance of Deliverables")."""
         inside = [s for s in self.review.sections if s.char_start <= char_start < s.char_end]
         if not inside:
             return ""
+        section: Section | None = max(inside, key=lambda s: (s.level, s.char_start))
+        title = None
+        while section is not None and not title:  # "(d)" has no title: its parent's
+            title = section.title
+            section = self._sections.get(section.parent or "")
+        return " ".join(p for p in (self.section_number(char_start), title) if p)
+
+    def clause_name(self, ref: str) -> str:
+        """A clause as a reader names it: its section's number and its category
+        ("§12.3 Cap On Liability"), or its category and page where no section is numbered;
+        the id itself only when there is no such clause."""
+        row = self.row(ref)
+        if row is None:
+            return ref
+        number = self.section_number(row.char_start)
+        return f"§{number} {row.category}" if number else f"{row.category} (page {row.page})"
+
+    def clause_names(self) -> dict[str, str]:
+        """:meth:`clause_name` of every clause, by id."""
+        return {r.ref: self.clause_name(r.ref) for r in self.rows}
+
+    def section_number(self, char_start: int) -> str:
+        """The full number of the innermost numbered section holding ``char_start``: a
+        lettered item takes its parents' numbers in front ("16.1(a)")."""
+        inside = [
+            s for s in self.review.sections if s.char_start <= char_start < s.char_end and s.number
+        ]
+        if not inside:
+            return ""
         s = max(inside, key=lambda s: (s.level, s.char_start))
-        return " ".join(p for p in (s.number, s.title) if p)
+        number = s.number or ""
+        parent = self._sections.get(s.parent or "")
+        while number.startswith("(") and parent is not None:
+            if parent.number:
+                number = parent.number + number
+            parent = self._sections.get(parent.parent or "")
+        return number
+
+    def findings_of(self, ref: str) -> list[dict[str, Any]]:
+        """The findings that cite clause ``ref``, the most severe first."""
+        cited = [f for f in self.state.findings if ref in f.get("citations", [])]
+        return sorted(cited, key=lambda f: -RANK.get(f["severity"], 0))
 
     def reviewed(self) -> tuple[int, int]:
         """(clauses accepted or rejected, clauses)."""
