@@ -1,6 +1,6 @@
 """Anonymisation of feedback bundles: recall of names on CUAD validation contracts, leaks.
 
-    python benchmarks/anonymisation.py [--quick] [--json PATH] [--misses]
+    python -m benchmarks.anonymisation [--quick] [--json PATH] [--misses]
 
 Scores against the hand-made list in tests/data/anonymisation_names.json (the organisations
 and people named in 15 of CUAD's 70 validation contracts, read by hand): each contract's
@@ -30,10 +30,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.feedback.anonymise import Anonymiser  # noqa: E402
 from westfall_legal.training import anonymisation_gold as gold  # noqa: E402
 

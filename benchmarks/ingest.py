@@ -1,6 +1,6 @@
 """Speed of the ingest stage on born-digital PDFs, against bare PyMuPDF word extraction.
 
-    python benchmarks/ingest.py [--quick] [--json PATH]
+    python -m benchmarks.ingest [--quick] [--json PATH]
 
 For each file (the sample contract, and CUAD PDFs from ../shared/data/cuad/full_contract_pdf
 where present; --quick takes fewer), times ``load_document`` (open and check the file, every
@@ -19,14 +19,15 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.errors import KnownError  # noqa: E402
 from westfall_legal.ingest.document import load_document  # noqa: E402
 from westfall_legal.models import Page  # noqa: E402
@@ -74,7 +75,8 @@ def main() -> int:
         files += cuad[::step]
     else:
         print(f"note: {CUAD_PDFS} not found; timing the sample only")
-    rows, skipped = [], []
+    rows: list[dict[str, Any]] = []
+    skipped: list[str] = []
     for path in files:
         try:
             words = ingest(path)  # also warms the OS file cache for both
@@ -83,9 +85,10 @@ def main() -> int:
             continue
         with pymupdf.open(path) as doc:
             pages = doc.page_count
-        bare_s, ingest_s = [], []
-        for r in range(repeats):
-            for which in ("bare", "ingest") if r % 2 == 0 else ("ingest", "bare"):
+        bare_s: list[float] = []
+        ingest_s: list[float] = []
+        for n in range(repeats):
+            for which in ("bare", "ingest") if n % 2 == 0 else ("ingest", "bare"):
                 start = time.perf_counter()
                 if which == "bare":
                     bare(path)

@@ -1,7 +1,7 @@
 """Speed and robustness of the layout stage on CUAD's PDFs.
 
-    python benchmarks/layout.py [--quick] [--json PATH]
-    python benchmarks/layout.py --gold [--scan] [--misses] [--json PATH]
+    python -m benchmarks.layout [--quick] [--json PATH]
+    python -m benchmarks.layout --gold [--scan] [--misses] [--json PATH]
 
 Each PDF is read by the ingest stage (not timed; it finds the ruled tables), then the whole
 layout stage is timed: the document text with provenance, reading order, running heads,
@@ -25,12 +25,13 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.ingest.document import load_document  # noqa: E402
 from westfall_legal.layout.definitions import find_definitions  # noqa: E402
 from westfall_legal.layout.sections import build_sections  # noqa: E402
@@ -44,8 +45,8 @@ GOLD = ROOT / "tests" / "data" / "layout_gold.json"
 SAMPLES = ROOT / "resources" / "samples"
 
 
-def one(path: Path) -> dict[str, object]:
-    row: dict[str, object] = {"file": path.name, "pages": 0, "seconds": 0.0, "error": None}
+def one(path: Path) -> dict[str, Any]:
+    row: dict[str, Any] = {"file": path.name, "pages": 0, "seconds": 0.0, "error": None}
     try:
         doc = load_document(path)
         row["pages"] = len(doc.pages)
@@ -72,7 +73,7 @@ def one(path: Path) -> dict[str, object]:
 
 def _sample_truth() -> dict[str, list[tuple[str, str | None]]]:
     sys.path.insert(0, str(SAMPLES))
-    import generate  # resources/samples/generate.py: it knows the sample's true structure
+    import generate  # type: ignore[import-not-found]  # resources/samples/generate.py
 
     truth: dict[str, list[tuple[str, str | None]]] = generate.true_structure()
     return truth

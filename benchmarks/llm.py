@@ -1,6 +1,6 @@
 """The app's LLM engine against bare llama-cpp-python, on the same model, prompt and threads.
 
-    python benchmarks/llm.py [--quick] [--json PATH]
+    python -m benchmarks.llm [--quick] [--json PATH]
 
 Loads the active model (run `westfall models install-default` first) twice: through
 ``LlmEngine`` (registry check, sha256, streaming, cancel and timeout checks per token) and
@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.llm.engine import LlmEngine  # noqa: E402
 from westfall_legal.llm.registry import Registry, verified_path  # noqa: E402
 from westfall_legal.pipeline import Engines, analyse  # noqa: E402
@@ -120,7 +120,7 @@ def main() -> int:
     timed: dict[str, float] = {}
     for name, kwargs in (("free", {"stop": ["\n"]}), ("grammar", {"schema": schema})):
         engine._llm.reset()
-        done = engine.complete(short, max_tokens=24, **kwargs)  # type: ignore[arg-type]
+        done = engine.complete(short, max_tokens=24, **kwargs)
         timed[name] = max(done.tokens - 1, 1) / max(done.seconds - done.prompt_seconds, 1e-9)
 
     engines = Engines(llm=engine)

@@ -1,6 +1,6 @@
 """OCR speed and accuracy on the scanned sample, against the raw ``tesseract`` command.
 
-    python benchmarks/ocr.py [--quick] [--json PATH] [--workers N]
+    python -m benchmarks.ocr [--quick] [--json PATH] [--workers N]
 
 The app's OCR path is ``load_document`` on ``master_services_agreement_scanned.pdf`` (made
 by ``resources/samples/generate.py --only scan`` when missing) with ``--workers`` worker
@@ -58,10 +58,10 @@ import pytesseract
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.ingest import ocr, pdf  # noqa: E402
 from westfall_legal.ingest.document import load_document, process_context  # noqa: E402
 from westfall_legal.models import Page  # noqa: E402
@@ -244,10 +244,14 @@ def python_side_scaling(path: Path, pages: int) -> tuple[float, float]:
     for n in numbers:
         work(n)
     one = time.perf_counter() - start
+
+    def work_all(part: list[int]) -> None:
+        for n in part:
+            work(n)
+
     start, cpu = time.perf_counter(), time.process_time()
     threads = [
-        threading.Thread(target=lambda part=part: [work(n) for n in part])  # type: ignore[misc]
-        for part in (numbers[0::2], numbers[1::2])
+        threading.Thread(target=work_all, args=(part,)) for part in (numbers[0::2], numbers[1::2])
     ]
     for t in threads:
         t.start()

@@ -1,6 +1,6 @@
 """Speed of a full review (no LLM) of born-digital contracts, stage by stage.
 
-    python benchmarks/review.py [--quick] [--json PATH] [--encoder NAME]
+    python -m benchmarks.review [--quick] [--json PATH] [--encoder NAME]
 
 Runs the real pipeline (PyMuPDF, layout, the shipped clause model) on the sample contract
 and on CUAD PDFs from ../shared/data/cuad (skipped with a message where absent), a few
@@ -22,12 +22,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.pipeline import Engines, analyse  # noqa: E402
 from westfall_legal.settings import Settings  # noqa: E402
 
@@ -73,7 +74,9 @@ def main() -> int:
     return 0
 
 
-def _timed(files: list[Path], engines: Engines, settings: Settings, repeats: int) -> list[dict]:
+def _timed(
+    files: list[Path], engines: Engines, settings: Settings, repeats: int
+) -> list[dict[str, Any]]:
     """Median seconds and stage seconds per document (the first review warms the caches)."""
     analyse(files[0], engines=engines, settings=settings)  # load the models, warm caches
     rows = []

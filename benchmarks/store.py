@@ -1,6 +1,6 @@
 """Cost of the store's encryption: 10,000 annotations written and read, encrypted vs plain.
 
-    python benchmarks/store.py [--quick] [--json PATH]
+    python -m benchmarks.store [--quick] [--json PATH]
 
 Both runs go through the same code (``Store.reviews.add`` and ``Store.reviews.annotations``,
 the same schema, audit chain and JSON); the plain run swaps the AES-256-GCM field cipher for
@@ -18,15 +18,15 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.store import KdfParams, Store, keys  # noqa: E402
 
 FAST_KDF = KdfParams(algorithm="argon2id", salt="", iterations=1, lanes=1, memory_cost=8)
@@ -51,14 +51,9 @@ class PlainCipher:
         return blob
 
 
-@contextlib.contextmanager
-def plain_fields() -> Iterator[None]:
-    original = keys.FieldCipher
-    keys.FieldCipher = PlainCipher  # type: ignore[misc,assignment]
-    try:
-        yield
-    finally:
-        keys.FieldCipher = original  # type: ignore[misc]
+def plain_fields() -> contextlib.AbstractContextManager[object]:
+    """The store's field cipher swapped for ``PlainCipher`` (where ``keys`` looks it up)."""
+    return mock.patch.object(keys, "FieldCipher", PlainCipher)
 
 
 def review(n: int, per_doc: int) -> dict[str, Any]:

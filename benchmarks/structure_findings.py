@@ -1,6 +1,6 @@
 """Precision and recall of the two structure findings on 30 hand-labelled CUAD contracts.
 
-    python benchmarks/structure_findings.py [--quick] [--json PATH] [--misses]
+    python -m benchmarks.structure_findings [--quick] [--json PATH] [--misses]
 
 "Cross-reference to a section that does not exist" and "Signature block appears unsigned",
 computed as a review computes them (the default playbook's conditions over the layout
@@ -20,10 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.ingest.document import load_document  # noqa: E402
 from westfall_legal.training import structure_gold  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Quoted summaries with the default model, and the faithfulness checker's figures.
 
-    python benchmarks/summary.py [--quick] [--json PATH]
+    python -m benchmarks.summary [--quick] [--json PATH]
 
 Reviews CUAD's 70 validation contracts (``--quick``: the first 5) from their PDFs with the
 active model in quotation mode, and reports: the share of the model's first answers that
@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
+    sys.path.insert(0, str(ROOT))
 
-from _report import report  # noqa: E402  (benchmarks/ is the script's own folder)
-
+from benchmarks._report import report  # noqa: E402
 from westfall_legal.llm.faithfulness import load_set, measure  # noqa: E402
 from westfall_legal.llm.quote import check_quote  # noqa: E402
 from westfall_legal.pipeline import Engines, analyse  # noqa: E402
