@@ -14,7 +14,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libegl1 libgl1
 SCAN := resources/samples/master_services_agreement_scanned.pdf
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: all setup system-deps demo test lint typecheck pytest clean finetune-tools docs
+.PHONY: all setup system-deps demo test lint typecheck pytest check bench clean finetune-tools docs
 
 all: test
 
@@ -85,6 +85,21 @@ pytest: setup
 	$(BIN)/python -m pytest -q
 
 test: setup lint typecheck pytest
+
+# The quick inner loop: ruff, mypy and the unit tests without the slow ones (no Qt, no
+# Tesseract, no language model).
+check: lint typecheck
+	$(BIN)/python -m pytest -q -m "not slow" tests/unit
+
+# Every benchmark once with --quick (python -m benchmarks.NAME; the CUAD parts are skipped
+# where ../shared/data/cuad is absent). Runs them all, then fails if any did.
+BENCHMARKS := $(sort $(basename $(notdir $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py)))))
+bench: setup
+	@failed=""; for b in $(BENCHMARKS); do \
+	  echo "== python -m benchmarks.$$b --quick"; \
+	  $(BIN)/python -m benchmarks.$$b --quick || failed="$$failed $$b"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache
