@@ -76,6 +76,9 @@ def test_review_into_a_matter_then_correct_it(
                          "--matter", "acme v beta")  # fmt: skip
     assert code == 0, err
     assert "stored in matter 'acme v beta'" in out
+    code, out, err = run(capsys, "review", "-q", str(SAMPLE), "--out", str(tmp_path), "--no-llm",
+                         "--matter", "acme v beta")  # fmt: skip
+    assert code == 0 and "the same review is kept" in out, err  # as the GUI reuses it
     data = json.loads((tmp_path / "master_services_agreement.review.json").read_text())
     law = next(c for c in data["clauses"] if c["category"] == "Governing Law")
     other = next(c for c in data["clauses"] if c["category"] != "Governing Law")
@@ -97,7 +100,7 @@ def test_review_into_a_matter_then_correct_it(
                   ["--fact", "governing_law", "fact", "New York, USA"],
                   ["--clause", law["id"], "comment", "standard NY clause"],
                   ["comment", "whole document looks fine"],
-                  ["undo"]):  # fmt: skip
+                  ["undo"], ["redo"], ["undo"]):  # fmt: skip
         code, out, err = run(capsys, *base, *extra)
         assert code == 0, err
         assert "Ann Lee" in out
@@ -106,7 +109,8 @@ def test_review_into_a_matter_then_correct_it(
                      + json.dumps({"action": "undo"}) + "\n")  # fmt: skip
     assert run(capsys, *base, "--batch", str(batch))[0] == 0
     code, out, _ = run(capsys, *base[:5], "list")
-    assert code == 0 and len(out.splitlines()) == 10
+    assert code == 0 and len(out.splitlines()) == 12
+    assert "Ann Lee: comment (redo of " in out  # the undone comment, made again, then undone
     assert "Ann Lee: relabel" in out and "Ann Lee: undo" in out
 
     with Store.open(PASS) as store:
@@ -124,7 +128,7 @@ def test_review_into_a_matter_then_correct_it(
     code, out, _ = run(capsys, "matter", "show", "Acme v Beta")
     assert code == 0 and f"{SAMPLE.name}  19 pages, 1 reviews" in out
     code, out, _ = run(capsys, "verify-audit")
-    assert code == 0 and "audit log verifies: 13 entries; head at entry 13" in out
+    assert code == 0 and "audit log verifies: 15 entries; head at entry 15" in out
 
 
 def test_passwd_rekey_backup_delete_restore(

@@ -28,13 +28,19 @@ REVIEWER_ENV = "WESTFALL_REVIEWER"
 
 
 def store_review(passphrases: Passphrases, matter: str, path: Path, data: dict[str, Any]) -> None:
-    """`westfall review FILE --matter NAME`: keep the review JSON in that matter."""
+    """`westfall review FILE --matter NAME`: keep the review JSON in that matter, or keep the
+    identical stored one with its corrections, as the GUI does (``session.attach_review``)."""
+    from westfall_legal.session.workspace import attach_review
+
     with passphrases.open_store() as store:
         size = path.stat().st_size if path.exists() else None
-        saved = store.reviews.add(matter, data, size=size)
-    verb = "stored in" if saved.new_document else "added as a new review to"
+        saved = attach_review(store, matter, data, size=size)
+    if saved.reused:
+        verb = "the same review is kept, with its corrections, in"
+    else:
+        verb = "stored in" if saved.new_document else "added as a new review to"
     print(
-        f"{path}: {verb} matter {matter!r} (document {saved.document.id}, "
+        f"{path}: {verb} matter {matter!r} (document {saved.document_id}, "
         f"{saved.annotations} annotations)"
     )
 
@@ -163,6 +169,7 @@ ARITY = {
     "fact": 1,
     "comment": 1,
     "undo": (0, 1),
+    "redo": 0,
     "list": 0,
 }
 FIELDS = ("action", "values", "clause", "fact", "reviewer")
@@ -299,6 +306,8 @@ def apply_correction(store: Store, document_id: str, spec: Spec) -> Correction:
         return fix.comment(document_id, args[0], reviewer=who, target=target)
     if action == "undo":
         return fix.undo(document_id, reviewer=who, correction_id=args[0] if args else None)
+    if action == "redo":
+        return fix.redo(document_id, reviewer=who)
     if action == "fact":
         return fix.edit_fact(document_id, str(target), args[0], reviewer=who)
     if action == "relabel":
@@ -325,6 +334,7 @@ def _clipped(value: Any) -> Any:
 
 def _describe(c: Correction) -> str:
     on = f" {c.ref}" if c.ref else ""
+    on += f" (redo of {c.redoes})" if c.redoes else ""
     before, after = (json.dumps(_clipped(v), ensure_ascii=False) for v in (c.before, c.after))
     return f"{c.id}  {c.created[:19]}  {c.reviewer}: {c.action}{on}  {before} -> {after}"
 
@@ -431,7 +441,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="record a reviewer's correction",
         description="Actions: accept, reject, relabel CATEGORY, span START END, "
         "add CATEGORY START END, fact VALUE (with --fact NAME), comment TEXT, "
-        "undo [CORRECTION_ID], list.",
+        "undo [CORRECTION_ID], redo, list.",
     )
     correct.add_argument("--matter", required=True)
     correct.add_argument("--document", required=True, help="file name, id or sha256")

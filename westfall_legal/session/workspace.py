@@ -36,14 +36,13 @@ class Attached:
     annotations: int
 
 
-def attach_review(
-    store: Store, matter_id: str, data: dict[str, Any], *, size: int | None
-) -> Attached:
-    """Keep a review (its ``westfall.review/1`` JSON) in the matter, unless the document's
-    latest stored review is the same output (same model, same clauses): then that one is
-    kept, with its corrections, and nothing is added."""
-    for doc in store.reviews.documents(matter_id):
-        if doc.sha256 != data["document"]["sha256"]:
+def attach_review(store: Store, matter: str, data: dict[str, Any], *, size: int | None) -> Attached:
+    """Keep a review (its ``westfall.review/1`` JSON) in the matter (name or id), unless the
+    document's latest stored review is the same output (same model, same clauses): then
+    that one is kept, with its corrections, and nothing is added."""
+    sha256 = (data.get("document") or {}).get("sha256")  # a malformed one: add() says why
+    for doc in store.reviews.documents(matter):
+        if doc.sha256 != sha256:
             continue
         latest = store.reviews.latest(doc.id)
         if latest is not None and latest.model == data["model"]:
@@ -59,7 +58,7 @@ def attach_review(
             if stored == fresh:
                 log.info("document %s: the stored review is kept", doc.id)
                 return Attached(doc.id, True, False, len(annotations))
-    saved = store.reviews.add(matter_id, data, size=size)
+    saved = store.reviews.add(matter, data, size=size)
     return Attached(saved.document.id, False, saved.new_document, saved.annotations)
 
 
