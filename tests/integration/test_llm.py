@@ -146,7 +146,7 @@ def test_the_shipped_legal_adapter_is_registered_as_a_gated_candidate(
     entry = registry.get("legal-lora-v2")
     assert (entry.kind, entry.status, entry.base) == ("adapter", "candidate", "gemma3-270m-q4_k_m")
     # Against the clause classifier with its context stage it no longer passes its
-    # comparison (README): switching it on takes --force.
+    # comparison (docs/feedback.md): switching it on takes --force.
     assert entry.metrics["gate_passed"] == 0.0
     assert entry.metrics["aupr_classifier"] > 0.75
     with pytest.raises(AdapterGateError):

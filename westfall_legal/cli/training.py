@@ -212,7 +212,9 @@ def add_training_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
     tr = sub.add_parser("train-clauses", help="train the clause model from CUAD")
     tr.add_argument("--cuad", required=True, help="the CUAD folder (with labels.dev.jsonl)")
-    tr.add_argument("--out", default="models/clauses-v1", help="model folder to write")
+    tr.add_argument(
+        "--out", default="westfall_legal/data/models/clauses-v1", help="model folder to write"
+    )
     tr.add_argument("--cache", help="cache file for the read contracts (speeds up re-runs)")
     tr.set_defaults(func=cmd_train_clauses)
     enc = sub.add_parser("train-encoder", help="fine-tune the clause encoder (resumable)")

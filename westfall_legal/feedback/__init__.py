@@ -9,7 +9,7 @@
         import_bundle(store, Path("acme.wfb"), schema)   # verified, signer trusted, pooled
 
 The bundle format is in :mod:`.bundle`, its checks in :mod:`.verify`, anonymisation in
-:mod:`.anonymise` and :mod:`.patterns`. README.md, "Feedback and retraining".
+:mod:`.anonymise` and :mod:`.patterns`. docs/feedback.md.
 """
 
 from westfall_legal.feedback.anonymise import AnonymisationReport, Anonymiser

@@ -8,7 +8,7 @@
         state = store.corrections.state(saved.document.id)   # what the reviewer sees
         store.audit.verify()
 
-Only ``crypto.py`` imports ``cryptography``. See README.md, "Encrypted store".
+Only ``crypto.py`` imports ``cryptography``. See docs/store.md.
 """
 
 from westfall_legal.store.backup import backup, restore

@@ -4,7 +4,7 @@ A matter's name is sealed under the matter's own key, so listing matters unwraps
 Deleting a matter deletes its wrapped key with its rows; with ``secure_delete`` on and the
 WAL truncated afterwards, no copy of that key remains in the live store files, so its
 ciphertext (in the audit log, or in a copy of the rows) cannot be decrypted by this store.
-A backup taken before the deletion still holds the wrapped key: see the README.
+A backup taken before the deletion still holds the wrapped key: see docs/store.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 For each contract the app reads the PDF (or, with ``--source txt``, the .txt) exactly as
 ``westfall review`` does, keeping every candidate clause with its score; CUAD's gold spans
-are projected onto the text the app read. Metric definitions: :mod:`.metrics` and README.
+are projected onto the text the app read. Metric definitions: :mod:`.metrics` and docs/accuracy.md.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ peak {report["peak_rss_mb"]:.0f} MB</p>
 <h2>Key facts (exact match after normalisation)</h2>
 <table><tr><th>fact</th><th>accuracy</th><th>contracts with a gold answer</th></tr>
 {fact_rows}</table>
-<p>Metric definitions: see the README (Accuracy). Span metrics here are more lenient than CUAD's
+<p>Metric definitions: see docs/accuracy.md. Span metrics here are more lenient than CUAD's
 own answer-level metric; compare with CUAD's published baselines only as a rough guide.</p>
 </body></html>
 """

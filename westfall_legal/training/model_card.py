@@ -71,7 +71,7 @@ def write_model_card(folder: Path) -> Path:
         "|---|---|",
         *[f"| {k} | {_fmt(v)} |" for k, v in validation.items()],
         "",
-        "Span metrics use the project's lenient token-overlap rule (README, Accuracy), not",
+        "Span metrics use the project's lenient token-overlap rule (docs/accuracy.md), not",
         "CUAD's answer-level metric: compare with CUAD's published baselines only as a rough",
         "guide. Adjacent candidates that both reach a category's threshold count as one clause,",
         "as the app shows them (`analysis/clauses.py::clause_runs`).",

@@ -117,7 +117,7 @@ def test_checker_rules_on_the_issues_examples() -> None:
 
 
 def test_checker_precision_and_recall_on_the_set() -> None:
-    """The set's figures (README): rules tuned on the dev half, the test half reported."""
+    """The set's figures (docs/accuracy.md): rules tuned on the dev half, the test half reported."""
     rows = load_set()
     assert len(rows) >= 150
     kinds = {r.error for r in rows if not r.faithful}

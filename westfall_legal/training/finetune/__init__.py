@@ -3,5 +3,5 @@ CUAD, compared with the clause classifier, registered as candidates.
 
 ``sft`` (examples, no torch) -> ``lora`` (training: torch, transformers, peft, imported
 lazily) -> ``export`` (llama.cpp's converter) -> ``assess`` (the comparison and its gate) ->
-``card`` (the model card); ``run`` orders them. README.md, "The local model's LoRA adapter".
+``card`` (the model card); ``run`` orders them. docs/feedback.md, "The local model's LoRA adapter".
 """
