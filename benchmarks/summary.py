@@ -27,11 +27,19 @@ if not __package__:  # run as a file (python benchmarks/NAME.py), not as python 
 from benchmarks._report import report  # noqa: E402
 from westfall_legal.llm.faithfulness import load_set, measure  # noqa: E402
 from westfall_legal.llm.quote import check_quote  # noqa: E402
+from westfall_legal.llm.summary import quotable  # noqa: E402
+from westfall_legal.models import Clause, Section  # noqa: E402
 from westfall_legal.pipeline import Engines, analyse  # noqa: E402
 from westfall_legal.settings import load  # noqa: E402
 from westfall_legal.training.cuad import read_gold, validation_split  # noqa: E402
 
 CUAD = ROOT.parent / "shared" / "data" / "cuad"
+
+
+def _source(clause: Clause, sections: dict[str, Section], text: str) -> str:
+    """The words a line may quote: the clause's, or for a heading-only clause the words under
+    its heading (``summary.quotable``)."""
+    return quotable(clause, sections.get(clause.section or ""), text).text
 
 
 def main() -> int:
@@ -60,8 +68,11 @@ def main() -> int:
             print(f"{name[:48]:48} no model summary ({summary.note if summary else 'none'})")
             continue
         clauses = {c.id: c for c in review.clauses}
+        sections = {x.id: x for x in review.sections}
         quotes = [s for s in summary.sentences if s.quote is not None]
-        bad = sum(check_quote(s.quote or "", clauses[s.clause_ids[0]].text) is None for s in quotes)
+        bad = sum(check_quote(s.quote or "", _source(clauses[s.clause_ids[0]], sections,
+                                                     review.doc_text.text)) is None
+                  for s in quotes)  # fmt: skip
         asked, passed = asked + summary.asked, passed + summary.passed
         lines, failing = lines + len(quotes), failing + bad
         seconds.append(summary.seconds)
