@@ -54,6 +54,7 @@ ADAPTERS: dict[str, tuple[str, ...]] = {
     "pytesseract": ("ingest/ocr.py",),
     "llama_cpp": ("llm/engine.py",),
     "cryptography": ("store/crypto.py",),
+    "docx": ("ingest/docx.py",),
     "sqlite3": ("store/",),
     "sqlite_utils": ("store/",),
     "sklearn": ("training/deps.py",),
