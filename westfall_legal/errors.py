@@ -75,7 +75,16 @@ class InputNotFoundError(KnownError):
 
 
 class UnsupportedFileError(KnownError):
-    default_hint = "Westfall Legal opens PDF, PNG, JPEG and TIFF files."
+    default_hint = "Westfall Legal opens PDF, PNG, JPEG, TIFF, Word (.docx) and text (.txt) files."
+
+
+class WordBinaryError(UnsupportedFileError):
+    """A Word 97-2003 .doc: an OLE compound file, not the .docx (ZIP) format."""
+
+    default_hint = (
+        "Open it in Word (or LibreOffice), save it as a Word Document (.docx) with File > Save "
+        "As, and review the .docx."
+    )
 
 
 class EmptyFileError(KnownError):
@@ -95,6 +104,22 @@ class CorruptDocumentError(KnownError):
     )
 
 
+class CorruptDocxError(CorruptDocumentError):
+    default_hint = (
+        "Open it in Word and save it again as .docx, or ask the sender for a new copy; a file "
+        "cut short by a download or copy cannot be read."
+    )
+
+
+class DocxTooLargeError(KnownError):
+    """A Word file over the size limits: very likely a zip bomb; nothing was inflated."""
+
+    default_hint = (
+        "A real contract is far smaller: nothing was unpacked. Ask the sender for the file "
+        "again, or open it in Word, save it as PDF, and review the PDF."
+    )
+
+
 class ImageTooLargeError(KnownError):
     default_hint = (
         "Scan the page again at 300 to 600 dpi, or save it as PDF or as a smaller image, "
@@ -109,6 +134,14 @@ class EncryptedPdfError(KnownError):
 
 class WrongPasswordError(EncryptedPdfError):
     default_hint = "The password did not open the PDF: check it and run again with --password."
+
+
+class EncryptedDocxError(KnownError):
+    exit_code = ExitCode.ENCRYPTED
+    default_hint = (
+        "Open it in Word, remove the password (File > Info > Protect Document > Encrypt with "
+        "Password, then clear it), save it, and review it again."
+    )
 
 
 class NoTextError(KnownError):

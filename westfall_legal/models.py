@@ -106,15 +106,87 @@ class Line:
     in_table: bool = False  # a line of a table's cells: in the text, not in running text
 
 
+RevisionKind = Literal["insertion", "deletion"]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A tracked change of a Word draft, in the text as it reads with every change accepted:
+    an insertion spans its words there; a deletion is the empty span where its words were."""
+
+    kind: RevisionKind
+    author: str
+    date: str | None  # as Word wrote it (ISO 8601), None when it wrote none
+    text: str  # the words inserted or deleted
+    char_start: int
+    char_end: int
+    paragraph: int  # the Word paragraph it is in (DraftParagraph.index)
+    moved: bool = False  # a move: moveTo is an insertion, moveFrom a deletion
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A Word comment and the span of text it is anchored on (empty: a point)."""
+
+    id: str
+    author: str
+    date: str | None
+    text: str
+    char_start: int
+    char_end: int
+    paragraph: int  # the Word paragraph its anchor starts in
+
+
+DraftPart = Literal["body", "table", "textbox", "footnote"]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftParagraph:
+    """One paragraph of a Word draft as it reads: its number (Word's automatic numbering,
+    already at the start of its text) and where it sits in the draft's text."""
+
+    index: int  # the order the reader met its w:p in (a table row: its first cell's)
+    char_start: int
+    char_end: int
+    part: DraftPart
+    number: str = ""  # the automatic number Word shows in front of it ("1.1", "(a)")
+
+
+@dataclass(frozen=True)
+class WordDraft:
+    """What a Word file holds for a review: its text with every tracked change accepted,
+    paragraphs ("\n\n" between them, "\n" at a line break), tables (their rows are
+    paragraphs of part "table"), the tracked changes and the comments."""
+
+    text: str
+    sha256: str
+    paragraphs: tuple[DraftParagraph, ...]
+    tables: tuple[Table, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+TextSource = Literal["pages", "plain", "docx"]
+
+
 @dataclass(frozen=True)
 class DocumentText:
-    """The document's text and the provenance of every character of it."""
+    """The document's text and the provenance of every character of it.
+
+    From pages (PDF, scans) every character has a page and a box; from a plain text file or
+    a Word draft there are no pages: lines carry page 0, an empty box, and as ``block`` the
+    paragraph (for a Word draft, ``DraftParagraph.index``).
+    """
 
     text: str
     tokens: tuple[Token, ...]
     lines: tuple[Line, ...]
     tables: tuple[Table, ...] = ()
     ink: Mapping[int, InkMap] = field(default_factory=dict, repr=False, compare=False)  # by page
+    source: TextSource = "pages"
+    revisions: tuple[Revision, ...] = ()  # a Word draft's tracked changes
+    comments: tuple[Comment, ...] = ()  # a Word draft's comments
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -28,7 +28,10 @@ from westfall_legal.errors import Cancelled, KnownError, SettingsError
 from westfall_legal.feedback.bundle import LabelSchema
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.document import OcrEngine, load_document
+from westfall_legal.ingest.formats import Kind, kind_of
+from westfall_legal.ingest.plain import read_text_file
 from westfall_legal.layout.definitions import find_definitions
+from westfall_legal.layout.paragraphs import draft_text
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text, plain_text
@@ -206,6 +209,15 @@ def analyse(
     cancel = cancel or CancelToken()
     timings: dict[str, float] = {}
     engines.clauses(settings)  # fail on a missing model before the slow work
+    kind = kind_of(path)
+    if kind != "pages":  # a Word draft or a text file: text without pages
+        with _timed(timings, "ingest"):
+            document, to_text = _read_text_document(path, kind)
+        progress(ProgressEvent("ingest", 1, 1, path.name))
+        cancel.check()
+        return _analyse_document(
+            document, to_text, engines, settings, timings, progress, floor, cancel, with_llm
+        )
     with _timed(timings, "ingest"):
         document = load_document(
             path,
@@ -219,6 +231,20 @@ def analyse(
     return _analyse_document(
         document, build_text, engines, settings, timings, progress, floor, cancel, with_llm
     )
+
+
+def _read_text_document(
+    path: Path, kind: Kind
+) -> tuple[Document, Callable[[Document], DocumentText]]:
+    """A Word draft or a text file as a Document without pages and the way to its text."""
+    if kind == "word":
+        from westfall_legal.ingest.docx import read_docx  # python-docx: only for Word files
+
+        draft = read_docx(path)
+        document = Document(path=path, sha256=draft.sha256, pages=(), warnings=draft.warnings)
+        return document, lambda _doc: draft_text(draft)
+    text, sha256 = read_text_file(path)
+    return Document(path=path, sha256=sha256, pages=()), lambda _doc: plain_text(text)
 
 
 def analyse_text(

@@ -29,7 +29,7 @@ from westfall_legal.errors import (
 )
 
 if TYPE_CHECKING:
-    from westfall_legal.pipeline import Engines
+    from westfall_legal.pipeline import Engines, Review
     from westfall_legal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ def expand(inputs: Sequence[str]) -> Inputs:
     as PDF where that works) and subfolders; hidden files (``.DS_Store``) are passed over.
     The same file named twice is reviewed once.
     """
-    from westfall_legal.ingest.pdf import IMAGE_SUFFIXES, PDF_SUFFIXES, check_file
+    from westfall_legal.ingest.formats import READ_SUFFIXES
+    from westfall_legal.ingest.pdf import check_file
 
     found = Inputs()
     seen: set[Path] = set()
@@ -67,7 +68,7 @@ def expand(inputs: Sequence[str]) -> Inputs:
                 continue
             if entry.is_dir():
                 found.skipped.append(f"{entry}: a folder inside {path}; review it on its own.")
-            elif entry.suffix.lower() not in PDF_SUFFIXES | IMAGE_SUFFIXES:
+            elif entry.suffix.lower() not in READ_SUFFIXES:
                 try:
                     check_file(entry)
                 except UnsupportedFileError as exc:
@@ -77,7 +78,7 @@ def expand(inputs: Sequence[str]) -> Inputs:
                 _add(found, seen, entry)
         if not documents:
             raise InputNotFoundError(
-                f"{path}: the folder has no PDF, PNG, JPEG or TIFF files.",
+                f"{path}: the folder has no PDF, PNG, JPEG, TIFF, Word or text files.",
                 hint="Point at a contract file or a folder of them.",
             )
     return found
@@ -157,7 +158,7 @@ class Run:
         ct = review.contract_type.label if review.contract_type else "unknown"
         note = f" (named {stem}: another input is also called {path.stem})" if renamed else ""
         print(
-            f"{path}: {len(review.document.pages)} pages, {len(review.clauses)} clauses in "
+            f"{path}: {_extent(review)}, {len(review.clauses)} clauses in "
             f"{found} categories, {ct}; wrote {', '.join(str(w) for w in written)}{note}"
         )
         for warning in review.document.warnings:
@@ -215,6 +216,13 @@ def cmd_review(args: argparse.Namespace, passphrases: Passphrases) -> int:
     return run.failures[0][2] if run.failures else ExitCode.OK
 
 
+def _extent(review: Review) -> str:
+    """``19 pages``; a Word draft or a text file has none: ``259 paragraphs``."""
+    if review.document.pages:
+        return f"{len(review.document.pages)} pages"
+    return f"{len({line.block for line in review.doc_text.lines})} paragraphs"
+
+
 def _summary(inputs: Inputs, failures: list[tuple[Path, str, int]]) -> str:
     """``westfall: 2 of 3 files reviewed; 1 failed: b.pdf (the file is empty); 1 skipped``"""
     done = len(inputs.files) - len(failures)
@@ -233,7 +241,9 @@ def _summary(inputs: Inputs, failures: list[tuple[Path, str, int]]) -> str:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     review = sub.add_parser("review", help="review contracts and write reports")
-    review.add_argument("files", nargs="+", help="PDF/PNG/JPEG/TIFF files or folders")
+    review.add_argument(
+        "files", nargs="+", help="PDF/PNG/JPEG/TIFF, Word (.docx) or text files, or folders"
+    )
     review.add_argument("--out", default="out", help="output folder (default: out)")
     review.add_argument("--format", default="json,html", help="json, html or both (default)")
     review.add_argument("--no-llm", action="store_true", help="skip the local LLM summary")

@@ -27,16 +27,15 @@ from westfall_legal.errors import (
     UnsupportedFileError,
     WrongPasswordError,
 )
+from westfall_legal.ingest.formats import IMAGE_SUFFIXES, PDF_SUFFIXES
 from westfall_legal.ingest.images import MAX_IMAGE_PIXELS, image_frames, image_page_size
 from westfall_legal.models import Box, Table, Word
 
 log = logging.getLogger(__name__)
 
-PDF_SUFFIXES = {".pdf"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-# Documents that are not read yet but can be saved as PDF by the program that made them.
-SAVE_AS_PDF_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".pages"}
+# Documents that are not read but can be saved as .docx or PDF by the program that made them.
+SAVE_AS_SUFFIXES = {".odt", ".rtf", ".pages", ".wpd"}
 TRUNCATED_HINT = (
     "An interrupted download or copy cuts a PDF short: download or export it again, or ask "
     "the sender for a new copy."
@@ -109,10 +108,10 @@ def check_file(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in PDF_SUFFIXES | IMAGE_SUFFIXES:
         hint = None
-        if suffix in SAVE_AS_PDF_SUFFIXES:
+        if suffix in SAVE_AS_SUFFIXES:
             hint = (
-                f"Westfall Legal does not read {suffix} files yet: open it in the program that "
-                "made it (Word, LibreOffice, a text editor), save it as PDF, and review the PDF."
+                f"Westfall Legal does not read {suffix} files: open it in the program that made "
+                "it (Word, LibreOffice, Pages), save it as .docx or PDF, and review that file."
             )
         raise UnsupportedFileError(
             f"{path}: unsupported file type {suffix or '(none)'}.", hint=hint

@@ -165,4 +165,4 @@ def plain_text(text: str) -> DocumentText:
         else:
             blank_run = True
         pos = end + 1
-    return DocumentText(text, (), tuple(lines))
+    return DocumentText(text, (), tuple(lines), source="plain")

@@ -117,13 +117,15 @@ def test_an_image_over_the_limit_names_its_size(tmp_path: Path) -> None:
         pdf.render_page_rgb(path, 1, 0.1)
 
 
-@pytest.mark.parametrize("suffix", [".docx", ".txt", ".DOCX"])
-def test_word_and_text_files_are_told_to_be_saved_as_pdf(tmp_path: Path, suffix: str) -> None:
+@pytest.mark.parametrize("suffix", [".odt", ".rtf", ".ODT"])
+def test_other_word_processor_files_are_told_to_be_saved_as_docx(
+    tmp_path: Path, suffix: str
+) -> None:
     path = tmp_path / f"contract{suffix}"
     path.write_bytes(b"PK\x03\x04 not read")
     with pytest.raises(UnsupportedFileError) as caught:
         pdf.check_file(path)
-    assert str(path) in caught.value.message and "save it as PDF" in caught.value.hint
+    assert str(path) in caught.value.message and "save it as .docx or PDF" in caught.value.hint
 
 
 def test_other_unsupported_files_keep_the_general_hint(tmp_path: Path) -> None:

@@ -1,0 +1,523 @@
+"""The Word adapter: the only module that imports python-docx.
+
+A .docx is refused or let through by :mod:`westfall_legal.ingest.archive` (size caps, zip
+bomb, .doc, password, document type declarations) before python-docx sees it. python-docx
+(PyPI ``python-docx``, maintained, MIT) then opens the package from memory, follows its
+relationships to the parts (the document, styles, numbering, comments, footnotes and
+endnotes) and parses them with its lxml parser, which resolves no entities and reads no
+network. What python-docx does not model is read here from its lxml elements: tracked
+changes, fields, text boxes, comment anchors, footnotes, and Word's automatic numbers, which
+python-docx has no API for and :mod:`westfall_legal.ingest.word_numbering` computes.
+
+The text is the draft as it reads with every tracked change accepted: ``w:ins`` and
+``w:moveTo`` kept, ``w:del`` and ``w:moveFrom`` dropped, a deleted paragraph mark joining
+its paragraph to the next. Each paragraph starts with the number Word shows, so the layout
+finds sections, cross-references and definitions as it does in a PDF. Tables read row by
+row (one paragraph a row, cells in order); a text box's paragraphs follow the paragraph
+that anchors it; footnotes and endnotes come last, numbered ``[1]`` and ``[i]`` in the
+order they are referred to; headers and footers (parts of their own) are not read; field
+codes are not text (their results are, except a table of contents); hidden text is left out.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.parser import parse_xml
+
+from westfall_legal.errors import CorruptDocxError, KnownError
+from westfall_legal.hashing import sha256_bytes
+from westfall_legal.ingest.archive import read_word_file
+from westfall_legal.ingest.docx_text import CommentEdge, Mark, TextBuilder
+from westfall_legal.ingest.word_numbering import Level, Numbering, NumDef, roman
+from westfall_legal.models import DraftPart, RevisionKind, Table, WordDraft
+
+log = logging.getLogger(__name__)
+
+Xml = Any  # an lxml element of python-docx's parser (lxml ships no type information)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_OFF = {"0", "false", "off"}
+MAX_STYLE_DEPTH = 20  # basedOn chains (a loop in a damaged file ends here)
+
+
+def read_docx(path: Path) -> WordDraft:
+    """Read a Word .docx for review (see the module's docstring)."""
+    data = read_word_file(path)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except KnownError:
+        raise
+    except ValueError as exc:  # "not a Word file, content type is ..."
+        raise CorruptDocxError(f"{path}: not a Word document ({exc}).") from exc
+    except Exception as exc:  # python-docx and lxml raise KeyError, SyntaxError, ...
+        raise CorruptDocxError(
+            f"{path}: the Word file cannot be read ({type(exc).__name__})."
+        ) from exc
+    part = document.part
+    styles = _Styles(_part_xml(part, RT.STYLES))
+    reader = _Reader(_numbering(_part_xml(part, RT.NUMBERING), styles), styles)
+    reader.blocks(part.element.body, "body")
+    reader.flush()
+    reader.notes(_part_xml(part, RT.FOOTNOTES), "footnote")
+    reader.notes(_part_xml(part, RT.ENDNOTES), "endnote")
+    built = reader.text.result(_comments(_part_xml(part, RT.COMMENTS)))
+    warnings = list(reader.warnings)
+    if built.revisions:
+        warnings.append(
+            f"the draft has {len(built.revisions)} tracked changes; it is reviewed as it reads "
+            "with all of them accepted"
+        )
+    log.info(
+        "read a Word draft: %d paragraphs, %d tracked changes, %d comments",
+        len(built.paragraphs),
+        len(built.revisions),
+        len(built.comments),
+    )
+    return WordDraft(
+        text=built.text,
+        sha256=sha256_bytes(data),
+        paragraphs=built.paragraphs,
+        tables=tuple(reader.tables),
+        revisions=built.revisions,
+        comments=built.comments,
+        warnings=tuple(warnings),
+    )
+
+
+def _part_xml(part: Any, reltype: str) -> Xml | None:
+    """The XML of the part ``part`` relates to by ``reltype``; None when it has none."""
+    try:
+        related = part.part_related_by(reltype)
+    except KeyError:
+        return None
+    element = getattr(related, "element", None)
+    return element if element is not None else parse_xml(related.blob)
+
+
+def _val(el: Xml | None, child: str) -> str | None:
+    """``w:val`` of ``el``'s child ``w:{child}``."""
+    if el is None:
+        return None
+    found = el.find(W + child)
+    return None if found is None else found.get(W + "val")
+
+
+def _int(text: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _on(el: Xml | None, child: str) -> bool:
+    """A toggle property (``w:caps``, ``w:vanish``, ``w:isLgl``) that is set."""
+    found = None if el is None else el.find(W + child)
+    return found is not None and (found.get(W + "val") or "1").lower() not in _OFF
+
+
+# -- styles and numbering definitions ------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Style:
+    based_on: str | None
+    num_id: str | None
+    ilvl: int | None
+
+
+class _Styles:
+    """Paragraph styles: what each is based on and the numbering it gives its paragraphs."""
+
+    def __init__(self, xml: Xml | None) -> None:
+        self.styles: dict[str, _Style] = {}
+        self.default: str | None = None
+        for style in xml.iter(W + "style") if xml is not None else ():
+            if style.get(W + "type") != "paragraph" or not style.get(W + "styleId"):
+                continue
+            sid = str(style.get(W + "styleId"))
+            numpr = style.find(f"{W}pPr/{W}numPr")
+            self.styles[sid] = _Style(
+                _val(style, "basedOn"), _val(numpr, "numId"), _int(_val(numpr, "ilvl"))
+            )
+            if (style.get(W + "default") or "").lower() in ("1", "true", "on"):
+                self.default = sid
+
+    def numbering(self, style: str | None) -> tuple[str | None, int | None, str | None]:
+        """(numId, ilvl, the style that set the numId) along the basedOn chain."""
+        ilvl = None
+        for _ in range(MAX_STYLE_DEPTH):
+            found = self.styles.get(style or "")
+            if found is None:
+                break
+            ilvl = found.ilvl if ilvl is None else ilvl
+            if found.num_id is not None:
+                return found.num_id, ilvl, style
+            style = found.based_on
+        return None, ilvl, None
+
+
+def _level(lvl: Xml) -> Level:
+    fmt, custom = "decimal", ""
+    for found in lvl.iter(W + "numFmt"):  # w14 custom formats come first
+        fmt, custom = found.get(W + "val") or "decimal", found.get(W + "format") or ""
+        break
+    if fmt == "custom":  # "01, 02, 03, ..."
+        fmt = "decimalZero" if custom.startswith("0") else "decimal"
+    restart = _int(_val(lvl, "lvlRestart"))
+    return Level(
+        fmt=fmt,
+        text=_val(lvl, "lvlText") or "",
+        start=_int(_val(lvl, "start"), 0) or 0,
+        restart=restart,
+        legal=_on(lvl, "isLgl"),
+        suffix=_val(lvl, "suff") or "tab",
+        style=_val(lvl, "pStyle"),
+    )
+
+
+def _levels(parent: Xml) -> dict[int, Level]:
+    out: dict[int, Level] = {}
+    for lvl in parent.findall(W + "lvl"):
+        ilvl = _int(lvl.get(W + "ilvl"))
+        if ilvl is not None and 0 <= ilvl < 9:
+            out[ilvl] = _level(lvl)
+    return out
+
+
+def _numbering(xml: Xml | None, styles: _Styles) -> Numbering:
+    """numbering.xml as :class:`Numbering` (abstract numberings linked to a numbering style
+    take that style's levels)."""
+    if xml is None:
+        return Numbering({}, {})
+    abstracts: dict[str, dict[int, Level]] = {}
+    links: dict[str, str] = {}
+    for abstract in xml.findall(W + "abstractNum"):
+        aid = str(abstract.get(W + "abstractNumId"))
+        abstracts[aid] = _levels(abstract)
+        if (link := _val(abstract, "numStyleLink")) is not None:
+            links[aid] = link
+    nums: dict[str, NumDef] = {}
+    for num in xml.findall(W + "num"):
+        starts: dict[int, int] = {}
+        levels: dict[int, Level] = {}
+        for over in num.findall(W + "lvlOverride"):
+            ilvl = _int(over.get(W + "ilvl"))
+            if ilvl is None or not 0 <= ilvl < 9:
+                continue
+            if (start := _int(_val(over, "startOverride"))) is not None:
+                starts[ilvl] = start
+            if (lvl := over.find(W + "lvl")) is not None:
+                levels[ilvl] = _level(lvl)
+        nums[str(num.get(W + "numId"))] = NumDef(str(_val(num, "abstractNumId")), starts, levels)
+    for aid, style in links.items():  # numStyleLink -> the style's num -> its abstract
+        num_id, _, _ = styles.numbering(style)
+        target = nums.get(num_id or "")
+        if target is not None and target.abstract in abstracts and not abstracts[aid]:
+            abstracts[aid] = abstracts[target.abstract]
+    return Numbering(abstracts, nums)
+
+
+# -- the body ------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Para:
+    """One paragraph being read (several, when deleted paragraph marks join them)."""
+
+    index: int
+    element: Xml = None  # the last w:p read into it: its properties are the paragraph's
+    pieces: list[str] = field(default_factory=list)
+    length: int = 0
+    marks: list[Mark] = field(default_factory=list)
+    textboxes: list[Xml] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.pieces.append(text)
+        self.length += len(text)
+
+
+@dataclass(slots=True)
+class _Change:
+    kind: RevisionKind
+    author: str
+    date: str | None
+    moved: bool
+    deleted: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Field:
+    instruction: list[str] = field(default_factory=list)
+    result: bool = False  # past its "separate": the result shows
+    hidden: bool = False  # a table of contents: its result is not read
+
+
+_CHANGES: dict[str, tuple[RevisionKind, bool]] = {
+    W + "ins": ("insertion", False),
+    W + "moveTo": ("insertion", True),
+    W + "del": ("deletion", False),
+    W + "moveFrom": ("deletion", True),
+}
+_WRAPPERS = {W + t for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
+_CHARS = {W + "tab": " ", W + "ptab": " ", W + "br": "\n", W + "cr": "\n"}
+_CHARS |= {W + "noBreakHyphen": "-", W + "softHyphen": ""}
+
+
+class _Reader:
+    def __init__(self, numbering: Numbering, styles: _Styles) -> None:
+        self.numbering = numbering
+        self.styles = styles
+        self.text = TextBuilder()
+        self.tables: list[Table] = []
+        self.index = 0  # the next w:p's index
+        self.open: _Para | None = None  # a paragraph whose mark was deleted, going on
+        self.fields: list[_Field] = []
+        self.notes_referred: dict[str, list[str]] = {"footnote": [], "endnote": []}
+        self.warnings: list[str] = []
+
+    # blocks
+    def blocks(self, container: Xml, part: DraftPart) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == W + "p":
+                self.paragraph(child, part)
+            elif tag == W + "tbl":
+                self.flush()
+                self.table(child)
+            elif tag in (W + "sdt", W + "customXml"):
+                content = child.find(W + "sdtContent") if tag == W + "sdt" else child
+                if content is not None:
+                    self.blocks(content, part)
+            elif tag == MC + "AlternateContent":
+                self.blocks(_choice(child), part)
+            elif tag == W + "altChunk":
+                self.warnings.append(
+                    "part of the draft is an embedded document (altChunk) that was not read"
+                )
+
+    def paragraph(self, p: Xml, part: DraftPart) -> None:
+        para = self.open or _Para(self.index)
+        self.index += 1
+        para.element = p
+        self.inline(p, para, None)
+        ppr = p.find(W + "pPr")
+        mark = None if ppr is None else ppr.find(f"{W}rPr/{W}del")
+        if mark is not None:  # the paragraph mark is deleted: the next paragraph joins it
+            para.marks.append(_mark(self._change(mark, "deletion"), para.length, "\n"))
+            self.open = para
+            return
+        self.open = None
+        self.finish(para, part)
+
+    def flush(self) -> None:
+        """End a paragraph left open by a deleted mark (before a table, at the end)."""
+        if self.open is not None:
+            para, self.open = self.open, None
+            self.finish(para, "body")
+
+    def finish(self, para: _Para, part: DraftPart) -> None:
+        number, sep = self.number(para.element)
+        self.text.paragraph(para.index, "".join(para.pieces), para.marks, part, number, sep)
+        for box in para.textboxes:
+            self.blocks(box, "textbox")
+
+    def table(self, tbl: Xml) -> None:
+        rows: list[tuple[str, ...]] = []
+        for tr in _children(tbl, "tr"):
+            cells: list[str] = []
+            row = self.text.row(self.index)
+            for tc in _children(tr, "tc"):
+                texts = []
+                for p in tc.iter(W + "p"):  # nested tables' paragraphs too, in order
+                    para = _Para(self.index)
+                    self.index += 1
+                    para.element = p
+                    self.inline(p, para, None)
+                    number, sep = self.number(p)
+                    texts.append(row.cell_paragraph("".join(para.pieces), para.marks, number, sep))
+                cells.append(" ".join(t for t in texts if t))
+            row.end()
+            rows.append(tuple(cells))
+        if rows:
+            self.tables.append(Table(0, (0.0, 0.0, 0.0, 0.0), tuple(rows)))
+
+    def notes(self, xml: Xml | None, kind: str) -> None:
+        """Footnotes or endnotes, in the order the text refers to them."""
+        if xml is None:
+            return
+        notes = {str(n.get(W + "id")): n for n in xml.findall(W + kind)}
+        for n, note_id in enumerate(dict.fromkeys(self.notes_referred[kind]), 1):
+            note = notes.get(note_id)
+            if note is None:
+                continue
+            label = str(n) if kind == "footnote" else roman(n)
+            row = self.text.row(self.index, "footnote")
+            row.cell_paragraph(f"[{label}]", (), "", "")
+            for p in note.iter(W + "p"):
+                para = _Para(self.index)
+                self.index += 1
+                self.inline(p, para, None)
+                row.cell_paragraph("".join(para.pieces), para.marks, "", "")
+            row.end()
+
+    # numbering
+    def number(self, p: Xml) -> tuple[str, str]:
+        """The number Word shows in front of paragraph ``p`` (counted now), and its separator."""
+        ppr = p.find(W + "pPr")
+        style = _val(ppr, "pStyle") or self.styles.default
+        numpr = None if ppr is None else ppr.find(W + "numPr")
+        num_id, ilvl = _val(numpr, "numId"), _int(_val(numpr, "ilvl"))
+        style_num, style_ilvl, linked = self.styles.numbering(style)
+        if num_id is None:
+            num_id = style_num
+            if ilvl is None:
+                ilvl = style_ilvl
+            if ilvl is None and num_id is not None and linked is not None:
+                ilvl = self.numbering.style_level(num_id, linked)
+        if num_id is None or num_id == "0":
+            return "", ""
+        return self.numbering.next(num_id, ilvl or 0)
+
+    # runs
+    def inline(self, el: Xml, para: _Para, change: _Change | None) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == W + "r":
+                self.run(child, para, change)
+            elif tag in _CHANGES:
+                kind, moved = _CHANGES[tag]
+                inner = self._change(child, kind, moved)
+                start = para.length
+                self.inline(child, para, inner)
+                if kind == "deletion":
+                    para.marks.append(_mark(inner, start, "".join(inner.deleted)))
+                elif para.length > start:
+                    text = "".join(para.pieces)[start:]
+                    para.marks.append(_mark(inner, start, text, para.length))
+            elif tag in _WRAPPERS:
+                self.inline(child, para, change)
+            elif tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    self.inline(content, para, change)
+            elif tag == MC + "AlternateContent":
+                self.inline(_choice(child), para, change)
+            elif tag in (W + "commentRangeStart", W + "commentRangeEnd"):
+                edge: CommentEdge = "start" if tag.endswith("Start") else "end"
+                para.marks.append(Mark.anchor(str(child.get(W + "id")), edge, para.length))
+
+    def run(self, r: Xml, para: _Para, change: _Change | None) -> None:
+        rpr = r.find(W + "rPr")
+        hidden = _on(rpr, "vanish")
+        caps = _on(rpr, "caps")
+        for child in r:
+            tag = child.tag
+            text: str | None = None
+            if tag in (W + "t", W + "delText"):
+                text = child.text or ""
+            elif tag in _CHARS:
+                text = _CHARS[tag]
+            elif tag == W + "sym":
+                code = _hex(child.get(W + "char"))
+                text = chr(code) if code and not 0xF000 <= code <= 0xF0FF else ""
+            elif tag == W + "fldChar":
+                self._field_char(child.get(W + "fldCharType"))
+            elif tag in (W + "instrText", W + "delInstrText"):
+                if self.fields and not self.fields[-1].result:
+                    self.fields[-1].instruction.append(child.text or "")
+            elif tag in (W + "footnoteReference", W + "endnoteReference"):
+                kind = "footnote" if tag == W + "footnoteReference" else "endnote"
+                self.notes_referred[kind].append(str(child.get(W + "id")))
+            elif tag == W + "commentReference":
+                para.marks.append(Mark.anchor(str(child.get(W + "id")), "ref", para.length))
+            elif tag in (W + "drawing", W + "pict", MC + "AlternateContent"):
+                para.textboxes.extend(_textboxes(child))
+            if not text or hidden or any(not f.result or f.hidden for f in self.fields):
+                continue
+            if caps:
+                text = text.upper()
+            if change is not None and change.kind == "deletion":
+                change.deleted.append(text)
+            else:
+                para.add(text)
+
+    def _field_char(self, kind: str | None) -> None:
+        if kind == "begin":
+            self.fields.append(_Field())
+        elif kind == "separate" and self.fields:
+            current = self.fields[-1]
+            current.result = True
+            current.hidden = "".join(current.instruction).strip().upper().startswith("TOC")
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+
+    @staticmethod
+    def _change(el: Xml, kind: RevisionKind, moved: bool = False) -> _Change:
+        return _Change(kind, el.get(W + "author") or "", el.get(W + "date"), moved)
+
+
+def _mark(change: _Change, start: int, text: str, end: int | None = None) -> Mark:
+    return Mark.revision(change.kind, change.author, change.date, change.moved, start, text, end)
+
+
+def _comments(xml: Xml | None) -> dict[str, tuple[str, str | None, str]]:
+    """The comments part: id -> (author, date, text, its paragraphs on lines of their own)."""
+    out: dict[str, tuple[str, str | None, str]] = {}
+    for comment in xml.findall(W + "comment") if xml is not None else ():
+        text = "\n".join(
+            "".join(t.text or "" for t in p.iter(W + "t")) for p in comment.iter(W + "p")
+        )
+        out[str(comment.get(W + "id"))] = (
+            comment.get(W + "author") or "",
+            comment.get(W + "date"),
+            text.strip(),
+        )
+    return out
+
+
+def _children(el: Xml, name: str) -> Iterator[Xml]:
+    """``el``'s children ``w:{name}``, also those wrapped in content controls."""
+    for child in el:
+        if child.tag == W + name:
+            yield child
+        elif child.tag in (W + "sdt", W + "customXml"):
+            content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
+            if content is not None:
+                yield from _children(content, name)
+
+
+def _choice(alternate: Xml) -> Xml:
+    """The first ``mc:Choice`` of an ``mc:AlternateContent`` (its Fallback says the same),
+    or the Fallback when there is no Choice; the element itself (read as empty) if neither."""
+    for name in ("Choice", "Fallback"):
+        found = alternate.find(MC + name)
+        if found is not None:
+            return found
+    return []
+
+
+def _textboxes(el: Xml) -> list[Xml]:
+    """The outermost ``w:txbxContent`` under ``el``, once (a Choice, not its Fallback)."""
+    found: list[Xml] = []
+    stack = [el]
+    while stack:
+        node = stack.pop()
+        if node.tag == W + "txbxContent":
+            found.append(node)
+            continue
+        if node.tag == MC + "AlternateContent":
+            stack.append(_choice(node))
+            continue
+        stack.extend(reversed(list(node)))
+    return found
+
+
+def _hex(text: str | None) -> int:
+    try:
+        return int(text or "", 16)
+    except ValueError:
+        return 0
