@@ -245,6 +245,34 @@ def _low_ocr(rule: Rule, r: ReviewFacts, _: Playbook) -> list[_Hit]:
     return hits
 
 
+def _tracked_changes(rule: Rule, r: ReviewFacts, _: Playbook) -> list[_Hit]:
+    """Clauses of the rule's categories holding tracked changes of a Word draft (the review
+    reads the draft with every change accepted, but nobody has accepted them yet). Each
+    change is reported once, in the first clause (by the rule's categories) that holds it."""
+    left = list(r.doc_text.revisions)
+    hits = []
+    for cat in rule.categories:
+        for c in r.by_category.get(cat, []):
+            inside = [
+                x
+                for x in left
+                if c.char_start <= x.char_start <= c.char_end
+                and (x.char_start < c.char_end or x.kind == "deletion")
+            ]
+            if not inside:
+                continue
+            left = [x for x in left if x not in inside]
+            authors: dict[str, int] = {}
+            for x in inside:
+                who = x.author or "an unnamed author"
+                authors[who] = authors.get(who, 0) + 1
+            items = ", ".join(f"{n} by {who}" for who, n in authors.items())
+            changed = [(x.char_start, x.char_end) for x in inside if x.char_end > x.char_start]
+            spans = ((c.char_start, c.char_end), *changed)
+            hits.append(_Hit((c,), spans, {"count": str(len(inside)), "items": items}))
+    return hits
+
+
 Condition = Callable[[Rule, ReviewFacts, Playbook], list[_Hit]]
 CONDITIONS: dict[str, Condition] = {
     "present": _present,
@@ -256,6 +284,7 @@ CONDITIONS: dict[str, Condition] = {
     "dangling_reference": _dangling,
     "unsigned_signature": _unsigned,
     "low_ocr_confidence": _low_ocr,
+    "tracked_changes": _tracked_changes,
 }
 _NEEDS: dict[str, tuple[str, ...]] = {
     "present": ("categories",),
@@ -267,6 +296,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "dangling_reference": (),
     "unsigned_signature": (),
     "low_ocr_confidence": ("categories",),
+    "tracked_changes": ("categories",),
 }
 
 
