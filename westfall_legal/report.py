@@ -26,6 +26,7 @@ def _r(x: float) -> float:
 def review_json(review: Review) -> dict[str, Any]:
     line_starts = [line.char_start for line in review.doc_text.lines]
     doc = review.document
+    draft = review.doc_text.source == "docx"
     return {
         "schema": SCHEMA,
         "document": {
@@ -61,9 +62,15 @@ def review_json(review: Review) -> dict[str, Any]:
                 "section": c.section,
                 "needs_review": c.needs_review,
                 **({"verifier": c.verifier} if c.verifier is not None else {}),
+                **(
+                    {"paragraph": _paragraph(review.doc_text, line_starts, c.char_start)}
+                    if draft
+                    else {}
+                ),
             }
             for c in review.clauses
         ],
+        **({"comments": _comments(review.doc_text)} if draft else {}),
         "facts": {
             name: {
                 "value": f.value,
@@ -106,8 +113,47 @@ def review_json(review: Review) -> dict[str, Any]:
                 for s in review.sections
             ],
             **_structure(review),
+            **({"revisions": _revisions(review.doc_text)} if draft else {}),
         },
     }
+
+
+def _paragraph(doc_text: DocumentText, starts: list[int], char_start: int) -> int:
+    """The Word paragraph (``DraftParagraph.index``) that holds ``char_start``."""
+    i = max(bisect.bisect_right(starts, char_start) - 1, 0)
+    return doc_text.lines[i].block if doc_text.lines else 0
+
+
+def _revisions(doc_text: DocumentText) -> list[dict[str, Any]]:
+    """A Word draft's tracked changes, placed in the text as it reads with all accepted."""
+    return [
+        {
+            "kind": r.kind,
+            "author": r.author,
+            "date": r.date,
+            "text": r.text,
+            "char_start": r.char_start,
+            "char_end": r.char_end,
+            "paragraph": r.paragraph,
+            "moved": r.moved,
+        }
+        for r in doc_text.revisions
+    ]
+
+
+def _comments(doc_text: DocumentText) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.id,
+            "author": c.author,
+            "date": c.date,
+            "text": c.text,
+            "char_start": c.char_start,
+            "char_end": c.char_end,
+            "paragraph": c.paragraph,
+        }
+        for c in doc_text.comments
+    ]
 
 
 def summary_json(summary: Summary | None) -> dict[str, Any] | None:
@@ -253,8 +299,18 @@ def _structure_html(structure: dict[str, Any]) -> list[str]:
     # A review stored before "dangling" was recorded: every unresolved reference, as then.
     dangling = [r for r in refs if r.get("dangling", r["target"] is None)]
     odd = structure.get("numbering_issues", [])
+    revisions = structure.get("revisions", [])
     parts = [
         "<h2>Structure</h2>",
+        *(
+            [
+                f"<p class='review'>{len(revisions)} tracked changes, by "
+                f"{e(', '.join(sorted({r['author'] or '?' for r in revisions})))}: this review "
+                "reads the draft with all of them accepted.</p>"
+            ]
+            if revisions
+            else []
+        ),
         f"<p>{len(odd)} numbering irregularities"
         + "".join(
             f"; {e(i['number'])}: {e(i['kind'])} (expected {e(i['expected'])})" for i in odd[:5]
@@ -278,6 +334,20 @@ def _structure_html(structure: dict[str, Any]) -> list[str]:
                 f"<td>{b['page']}</td><td>{e(b['status'])}</td></tr>"
             )
         parts.append("</table>")
+    return parts
+
+
+def _comments_html(comments: list[dict[str, Any]], text: str) -> list[str]:
+    """A Word draft's comments with the words each is anchored on."""
+    if not comments:
+        return []
+    e = html.escape
+    parts = [f"<h2>Comments in the draft ({len(comments)})</h2><ul>"]
+    for c in comments:
+        anchor = text[c["char_start"] : c["char_end"]]
+        on = f" <span class='meta'>on “{e(anchor)}”</span>" if anchor else ""
+        parts.append(f"<li><b>{e(c['author'] or '?')}</b>: {e(c['text'])}{on}</li>")
+    parts.append("</ul>")
     return parts
 
 
@@ -396,6 +466,7 @@ def review_html(data: dict[str, Any]) -> str:
                 f"<summary>{c['confidence']:.0%} · page {c['page']}{flag}</summary>"
                 f"<div class='clause'>{e(c['text'])}</div></details>"
             )
+    parts.extend(_comments_html(data.get("comments", []), data["text"]))
     parts.extend(_structure_html(data.get("structure", {})))
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in data["timings"].items())
     parts.append(f"<p class='meta'>Timings: {e(timings)}. Generated offline by Westfall Legal.</p>")
