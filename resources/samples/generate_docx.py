@@ -383,11 +383,13 @@ FEATURE_NUMBERING = (
 
 
 def _link_heading_styles(document: docx.document.Document) -> None:
-    """Heading 1 and Heading 2 take their numbers from list 1 (numPr in styles.xml)."""
-    for style_id in ("Heading1", "Heading2"):
+    """Heading 1 and Heading 2 take their numbers from list 1 (numPr in styles.xml, with
+    the level as Word writes it; the list's levels name the styles too)."""
+    for ilvl, style_id in enumerate(("Heading1", "Heading2")):
         style = document.styles.element.xpath(f'w:style[@w:styleId="{style_id}"]')[0]
         ppr = style.find(f"{{{W_NS}}}pPr")
-        ppr.insert(0, parse_xml(f'<w:numPr {NS}><w:numId w:val="1"/></w:numPr>'))
+        numpr = f'<w:ilvl w:val="{ilvl}"/><w:numId w:val="1"/>' if ilvl else '<w:numId w:val="1"/>'
+        ppr.insert(0, parse_xml(f"<w:numPr {NS}>{numpr}</w:numPr>"))
 
 
 def _notes_part(document: docx.document.Document, kind: str, notes: list[str]) -> None:
@@ -447,7 +449,7 @@ def features_draft() -> bytes:
                                style="Heading2"))  # fmt: skip
     append(document, paragraph(run("first limb;"), num=(1, 2)))
     append(document, paragraph(run("second limb."), num=(1, 2)))
-    append(document, paragraph(run("Price.") + run(" See note") +
+    append(document, paragraph(run("Price.") + run(" The price is fixed; see note") +
                                '<w:r><w:footnoteReference w:id="1"/></w:r>' + run(" and end") +
                                '<w:r><w:endnoteReference w:id="1"/></w:r>' + run("."),
                                style="Heading2"))  # fmt: skip

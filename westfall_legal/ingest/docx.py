@@ -7,7 +7,10 @@ relationships to the parts (the document, styles, numbering, comments, footnotes
 endnotes) and parses them with its lxml parser, which resolves no entities and reads no
 network. What python-docx does not model is read here from its lxml elements: tracked
 changes, fields, text boxes, comment anchors, footnotes, and Word's automatic numbers, which
-python-docx has no API for and :mod:`westfall_legal.ingest.word_numbering` computes.
+python-docx has no API for: :mod:`westfall_legal.ingest.docx_styles` reads the styles' and
+numbering definitions, :mod:`westfall_legal.ingest.word_numbering` counts (the counting is
+ours because no maintained library exposes it; the rules are in that module's docstring),
+and :mod:`westfall_legal.ingest.docx_text` puts the text and its marks together.
 
 The text is the draft as it reads with every tracked change accepted: ``w:ins`` and
 ``w:moveTo`` kept, ``w:del`` and ``w:moveFrom`` dropped, a deleted paragraph mark joining
@@ -35,17 +38,21 @@ from docx.oxml.parser import parse_xml
 from westfall_legal.errors import CorruptDocxError, KnownError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.archive import read_word_file
+from westfall_legal.ingest.docx_styles import (
+    MC,
+    Styles,
+    W,
+    Xml,
+    int_or,
+    numbering_from,
+    toggled,
+    val,
+)
 from westfall_legal.ingest.docx_text import CommentEdge, Mark, TextBuilder
-from westfall_legal.ingest.word_numbering import Level, Numbering, NumDef, roman
+from westfall_legal.ingest.word_numbering import Numbering, roman
 from westfall_legal.models import DraftPart, RevisionKind, Table, WordDraft
 
 log = logging.getLogger(__name__)
-
-Xml = Any  # an lxml element of python-docx's parser (lxml ships no type information)
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_OFF = {"0", "false", "off"}
-MAX_STYLE_DEPTH = 20  # basedOn chains (a loop in a damaged file ends here)
 
 
 def read_docx(path: Path) -> WordDraft:
@@ -62,8 +69,8 @@ def read_docx(path: Path) -> WordDraft:
             f"{path}: the Word file cannot be read ({type(exc).__name__})."
         ) from exc
     part = document.part
-    styles = _Styles(_part_xml(part, RT.STYLES))
-    reader = _Reader(_numbering(_part_xml(part, RT.NUMBERING), styles), styles)
+    styles = Styles(_part_xml(part, RT.STYLES))
+    reader = _Reader(numbering_from(_part_xml(part, RT.NUMBERING), styles), styles)
     reader.blocks(part.element.body, "body")
     reader.flush()
     reader.notes(_part_xml(part, RT.FOOTNOTES), "footnote")
@@ -100,127 +107,6 @@ def _part_xml(part: Any, reltype: str) -> Xml | None:
         return None
     element = getattr(related, "element", None)
     return element if element is not None else parse_xml(related.blob)
-
-
-def _val(el: Xml | None, child: str) -> str | None:
-    """``w:val`` of ``el``'s child ``w:{child}``."""
-    if el is None:
-        return None
-    found = el.find(W + child)
-    return None if found is None else found.get(W + "val")
-
-
-def _int(text: str | None, default: int | None = None) -> int | None:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default
-
-
-def _on(el: Xml | None, child: str) -> bool:
-    """A toggle property (``w:caps``, ``w:vanish``, ``w:isLgl``) that is set."""
-    found = None if el is None else el.find(W + child)
-    return found is not None and (found.get(W + "val") or "1").lower() not in _OFF
-
-
-# -- styles and numbering definitions ------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Style:
-    based_on: str | None
-    num_id: str | None
-    ilvl: int | None
-
-
-class _Styles:
-    """Paragraph styles: what each is based on and the numbering it gives its paragraphs."""
-
-    def __init__(self, xml: Xml | None) -> None:
-        self.styles: dict[str, _Style] = {}
-        self.default: str | None = None
-        for style in xml.iter(W + "style") if xml is not None else ():
-            if style.get(W + "type") != "paragraph" or not style.get(W + "styleId"):
-                continue
-            sid = str(style.get(W + "styleId"))
-            numpr = style.find(f"{W}pPr/{W}numPr")
-            self.styles[sid] = _Style(
-                _val(style, "basedOn"), _val(numpr, "numId"), _int(_val(numpr, "ilvl"))
-            )
-            if (style.get(W + "default") or "").lower() in ("1", "true", "on"):
-                self.default = sid
-
-    def numbering(self, style: str | None) -> tuple[str | None, int | None, str | None]:
-        """(numId, ilvl, the style that set the numId) along the basedOn chain."""
-        ilvl = None
-        for _ in range(MAX_STYLE_DEPTH):
-            found = self.styles.get(style or "")
-            if found is None:
-                break
-            ilvl = found.ilvl if ilvl is None else ilvl
-            if found.num_id is not None:
-                return found.num_id, ilvl, style
-            style = found.based_on
-        return None, ilvl, None
-
-
-def _level(lvl: Xml) -> Level:
-    fmt, custom = "decimal", ""
-    for found in lvl.iter(W + "numFmt"):  # w14 custom formats come first
-        fmt, custom = found.get(W + "val") or "decimal", found.get(W + "format") or ""
-        break
-    if fmt == "custom":  # "01, 02, 03, ..."
-        fmt = "decimalZero" if custom.startswith("0") else "decimal"
-    restart = _int(_val(lvl, "lvlRestart"))
-    return Level(
-        fmt=fmt,
-        text=_val(lvl, "lvlText") or "",
-        start=_int(_val(lvl, "start"), 0) or 0,
-        restart=restart,
-        legal=_on(lvl, "isLgl"),
-        suffix=_val(lvl, "suff") or "tab",
-        style=_val(lvl, "pStyle"),
-    )
-
-
-def _levels(parent: Xml) -> dict[int, Level]:
-    out: dict[int, Level] = {}
-    for lvl in parent.findall(W + "lvl"):
-        ilvl = _int(lvl.get(W + "ilvl"))
-        if ilvl is not None and 0 <= ilvl < 9:
-            out[ilvl] = _level(lvl)
-    return out
-
-
-def _numbering(xml: Xml | None, styles: _Styles) -> Numbering:
-    """numbering.xml as :class:`Numbering` (abstract numberings linked to a numbering style
-    take that style's levels)."""
-    if xml is None:
-        return Numbering({}, {})
-    abstracts: dict[str, dict[int, Level]] = {}
-    links: dict[str, str] = {}
-    for abstract in xml.findall(W + "abstractNum"):
-        aid = str(abstract.get(W + "abstractNumId"))
-        abstracts[aid] = _levels(abstract)
-        if (link := _val(abstract, "numStyleLink")) is not None:
-            links[aid] = link
-    nums: dict[str, NumDef] = {}
-    for num in xml.findall(W + "num"):
-        starts: dict[int, int] = {}
-        levels: dict[int, Level] = {}
-        for over in num.findall(W + "lvlOverride"):
-            ilvl = _int(over.get(W + "ilvl"))
-            if ilvl is None or not 0 <= ilvl < 9:
-                continue
-            if (start := _int(_val(over, "startOverride"))) is not None:
-                starts[ilvl] = start
-            if (lvl := over.find(W + "lvl")) is not None:
-                levels[ilvl] = _level(lvl)
-        nums[str(num.get(W + "numId"))] = NumDef(str(_val(num, "abstractNumId")), starts, levels)
-    for aid, style in links.items():  # numStyleLink -> the style's num -> its abstract
-        num_id, _, _ = styles.numbering(style)
-        target = nums.get(num_id or "")
-        if target is not None and target.abstract in abstracts and not abstracts[aid]:
-            abstracts[aid] = abstracts[target.abstract]
-    return Numbering(abstracts, nums)
 
 
 # -- the body ------------------------------------------------------------------------------
@@ -268,7 +154,7 @@ _CHARS |= {W + "noBreakHyphen": "-", W + "softHyphen": ""}
 
 
 class _Reader:
-    def __init__(self, numbering: Numbering, styles: _Styles) -> None:
+    def __init__(self, numbering: Numbering, styles: Styles) -> None:
         self.numbering = numbering
         self.styles = styles
         self.text = TextBuilder()
@@ -368,16 +254,17 @@ class _Reader:
     def number(self, p: Xml) -> tuple[str, str]:
         """The number Word shows in front of paragraph ``p`` (counted now), and its separator."""
         ppr = p.find(W + "pPr")
-        style = _val(ppr, "pStyle") or self.styles.default
+        style = val(ppr, "pStyle") or self.styles.default
         numpr = None if ppr is None else ppr.find(W + "numPr")
-        num_id, ilvl = _val(numpr, "numId"), _int(_val(numpr, "ilvl"))
+        num_id, ilvl = val(numpr, "numId"), int_or(val(numpr, "ilvl"))
         style_num, style_ilvl, linked = self.styles.numbering(style)
-        if num_id is None:
+        if num_id is None and style_num is not None and linked is not None:
+            # A style's numbering: the level that names the style (w:lvl/w:pStyle) wins over
+            # the style's own w:ilvl (ECMA-376 17.9.23); Word writes both, alike.
             num_id = style_num
             if ilvl is None:
-                ilvl = style_ilvl
-            if ilvl is None and num_id is not None and linked is not None:
-                ilvl = self.numbering.style_level(num_id, linked)
+                linked_level = self.numbering.style_level(num_id, linked)
+                ilvl = style_ilvl if linked_level is None else linked_level
         if num_id is None or num_id == "0":
             return "", ""
         return self.numbering.next(num_id, ilvl or 0)
@@ -412,8 +299,8 @@ class _Reader:
 
     def run(self, r: Xml, para: _Para, change: _Change | None) -> None:
         rpr = r.find(W + "rPr")
-        hidden = _on(rpr, "vanish")
-        caps = _on(rpr, "caps")
+        hidden = toggled(rpr, "vanish")
+        caps = toggled(rpr, "caps")
         for child in r:
             tag = child.tag
             text: str | None = None

@@ -156,7 +156,7 @@ Section 1.01 Scope. The Supplier shall deliver the Goods.
 
 (B) second limb.
 
-Section 1.02 Price. See note and end.
+Section 1.02 Price. The price is fixed; see note and end.
 
 (C) third limb: Section 1.02 does not restart (A) (lvlRestart 1).
 
