@@ -156,16 +156,16 @@ def test_a_folders_unsupported_files_get_a_line_each(
 ) -> None:
     folder = tmp_path / "in"
     _contract_pdf(folder / "a.pdf")
-    (folder / "terms.docx").write_bytes(b"PK\x03\x04")
-    (folder / "notes.txt").write_text("a note\n")
+    (folder / "terms.odt").write_bytes(b"PK\x03\x04")
+    (folder / "notes.rtf").write_text("{\\rtf1 a note}\n")
     (folder / ".DS_Store").write_bytes(b"\0")
     code, out, err = _review(capsys, str(folder), "--out", str(tmp_path / "o"), "--format", "json")
     assert code == ExitCode.OK, err
     assert "a.pdf" in out
     lines = err.strip().splitlines()
     skipped = [line for line in lines if line.startswith("westfall: skipped ")]
-    assert len(skipped) == 2 and all("save it as PDF" in line for line in skipped)
-    assert "notes.txt" in skipped[0] and "terms.docx" in skipped[1]
+    assert len(skipped) == 2 and all("save it as .docx or PDF" in line for line in skipped)
+    assert "notes.rtf" in skipped[0] and "terms.odt" in skipped[1]
     assert ".DS_Store" not in err
     assert lines[-1] == (
         "westfall: 1 of 1 files reviewed; 2 skipped (not a document Westfall Legal reads)."
