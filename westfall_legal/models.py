@@ -187,6 +187,7 @@ class DocumentText:
     source: TextSource = "pages"
     revisions: tuple[Revision, ...] = ()  # a Word draft's tracked changes
     comments: tuple[Comment, ...] = ()  # a Word draft's comments
+    paragraphs: tuple[DraftParagraph, ...] = ()  # a Word draft's paragraphs
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:

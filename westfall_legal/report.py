@@ -113,7 +113,7 @@ def review_json(review: Review) -> dict[str, Any]:
                 for s in review.sections
             ],
             **_structure(review),
-            **({"revisions": _revisions(review.doc_text)} if draft else {}),
+            **(_draft_structure(review.doc_text) if draft else {}),
         },
     }
 
@@ -122,6 +122,21 @@ def _paragraph(doc_text: DocumentText, starts: list[int], char_start: int) -> in
     """The Word paragraph (``DraftParagraph.index``) that holds ``char_start``."""
     i = max(bisect.bisect_right(starts, char_start) - 1, 0)
     return doc_text.lines[i].block if doc_text.lines else 0
+
+
+def _draft_structure(doc_text: DocumentText) -> dict[str, Any]:
+    """A Word draft's tracked changes and paragraphs for ``structure``."""
+    paragraphs = [
+        {
+            "index": p.index,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+            "part": p.part,
+            "number": p.number,
+        }
+        for p in doc_text.paragraphs
+    ]
+    return {"revisions": _revisions(doc_text), "paragraphs": paragraphs}
 
 
 def _revisions(doc_text: DocumentText) -> list[dict[str, Any]]:

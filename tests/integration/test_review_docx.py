@@ -96,14 +96,26 @@ def test_the_draft_review_gives_paragraphs_revisions_and_comments(
     for r in revisions:
         if r["kind"] == "insertion":
             assert text[r["char_start"] : r["char_end"]] == r["text"]
+    paragraphs = draft["structure"]["paragraphs"]
+    assert len(paragraphs) == 257 and paragraphs[0]["part"] == "body"
+    for para in paragraphs:
+        assert text[para["char_start"] : para["char_end"]].startswith(para["number"])
+    numbered = [p["number"] for p in paragraphs if p["number"]]
+    assert numbered[:5] == ["A.", "B.", "C.", "ARTICLE 1", "1.1"]
+    assert {c["paragraph"] for c in draft["clauses"]} <= {p["index"] for p in paragraphs}
     anchors = [text[c["char_start"] : c["char_end"]] for c in draft["comments"]]
     assert anchors == [g.COMMENTS["12.2"][0], g.COMMENTS["14.1"][0]]
     flagged = [f for f in draft["findings"] if f["rule"] == "tracked-changes-in-high-risk-clause"]
     assert len(flagged) == 3  # the cap, termination for convenience, assignment
     assert any("Daniel Okafor" in f["explanation"] for f in flagged)
+    broken = json.loads(json.dumps(draft))
+    broken["structure"]["revisions"][0]["kind"] = "edit"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)
     for kind in ("pdf", "txt"):  # the new fields are a Word draft's only
         data = reviews[kind]
         assert "comments" not in data and "revisions" not in data["structure"]
+        assert "paragraphs" not in data["structure"]
         assert all("paragraph" not in c for c in data["clauses"])
 
 

@@ -32,4 +32,5 @@ def draft_text(draft: WordDraft) -> DocumentText:
         source="docx",
         revisions=draft.revisions,
         comments=draft.comments,
+        paragraphs=draft.paragraphs,
     )
