@@ -334,3 +334,51 @@ class SignatureBlock:
     status: SignatureStatus
     char_start: int
     char_end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    clause_ids: tuple[str, ...]
+    source: Literal["rule", "llm"]
+    section: str | None = None
+    quote: str | None = None  # a quotation: the clause's own words, "…" at each cut
+    heading: str = ""  # the number and title of the section that holds the quotation
+    span: tuple[int, int] | None = None  # the quotation's characters in the document
+
+
+@dataclass(frozen=True)
+class Summary:
+    sentences: tuple[Sentence, ...]
+    model_id: str | None = None
+    model_sha256: str | None = None
+    prompt_id: str | None = None
+    prompt_version: str | None = None
+    seconds: float = 0.0
+    note: str | None = None  # why the LLM part is missing, when it is
+    mode: Literal["quote", "paraphrase"] = "quote"
+    asked: int = 0  # clauses the model was asked about
+    passed: int = 0  # of those, answers kept as the model gave them
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A document's review: what every stage found, as the pipeline returns it."""
+
+    document: Document
+    doc_text: DocumentText
+    sections: list[Section]
+    clauses: list[Clause]
+    contract_type: ContractType | None
+    facts: dict[str, Fact]
+    findings: list[Finding] = field(default_factory=list)
+    summary: Summary | None = None
+    model: dict[str, str] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    definitions: list[Definition] = field(default_factory=list)
+    cross_references: list[CrossReference] = field(default_factory=list)
+    signature_blocks: list[SignatureBlock] = field(default_factory=list)

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -40,19 +40,9 @@ from westfall_legal.llm.clause_verify import yes_probability
 from westfall_legal.llm.default_model import ensure_bundled_model
 from westfall_legal.llm.engine import LlmEngine
 from westfall_legal.llm.faithfulness import require_paraphrase_gate
-from westfall_legal.llm.summary import Summary, SummaryInput, summarise
-from westfall_legal.models import (
-    Clause,
-    ContractType,
-    CrossReference,
-    Definition,
-    Document,
-    DocumentText,
-    Fact,
-    Finding,
-    Section,
-    SignatureBlock,
-)
+from westfall_legal.llm.model import LanguageModel
+from westfall_legal.llm.summary import SummaryInput, summarise
+from westfall_legal.models import Clause, Document, DocumentText, Review, Summary
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 from westfall_legal.settings import Settings
 from westfall_legal.settings import load as load_settings
@@ -67,7 +57,7 @@ class Engines:
     ocr: OcrEngine | None = None
     clause_model: ClauseModel | None = None
     playbook: Playbook | None = None
-    llm: LlmEngine | None = None
+    llm: LanguageModel | None = None
     llm_error: str | None = None  # why the language model could not be loaded, once known
     stacked: StackedClauseModel | None = None  # the clause model with the encoder
     encoder_note: str | None = None  # why the encoder could not be loaded, once known
@@ -103,7 +93,7 @@ class Engines:
             self.playbook = load_playbook(path)
         return self.playbook
 
-    def language_model(self, settings: Settings) -> LlmEngine | None:
+    def language_model(self, settings: Settings) -> LanguageModel | None:
         """The active LLM, loaded once; None (with the reason kept) when it cannot be used."""
         if self.llm is None and self.llm_error is None:
             try:
@@ -116,23 +106,6 @@ class Engines:
 
 
 DEFAULT_PLAYBOOK = paths.resource_path("playbook", "default.toml")
-
-
-@dataclass(frozen=True)
-class Review:
-    document: Document
-    doc_text: DocumentText
-    sections: list[Section]
-    clauses: list[Clause]
-    contract_type: ContractType | None
-    facts: dict[str, Fact]
-    findings: list[Finding] = field(default_factory=list)
-    summary: Summary | None = None
-    model: dict[str, str] | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    definitions: list[Definition] = field(default_factory=list)
-    cross_references: list[CrossReference] = field(default_factory=list)
-    signature_blocks: list[SignatureBlock] = field(default_factory=list)
 
 
 def clause_model_dir(name: str) -> Path:

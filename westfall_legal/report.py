@@ -12,9 +12,7 @@ from typing import Any
 from westfall_legal import paths
 from westfall_legal.errors import OutputError
 from westfall_legal.layout.numbering import numbering_issues
-from westfall_legal.llm.summary import Summary
-from westfall_legal.models import DocumentText, Section
-from westfall_legal.pipeline import Review
+from westfall_legal.models import DocumentText, Review, Section, Summary
 
 SCHEMA = "westfall.review/1"
 

@@ -13,13 +13,29 @@ from westfall_legal.progress import CancelToken
 
 @dataclass
 class FakeLlm:
+    """A verifier (``llm.model.LanguageModel``) with a fixed P(Yes); it writes no summary."""
+
     adapter: Any
     p_yes: float = 0.2
     fail_after: int | None = None
     asked: int = 0
+    entry: Any = None
+    model_id: str = "fake-verifier"
+    sha256: str = "0" * 64
 
-    def choice_probabilities(self, prompt: str, options: list[str]) -> list[float]:
-        assert options == ["Yes", "No"] and "Is this clause a" in prompt
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str] = (),
+        on_token: Callable[[str], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Done:
+        raise ModelError("this fake only answers Yes/No questions.")
+
+    def choice_probabilities(self, prompt: str, options: Sequence[str]) -> list[float]:
+        assert list(options) == ["Yes", "No"] and "Is this clause a" in prompt
         self.asked += 1
         if self.fail_after is not None and self.asked > self.fail_after:
             raise ModelError("the language model took too long.")

@@ -13,7 +13,7 @@ import jsonschema
 import pymupdf
 import pytest
 
-from westfall_legal import pipeline
+from westfall_legal import models, pipeline
 from westfall_legal.cli import main
 from westfall_legal.errors import ExitCode, KnownError
 from westfall_legal.ingest.document import load_document
@@ -118,7 +118,7 @@ def buggy_analyse(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """``analyse`` with a bug that shows on one file only (b.pdf)."""
     real = pipeline.analyse
 
-    def analyse(path: Path, **kwargs: Any) -> pipeline.Review:
+    def analyse(path: Path, **kwargs: Any) -> models.Review:
         if path.name == "b.pdf":
             raise ZeroDivisionError(f"division by zero near {SECRET!r}")
         return real(path, **kwargs)

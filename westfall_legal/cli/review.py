@@ -29,7 +29,8 @@ from westfall_legal.errors import (
 )
 
 if TYPE_CHECKING:
-    from westfall_legal.pipeline import Engines, Review
+    from westfall_legal.models import Review
+    from westfall_legal.pipeline import Engines
     from westfall_legal.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -49,7 +49,8 @@ from westfall_legal.settings import Settings
 
 if TYPE_CHECKING:  # the core is loaded once the window is up
     from westfall_legal.gui.settings_page import SettingsPage
-    from westfall_legal.pipeline import Engines, Review
+    from westfall_legal.models import Review
+    from westfall_legal.pipeline import Engines
     from westfall_legal.session.workspace import Workspace
     from westfall_legal.store import Store
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from westfall_legal.llm.engine import LlmEngine
+from westfall_legal.llm.model import LanguageModel
 
 SYSTEM_PROMPT = (
     "You label clauses of commercial contracts with the 41 CUAD categories. Answer with the "
@@ -81,7 +81,7 @@ def prompt_and_answer(messages: Sequence[dict[str, Any]]) -> tuple[str, str]:
     return turn_prompt(system, user), str(messages[-1]["content"]) + END_OF_TURN
 
 
-def yes_probability(engine: LlmEngine, text: str, category: str) -> float:
+def yes_probability(engine: LanguageModel, text: str, category: str) -> float:
     """P(Yes) from the (adapted) model that ``text`` is a ``category`` clause, normalised over
     Yes and No."""
     prompt = turn_prompt(SYSTEM_PROMPT, yes_no_question(text, category))

@@ -37,7 +37,15 @@ from westfall_legal.llm.quote import (
     section_at,
     tokens,
 )
-from westfall_legal.models import Clause, ContractType, Fact, Finding, Section
+from westfall_legal.models import (
+    Clause,
+    ContractType,
+    Fact,
+    Finding,
+    Section,
+    Sentence,
+    Summary,
+)
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
 log = logging.getLogger(__name__)
@@ -109,35 +117,6 @@ def load_prompt(name: str) -> Prompt:
             f"{path}: the prompt file is missing or damaged ({exc}).",
             hint="Reinstall Westfall Legal to restore westfall_legal/data/prompts.",
         ) from exc
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    clause_ids: tuple[str, ...]
-    source: Literal["rule", "llm"]
-    section: str | None = None
-    quote: str | None = None  # a quotation: the clause's own words, "…" at each cut
-    heading: str = ""  # the number and title of the section that holds the quotation
-    span: tuple[int, int] | None = None  # the quotation's characters in the document
-
-
-@dataclass(frozen=True)
-class Summary:
-    sentences: tuple[Sentence, ...]
-    model_id: str | None = None
-    model_sha256: str | None = None
-    prompt_id: str | None = None
-    prompt_version: str | None = None
-    seconds: float = 0.0
-    note: str | None = None  # why the LLM part is missing, when it is
-    mode: Literal["quote", "paraphrase"] = "quote"
-    asked: int = 0  # clauses the model was asked about
-    passed: int = 0  # of those, answers kept as the model gave them
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
 
 
 class TextModel(Protocol):

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from westfall_legal.models import Box, Section
-from westfall_legal.pipeline import Review
+from westfall_legal.models import Box, Review, Section
 from westfall_legal.report import review_json
 from westfall_legal.session.rows import RANK, ClauseRow
 from westfall_legal.store import ClauseState, Correction, DocumentState, Store

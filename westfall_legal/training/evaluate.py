@@ -24,7 +24,8 @@ from westfall_legal.analysis.dates import parse_date
 from westfall_legal.analysis.durations import parse_duration
 from westfall_legal.errors import KnownError
 from westfall_legal.ingest.workers import exit_with_parent
-from westfall_legal.pipeline import Engines, Review, analyse, analyse_text
+from westfall_legal.models import Review
+from westfall_legal.pipeline import Engines, analyse, analyse_text
 from westfall_legal.report import dumps, write_atomic
 from westfall_legal.settings import load as load_settings
 from westfall_legal.training import cuad

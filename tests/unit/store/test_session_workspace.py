@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from westfall_legal.pipeline import Review, analyse_text
+from westfall_legal.models import Review
+from westfall_legal.pipeline import analyse_text
 from westfall_legal.report import review_json
 from westfall_legal.session.workspace import Workspace, attach_review
 from westfall_legal.settings import Settings
