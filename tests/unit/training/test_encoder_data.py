@@ -15,7 +15,13 @@ from westfall_legal.errors import ModelError
 from westfall_legal.llm.encoder import candidate_input
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.encoder import data
-from westfall_legal.training.encoder.stack import asked, fit_stack
+from westfall_legal.training.encoder.stack import (
+    BLEND_WEIGHTS,
+    asked,
+    choose_blend,
+    fit_blend,
+    fit_stack,
+)
 
 LAW = CATEGORIES.index("Governing Law")
 
@@ -84,6 +90,27 @@ def test_the_stack_learns_from_the_better_score_and_keeps_thin_categories() -> N
     other = CATEGORIES.index("Parties")
     assert tuple(stack.weights[other]) == (1.0, 0.0, 0.0)  # no examples: the n-gram score
     assert np.allclose(stacked[0][:, other], ngram[0][:, other], atol=1e-4)
+    assert 0.0 < stack.thresholds[LAW] < 1.0
+
+
+def test_the_blend_share_is_chosen_across_halves_and_beats_either_model() -> None:
+    """Two models that err on different candidates: the blend ranks better than either, and
+    its share is chosen on one half of the contracts and scored on the other."""
+    rng = np.random.default_rng(1)
+    records, ngram, encoder = [], [], []
+    for k in range(40):
+        records.append(_record(f"b{k}", 20, {k % 20: "Governing Law"}))
+        truth = np.zeros((20, len(CATEGORIES)), np.float32)
+        truth[k % 20, LAW] = 1.0
+        ngram.append(np.clip(0.3 * truth + rng.uniform(0.02, 0.5, truth.shape), 0, 0.99)
+                     .astype(np.float32))  # fmt: skip
+        encoder.append(np.clip(0.3 * truth + rng.uniform(0.02, 0.5, truth.shape), 0, 0.99)
+                       .astype(np.float32))  # fmt: skip
+    weight, figures = choose_blend(records, ngram, encoder, floor=0.0)
+    assert weight in BLEND_WEIGHTS and 0.3 <= weight <= 0.6
+    assert figures["blend_ap_2fold"] > max(figures["ngram_ap"], figures["encoder_ap"])
+    stack = fit_blend(records, ngram, encoder, weight, floor=0.0)
+    assert np.allclose(stack.weights[:, :2], [1 - weight, weight])
     assert 0.0 < stack.thresholds[LAW] < 1.0
 
 

@@ -19,7 +19,7 @@ from westfall_legal.analysis.stacked import STACK_FILE
 from westfall_legal.progress import CancelToken
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.encoder import data
-from westfall_legal.training.encoder.stack import DEFAULT_FLOOR, fit_stack
+from westfall_legal.training.encoder.stack import DEFAULT_FLOOR, choose_blend, fit_blend
 from westfall_legal.training.encoder.train import EncoderParams, default_base, prepare, train
 
 
@@ -133,13 +133,16 @@ def finish_encoder(
         heads = [h for _, _, h in r.segments]
         enc_held.append(encoder_scores(n, texts, heads, encoder.probabilities, floor)[0])
         progress(f"held-out slice: {i + 1}/{len(held)} contracts scored")
-    stack, _ = fit_stack(held, ngram_held, enc_held, floor=floor)
+    weight, heldout = choose_blend(held, ngram_held, enc_held, floor=floor)
+    progress("held-out slice: " + ", ".join(f"{k} {v:.3f}" for k, v in heldout.items()))
+    stack = fit_blend(held, ngram_held, enc_held, weight, floor=floor)
     stack.save(out)
     shipped = load_clause_model(clause_registry.active_id())
     stacked = StackedClauseModel(shipped, encoder.probabilities, stack, out.name)
     val = [r for r in records if r.name in val_set]
     figures = {"ngram": evaluate_records(shipped, val), "stacked": evaluate_records(stacked, val)}
-    record_file(out, STACK_FILE, validation=figures, validation_source=source, floor=floor)
+    record_file(out, STACK_FILE, validation=figures, validation_source=source, floor=floor,
+                held_out=heldout)  # fmt: skip
     for name, values in figures.items():
         progress(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in values.items()))
     return figures

@@ -69,3 +69,82 @@ def fit_stack(
     stacked = [stack.combine(n, e) for n, e in zip(ngram, enc, strict=True)]
     thresholds = document_thresholds(records, stacked, params)
     return Stack(weights, thresholds, floor), stacked
+
+
+BLEND_WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6)  # the encoder's share of the blended logit
+MIN_POSITIVES = 3  # a category enters the macro AP with at least this many positives
+
+
+def macro_ap(records: Sequence[ContractRecord], scores: Sequence[Scores]) -> float:
+    """Candidate-level average precision, macro over the categories with at least
+    ``MIN_POSITIVES`` positive candidates in ``records``."""
+    from sklearn.metrics import average_precision_score
+
+    y = np.concatenate([_labels(r) for r in records])
+    s = np.concatenate(scores)
+    aps = [
+        float(average_precision_score(y[:, j], s[:, j]))
+        for j in range(len(CATEGORIES))
+        if y[:, j].sum() >= MIN_POSITIVES
+    ]
+    return float(np.mean(aps)) if aps else 0.0
+
+
+def _blended(ngram: Scores, encoder: Scores, weight: float, floor: float) -> Scores:
+    weights = np.tile(np.asarray([[1.0 - weight, weight, 0.0]], np.float32), (len(CATEGORIES), 1))
+    stack = Stack(weights, np.zeros(len(CATEGORIES), np.float32), floor)
+    return stack.combine(ngram, asked(ngram, encoder, floor))
+
+
+def choose_blend(
+    records: Sequence[ContractRecord],
+    ngram: Sequence[Scores],
+    encoder: Sequence[Scores],
+    *,
+    floor: float = DEFAULT_FLOOR,
+) -> tuple[float, dict[str, float]]:
+    """The encoder's share of the blend, chosen on all of ``records``, and the figures behind
+    it: each model's macro AP on them, and the blend's 2-fold estimate (the share chosen on
+    one half of the contracts, scored on the other, and the other way round)."""
+    halves = [list(range(0, len(records), 2)), list(range(1, len(records), 2))]
+
+    def best(rows: list[int]) -> float:
+        def ap(w: float) -> float:
+            return macro_ap([records[i] for i in rows],
+                            [_blended(ngram[i], encoder[i], w, floor) for i in rows])  # fmt: skip
+
+        return max(BLEND_WEIGHTS, key=ap)
+
+    crossed: list[Scores | None] = [None] * len(records)
+    for fit, score in ((0, 1), (1, 0)):
+        weight = best(halves[fit])
+        for i in halves[score]:
+            crossed[i] = _blended(ngram[i], encoder[i], weight, floor)
+    chosen = best(list(range(len(records))))
+    figures = {
+        "ngram_ap": macro_ap(records, ngram),
+        "encoder_ap": macro_ap(records, [asked(n, e, floor) for n, e in zip(ngram, encoder,
+                                                                         strict=True)]),
+        "blend_ap_2fold": macro_ap(records, [c for c in crossed if c is not None]),
+        "weight": chosen,
+    }  # fmt: skip
+    return chosen, figures
+
+
+def fit_blend(
+    records: Sequence[ContractRecord],
+    ngram: Sequence[Scores],
+    encoder: Sequence[Scores],
+    weight: float,
+    *,
+    floor: float = DEFAULT_FLOOR,
+    params: Params | None = None,
+) -> Stack:
+    """One fixed share for every category, (1 - weight) · n-gram logit + weight · encoder
+    logit, with document thresholds fitted on the blended scores of ``records``. On the
+    held-out quarter it beat the per-category logistic stack, which overfits the thin
+    categories (docs/models.md)."""
+    params = params or Params()
+    blended = [_blended(n, e, weight, floor) for n, e in zip(ngram, encoder, strict=True)]
+    weights = np.tile(np.asarray([[1.0 - weight, weight, 0.0]], np.float32), (len(CATEGORIES), 1))
+    return Stack(weights, document_thresholds(records, blended, params), floor)
