@@ -17,10 +17,7 @@ def sklearn_modules() -> tuple[Any, Any]:
         import scipy.sparse
         import sklearn.linear_model
     except ImportError as exc:
-        raise MissingDependencyError(
-            "Training needs scikit-learn and scipy.",
-            hint="Install the training extra: pip install 'westfall-legal[train]'.",
-        ) from exc
+        raise _no_sklearn() from exc
     return sklearn.linear_model, scipy.sparse
 
 
@@ -41,3 +38,19 @@ def torch_modules(purpose: str, hint: str, *, with_peft: bool = False) -> tuple[
     except ImportError as exc:
         raise MissingDependencyError(f"{purpose} ({exc.name} is missing).", hint=hint) from exc
     return modules
+
+
+def average_precision(truth: Any, scores: Any) -> float:
+    """scikit-learn's average precision of ``scores`` against the 0/1 ``truth``."""
+    try:
+        from sklearn.metrics import average_precision_score
+    except ImportError as exc:
+        raise _no_sklearn() from exc
+    return float(average_precision_score(truth, scores))
+
+
+def _no_sklearn() -> MissingDependencyError:
+    return MissingDependencyError(
+        "Training needs scikit-learn and scipy.",
+        hint="Install the training extra: pip install 'westfall-legal[train]'.",
+    )

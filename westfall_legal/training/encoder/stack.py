@@ -16,7 +16,7 @@ import numpy.typing as npt
 from westfall_legal.analysis.stacked import Stack, logit
 from westfall_legal.categories import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
-from westfall_legal.training.deps import sklearn_modules
+from westfall_legal.training.deps import average_precision, sklearn_modules
 from westfall_legal.training.train_clauses import Params, document_thresholds
 
 Scores = npt.NDArray[np.float32]
@@ -78,12 +78,10 @@ MIN_POSITIVES = 3  # a category enters the macro AP with at least this many posi
 def macro_ap(records: Sequence[ContractRecord], scores: Sequence[Scores]) -> float:
     """Candidate-level average precision, macro over the categories with at least
     ``MIN_POSITIVES`` positive candidates in ``records``."""
-    from sklearn.metrics import average_precision_score
-
     y = np.concatenate([_labels(r) for r in records])
     s = np.concatenate(scores)
     aps = [
-        float(average_precision_score(y[:, j], s[:, j]))
+        average_precision(y[:, j], s[:, j])
         for j in range(len(CATEGORIES))
         if y[:, j].sum() >= MIN_POSITIVES
     ]
