@@ -1165,8 +1165,8 @@ _CLAUSE_RE = re.compile(r"^\(([a-z]+)\)\s+(.*)$", re.S)
 _DEF_RE = re.compile(r'^("[^"]+"(?: or "[^"]+")?)(.*)$', re.S)
 
 
-def _smart(text: str) -> str:
-    """HTML-escape ``text`` and turn straight quotes into typographic ones."""
+def smart_quotes(text: str) -> str:
+    """Straight quotes turned into typographic ones (also the Word sample's text)."""
     out: list[str] = []
     prev = " "
     for ch in text:
@@ -1177,7 +1177,12 @@ def _smart(text: str) -> str:
         else:
             out.append(ch)
         prev = ch
-    escaped = html.escape("".join(out), quote=False)
+    return "".join(out)
+
+
+def _smart(text: str) -> str:
+    """HTML-escape ``text`` and turn straight quotes into typographic ones."""
+    escaped = html.escape(smart_quotes(text), quote=False)
     # MuPDF's HTML layout always forms the f-ligatures (ff, fi, fl, ffi, ffl), which
     # text extraction then reports as U+FB00..U+FB04 ("Eﬀective").  A style-run boundary
     # after each such "f" keeps the glyphs (and the extracted text) plain.

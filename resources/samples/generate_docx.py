@@ -57,6 +57,8 @@ PROVIDER_COUNSEL = "Daniel Okafor"
 DATES = {CUSTOMER_COUNSEL: "2025-02-20T10:15:00Z", PROVIDER_COUNSEL: "2025-02-24T16:40:00Z"}
 ZIP_TIME = (2025, 3, 3, 9, 0, 0)
 
+smart = pdf_sample.smart_quotes  # straight quotes as the PDF sample prints them
+
 # The lists: (abstractNumId, levels as (numFmt, lvlText, suffix)).
 LEGAL = (
     ("decimal", "ARTICLE %1", "nothing"),
@@ -86,21 +88,6 @@ COMMENTS: dict[str, tuple[str, str, str]] = {
     "14.1": ("days’ prior written notice to Provider", PROVIDER_COUNSEL,
              "Ninety days gives us time to redeploy the team; we cannot accept thirty."),
 }  # fmt: skip
-
-
-def smart(text: str) -> str:
-    """Straight quotes as the PDF sample prints them (generate.py's ``_smart``, no HTML)."""
-    out: list[str] = []
-    prev = " "
-    for ch in text:
-        if ch == '"':
-            out.append("“" if prev in " ([—\n" else "”")
-        elif ch == "'":
-            out.append("’")
-        else:
-            out.append(ch)
-        prev = ch
-    return "".join(out)
 
 
 # -- XML pieces ------------------------------------------------------------------------------
@@ -243,7 +230,10 @@ def _markup(document: docx.document.Document, markup: str, list_id: int, ids: Id
             lines = "\n".join(line[2:] for line in para.splitlines())
             append(document, paragraph(run(smart(lines))))
         elif m := pdf_sample._ARTICLE_RE.match(para):
-            append(document, paragraph(run("\n" + smart(m[2]), bold=True), num=(list_id, 0)))
+            append(
+                document,
+                paragraph(run("\n" + smart(m[2]), bold=True), num=(list_id, 0)),
+            )
         elif m := pdf_sample._PART_RE.match(para):
             append(document, paragraph(run(f"PART {m[1]}\n{smart(m[2])}", bold=True)))
         elif (m := pdf_sample._SECTION_RE.match(para)) or (
@@ -263,7 +253,10 @@ def _markup(document: docx.document.Document, markup: str, list_id: int, ids: Id
             )
             if not roman:
                 last_letter = label
-            append(document, paragraph(run(smart(m[2])), num=(list_id, top + 1 + roman)))
+            append(
+                document,
+                paragraph(run(smart(m[2])), num=(list_id, top + 1 + roman)),
+            )
         else:
             append(document, paragraph(run(smart(para))))
 
