@@ -25,6 +25,7 @@ from westfall_legal.errors import (
     InputNotFoundError,
     WordBinaryError,
 )
+from westfall_legal.ingest.formats import read_bounded
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # the .docx on disk
 MAX_MEMBERS = 5_000
@@ -42,20 +43,15 @@ _MIB = 1024 * 1024
 
 def read_word_file(path: Path) -> bytes:
     """The bytes of a Word file, after refusing what is not a .docx that can be read."""
-    try:
-        if path.is_dir():
-            raise InputNotFoundError(f"{path}: is a folder, not a document.")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DocxTooLargeError(
-                f"{path}: the Word file is {size / _MIB:,.0f} MB; Westfall Legal reads Word "
-                f"files of up to {MAX_FILE_BYTES // _MIB} MB."
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputNotFoundError.for_path(path) from exc
-    except OSError as exc:
-        raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    data = read_bounded(
+        path,
+        MAX_FILE_BYTES,
+        lambda size: DocxTooLargeError(
+            f"{path}: the Word file is {size / _MIB:,.0f} MB; Westfall Legal reads Word "
+            f"files of up to {MAX_FILE_BYTES // _MIB} MB."
+        ),
+        folder=InputNotFoundError,
+    )
     if not data:
         raise EmptyFileError(f"{path}: the file is empty (0 bytes).")
     if data.startswith(OLE_MAGIC):

@@ -1,9 +1,13 @@
-"""Which files Westfall Legal reads, by their names: each kind goes to its own reader."""
+"""Which files Westfall Legal reads, by their names: each kind goes to its own reader; and
+the bounded read the Word and text readers share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
+
+from westfall_legal.errors import InputNotFoundError, KnownError, UnsupportedFileError
 
 PDF_SUFFIXES = frozenset({".pdf"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
@@ -25,3 +29,26 @@ def kind_of(path: Path) -> Kind:
     if suffix in TEXT_SUFFIXES:
         return "text"
     return "pages"
+
+
+def read_bounded(
+    path: Path,
+    limit: int,
+    too_large: Callable[[int], KnownError],
+    *,
+    folder: type[KnownError] = UnsupportedFileError,
+) -> bytes:
+    """The bytes of the file at ``path`` (a Word draft, a text file), refused with a clear
+    error when it is a folder (``folder``), larger than ``limit`` bytes (``too_large(size)``,
+    checked before anything is read), missing or unreadable."""
+    try:
+        if path.is_dir():
+            raise folder(f"{path}: is a folder, not a document.")
+        size = path.stat().st_size
+        if size > limit:
+            raise too_large(size)
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputNotFoundError.for_path(path) from exc
+    except OSError as exc:
+        raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror}).") from exc

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from westfall_legal.errors import (
     EmptyFileError,
-    InputNotFoundError,
     UnsupportedFileError,
 )
 from westfall_legal.hashing import sha256_bytes
+from westfall_legal.ingest.formats import read_bounded
 
 MAX_TEXT_BYTES = 32 * 1024 * 1024
 _BOMS = (
@@ -30,21 +30,15 @@ def read_text_file(path: Path) -> tuple[str, str]:
     code page 1252, which every byte sequence decodes in. A file with NUL bytes and no byte
     order mark is not text and is refused.
     """
-    try:
-        if path.is_dir():
-            raise UnsupportedFileError(f"{path}: is a folder, not a document.")
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise UnsupportedFileError(
-                f"{path}: the text file is {size / 2**20:,.0f} MB; Westfall Legal reads text "
-                f"files of up to {MAX_TEXT_BYTES // 2**20} MB.",
-                hint="Split the file into its contracts and review each.",
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputNotFoundError.for_path(path) from exc
-    except OSError as exc:
-        raise InputNotFoundError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    data = read_bounded(
+        path,
+        MAX_TEXT_BYTES,
+        lambda size: UnsupportedFileError(
+            f"{path}: the text file is {size / 2**20:,.0f} MB; Westfall Legal reads text "
+            f"files of up to {MAX_TEXT_BYTES // 2**20} MB.",
+            hint="Split the file into its contracts and review each.",
+        ),
+    )
     text = _decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     if not text.strip():
