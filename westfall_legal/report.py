@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import html
 import json
 from collections import defaultdict
@@ -138,35 +139,14 @@ def _draft_structure(doc_text: DocumentText) -> dict[str, Any]:
 
 
 def _revisions(doc_text: DocumentText) -> list[dict[str, Any]]:
-    """A Word draft's tracked changes, placed in the text as it reads with all accepted."""
-    return [
-        {
-            "kind": r.kind,
-            "author": r.author,
-            "date": r.date,
-            "text": r.text,
-            "char_start": r.char_start,
-            "char_end": r.char_end,
-            "paragraph": r.paragraph,
-            "moved": r.moved,
-        }
-        for r in doc_text.revisions
-    ]
+    """A Word draft's tracked changes, placed in the text as it reads with all accepted
+    (each field of ``models.Revision``, in its order)."""
+    return [dataclasses.asdict(r) for r in doc_text.revisions]
 
 
 def _comments(doc_text: DocumentText) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": c.id,
-            "author": c.author,
-            "date": c.date,
-            "text": c.text,
-            "char_start": c.char_start,
-            "char_end": c.char_end,
-            "paragraph": c.paragraph,
-        }
-        for c in doc_text.comments
-    ]
+    """A Word draft's comments with their anchors (each field of ``models.Comment``)."""
+    return [dataclasses.asdict(c) for c in doc_text.comments]
 
 
 def summary_json(summary: Summary | None) -> dict[str, Any] | None:
