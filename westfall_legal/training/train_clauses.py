@@ -67,7 +67,8 @@ def _segment_counts(records: Sequence[ContractRecord]) -> list[Any]:
     return out
 
 
-def _labels(records: Sequence[ContractRecord]) -> npt.NDArray[np.bool_]:
+def label_matrix(records: Sequence[ContractRecord]) -> npt.NDArray[np.bool_]:
+    """(candidates of all ``records`` in order, categories): the gold labels as booleans."""
     rows = [labels for r in records for labels in r.labels]
     y = np.zeros((len(rows), len(CATEGORIES)), dtype=bool)
     index = {c: i for i, c in enumerate(CATEGORIES)}
@@ -138,7 +139,7 @@ def fit_model(
     counts = _segment_counts(records)
     vocab, idf = build_vocabulary(counts, params.min_df, params.max_features)
     vec = Vectoriser(vocab, idf)
-    w, b = fit_clause_weights(_csr(vec, counts), _labels(records), params)
+    w, b = fit_clause_weights(_csr(vec, counts), label_matrix(records), params)
     if with_type:
         type_vec, type_w, type_b, type_labels = fit_type(records, params)
     else:

@@ -17,7 +17,7 @@ from westfall_legal.analysis.stacked import Stack, logit
 from westfall_legal.categories import CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.deps import average_precision, sklearn_modules
-from westfall_legal.training.train_clauses import Params, document_thresholds
+from westfall_legal.training.train_clauses import Params, document_thresholds, label_matrix
 
 Scores = npt.NDArray[np.float32]
 DEFAULT_FLOOR = 0.02
@@ -28,16 +28,6 @@ def asked(ngram: Scores, encoder: Scores, floor: float) -> Scores:
     n-gram model's: what the run time feeds the combination."""
     keep = ngram.max(axis=1, keepdims=True) >= floor if len(ngram) else np.zeros((0, 1), bool)
     out: Scores = np.where(keep, encoder, ngram).astype(np.float32)
-    return out
-
-
-def _labels(record: ContractRecord) -> npt.NDArray[np.bool_]:
-    index = {c: j for j, c in enumerate(CATEGORIES)}
-    out = np.zeros((len(record.labels), len(CATEGORIES)), np.bool_)
-    for i, labels in enumerate(record.labels):
-        for category in labels:
-            if category in index:
-                out[i, index[category]] = True
     return out
 
 
@@ -56,7 +46,7 @@ def fit_stack(
     enc = [asked(n, e, floor) for n, e in zip(ngram, encoder, strict=True)]
     x_n = logit(np.concatenate(ngram))
     x_e = logit(np.concatenate(enc))
-    y = np.concatenate([_labels(r) for r in records])
+    y = label_matrix(records)
     weights = np.zeros((len(CATEGORIES), 3), np.float32)
     for j in range(len(CATEGORIES)):
         if y[:, j].sum() < 2 or y[:, j].all():
@@ -78,7 +68,7 @@ MIN_POSITIVES = 3  # a category enters the macro AP with at least this many posi
 def macro_ap(records: Sequence[ContractRecord], scores: Sequence[Scores]) -> float:
     """Candidate-level average precision, macro over the categories with at least
     ``MIN_POSITIVES`` positive candidates in ``records``."""
-    y = np.concatenate([_labels(r) for r in records])
+    y = label_matrix(records)
     s = np.concatenate(scores)
     aps = [
         average_precision(y[:, j], s[:, j])
@@ -88,9 +78,16 @@ def macro_ap(records: Sequence[ContractRecord], scores: Sequence[Scores]) -> flo
     return float(np.mean(aps)) if aps else 0.0
 
 
+def _blend_weights(weight: float) -> Scores:
+    """Every category: (1 - weight) · n-gram logit + weight · encoder logit, no bias."""
+    out: Scores = np.tile(
+        np.asarray([[1.0 - weight, weight, 0.0]], np.float32), (len(CATEGORIES), 1)
+    )
+    return out
+
+
 def _blended(ngram: Scores, encoder: Scores, weight: float, floor: float) -> Scores:
-    weights = np.tile(np.asarray([[1.0 - weight, weight, 0.0]], np.float32), (len(CATEGORIES), 1))
-    stack = Stack(weights, np.zeros(len(CATEGORIES), np.float32), floor)
+    stack = Stack(_blend_weights(weight), np.zeros(len(CATEGORIES), np.float32), floor)
     return stack.combine(ngram, asked(ngram, encoder, floor))
 
 
@@ -144,5 +141,4 @@ def fit_blend(
     categories (docs/models.md)."""
     params = params or Params()
     blended = [_blended(n, e, weight, floor) for n, e in zip(ngram, encoder, strict=True)]
-    weights = np.tile(np.asarray([[1.0 - weight, weight, 0.0]], np.float32), (len(CATEGORIES), 1))
-    return Stack(weights, document_thresholds(records, blended, params), floor)
+    return Stack(_blend_weights(weight), document_thresholds(records, blended, params), floor)
