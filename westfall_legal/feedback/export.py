@@ -33,7 +33,8 @@ from westfall_legal.feedback.examples import DocumentRows, ExportDocument, RowBu
 from westfall_legal.feedback.quality import quality_report
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.stamps import now, random_id
-from westfall_legal.store import Correction, Store
+from westfall_legal.store import Store
+from westfall_legal.store.corrections import in_effect
 from westfall_legal.store.signing import InstallationKeys, fingerprint
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,6 @@ class ExportResult:
     counts: dict[str, int]
 
 
-def effective(corrections: list[Correction]) -> list[Correction]:
-    """Corrections still in effect: not undos, not undone."""
-    undone = {c.undoes for c in corrections if c.action == "undo"}
-    return [c for c in corrections if c.action != "undo" and c.id not in undone]
-
-
 def collect(store: Store, selection: Selection) -> list[ExportDocument]:
     """The documents of the selection that carry corrections, with what a bundle needs."""
     since = selection.since_iso()
@@ -104,9 +99,7 @@ def collect(store: Store, selection: Selection) -> list[ExportDocument]:
             for info in store.reviews.documents(matter.id):
                 state = store.corrections.state(info.id)
                 chosen = [
-                    c
-                    for c in effective(list(state.corrections))
-                    if since is None or c.created >= since
+                    c for c in in_effect(state.corrections) if since is None or c.created >= since
                 ]
                 if not chosen or state.review is None:
                     continue

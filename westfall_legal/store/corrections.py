@@ -12,6 +12,7 @@ every correction that was not undone applied in order (:func:`fold`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from westfall_legal.errors import NotInStoreError, StoreError
@@ -66,6 +67,12 @@ def _fact(a: Annotation) -> FactState:
     )
 
 
+def in_effect(corrections: Sequence[Correction]) -> list[Correction]:
+    """The corrections still in effect, in order: not undos, not undone."""
+    undone = {c.undoes for c in corrections if c.action == "undo"}
+    return [c for c in corrections if c.action != "undo" and c.id not in undone]
+
+
 def fold(
     document: DocumentInfo,
     review: ReviewInfo | None,
@@ -77,10 +84,7 @@ def fold(
     facts = {a.ref: _fact(a) for a in annotations if a.kind == "fact"}
     findings = tuple(a.data for a in annotations if a.kind == "finding")
     comments: list[str] = []
-    undone = {c.undoes for c in corrections if c.action == "undo"}
-    for c in corrections:
-        if c.action == "undo" or c.id in undone:
-            continue
+    for c in in_effect(corrections):
         if c.action == "add":
             a = c.after
             clauses[c.id] = ClauseState(
@@ -287,9 +291,7 @@ class Corrections:
     ) -> Correction:
         """Cancel a correction (default: the reviewer's latest one still in effect)."""
         with self._store.write():
-            events = self.history(document_id)
-            undone = {c.undoes for c in events if c.action == "undo"}
-            live = [c for c in events if c.action != "undo" and c.id not in undone]
+            live = in_effect(self.history(document_id))
             if correction_id is None:
                 mine = [c for c in live if c.reviewer == reviewer]
                 if not mine:
@@ -316,11 +318,7 @@ class Corrections:
 
     def undoable(self, document_id: str, *, reviewer: str) -> bool:
         """Whether ``reviewer`` has a correction in effect that :meth:`undo` would cancel."""
-        events = self.history(document_id)
-        undone = {c.undoes for c in events if c.action == "undo"}
-        return any(
-            c.reviewer == reviewer and c.action != "undo" and c.id not in undone for c in events
-        )
+        return any(c.reviewer == reviewer for c in in_effect(self.history(document_id)))
 
     def redoable(self, document_id: str, *, reviewer: str) -> Correction | None:
         """The undo that :meth:`redo` would answer: ``reviewer``'s latest undo not redone
