@@ -1,4 +1,5 @@
-"""The Word adapter: the only module that imports python-docx.
+"""The Word adapter: the only module that imports python-docx; it reads drafts for review
+and writes the review handed back (:func:`annotate_docx`, :func:`write_docx`).
 
 A .docx is refused or let through by :mod:`westfall_legal.ingest.archive` (size caps, zip
 bomb, .doc, password, document type declarations) before python-docx sees it. python-docx
@@ -10,7 +11,8 @@ changes, fields, text boxes, comment anchors, footnotes, and Word's automatic nu
 python-docx has no API for: :mod:`westfall_legal.ingest.docx_styles` reads the styles' and
 numbering definitions, :mod:`westfall_legal.ingest.word_numbering` counts (the counting is
 ours because no maintained library exposes it; the rules are in that module's docstring),
-and :mod:`westfall_legal.ingest.docx_text` puts the text and its marks together.
+:mod:`westfall_legal.ingest.docx_body` walks the body and
+:mod:`westfall_legal.ingest.docx_text` puts the text and its marks together.
 
 The text is the draft as it reads with every tracked change accepted: ``w:ins`` and
 ``w:moveTo`` kept, ``w:del`` and ``w:moveFrom`` dropped, a deleted paragraph mark joining
@@ -20,62 +22,53 @@ row (one paragraph a row, cells in order); a text box's paragraphs follow the pa
 that anchors it; footnotes and endnotes come last, numbered ``[1]`` and ``[i]`` in the
 order they are referred to; headers and footers (parts of their own) are not read; field
 codes are not text (their results are, except a table of contents); hidden text is left out.
+
+Handing a review back: :func:`annotate_docx` writes a copy of a draft with a Word comment
+per note, anchored on the whole paragraphs that hold the note's span (found by the same
+reading as the review's, so spans and paragraphs agree), authored "Westfall Legal review";
+the original file is read only, and a copy is never written over it. :func:`write_docx`
+writes a new Word file of a reviewed text without one (a PDF, a scan, a text file): its
+paragraphs (numbers as read) and the same comments. Both save through one atomic write.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import docx
+from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.parser import parse_xml
+from docx.text.run import Run
 
-from westfall_legal.errors import CorruptDocxError, KnownError
+from westfall_legal import paths
+from westfall_legal.errors import CorruptDocxError, KnownError, OutputError
 from westfall_legal.hashing import sha256_bytes
 from westfall_legal.ingest.archive import read_word_file
-from westfall_legal.ingest.docx_styles import (
-    MC,
-    Styles,
-    W,
-    Xml,
-    int_or,
-    numbering_from,
-    toggled,
-    val,
-)
-from westfall_legal.ingest.docx_text import CommentEdge, Mark, TextBuilder
-from westfall_legal.ingest.word_numbering import Numbering, roman
-from westfall_legal.models import DraftPart, RevisionKind, Table, WordDraft
+from westfall_legal.ingest.docx_body import Reader, comments_of
+from westfall_legal.ingest.docx_styles import Styles, W, Xml, numbering_from
+from westfall_legal.ingest.docx_text import Built
+from westfall_legal.models import DraftParagraph, WordDraft
 
 log = logging.getLogger(__name__)
+
+AUTHOR = "Westfall Legal review"
+INITIALS = "WL"
+# A note: (char_start, char_end, text), its span in the text as the review read it.
+Note = tuple[int, int, str]
+# A paragraph of a clean copy: (text, char_start, char_end, heading level or 0).
+CleanParagraph = tuple[str, int, int, int]
 
 
 def read_docx(path: Path) -> WordDraft:
     """Read a Word .docx for review (see the module's docstring)."""
-    data = read_word_file(path)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except KnownError:
-        raise
-    except ValueError as exc:  # "not a Word file, content type is ..."
-        raise CorruptDocxError(f"{path}: not a Word document ({exc}).") from exc
-    except Exception as exc:  # python-docx and lxml raise KeyError, SyntaxError, ...
-        raise CorruptDocxError(
-            f"{path}: the Word file cannot be read ({type(exc).__name__})."
-        ) from exc
-    part = document.part
-    styles = Styles(_part_xml(part, RT.STYLES))
-    reader = _Reader(numbering_from(_part_xml(part, RT.NUMBERING), styles), styles)
-    reader.blocks(part.element.body, "body")
-    reader.flush()
-    reader.notes(_part_xml(part, RT.FOOTNOTES), "footnote")
-    reader.notes(_part_xml(part, RT.ENDNOTES), "endnote")
-    built = reader.text.result(_comments(_part_xml(part, RT.COMMENTS)))
+    data, document = _open(path)
+    reader, built = _read(document)
     warnings = list(reader.warnings)
     if built.revisions:
         warnings.append(
@@ -99,6 +92,31 @@ def read_docx(path: Path) -> WordDraft:
     )
 
 
+def _open(path: Path) -> tuple[bytes, WordDocument]:
+    data = read_word_file(path)
+    try:
+        return data, docx.Document(io.BytesIO(data))
+    except KnownError:
+        raise
+    except ValueError as exc:  # "not a Word file, content type is ..."
+        raise CorruptDocxError(f"{path}: not a Word document ({exc}).") from exc
+    except Exception as exc:  # python-docx and lxml raise KeyError, SyntaxError, ...
+        raise CorruptDocxError(
+            f"{path}: the Word file cannot be read ({type(exc).__name__})."
+        ) from exc
+
+
+def _read(document: WordDocument) -> tuple[Reader, Built]:
+    part = document.part
+    styles = Styles(_part_xml(part, RT.STYLES))
+    reader = Reader(numbering_from(_part_xml(part, RT.NUMBERING), styles), styles)
+    reader.blocks(part.element.body, "body")
+    reader.flush()
+    reader.notes(_part_xml(part, RT.FOOTNOTES), "footnote")
+    reader.notes(_part_xml(part, RT.ENDNOTES), "endnote")
+    return reader, reader.text.result(comments_of(_part_xml(part, RT.COMMENTS)))
+
+
 def _part_xml(part: Any, reltype: str) -> Xml | None:
     """The XML of the part ``part`` relates to by ``reltype``; None when it has none."""
     try:
@@ -109,302 +127,114 @@ def _part_xml(part: Any, reltype: str) -> Xml | None:
     return element if element is not None else parse_xml(related.blob)
 
 
-# -- the body ------------------------------------------------------------------------------
-@dataclass(slots=True)
-class _Para:
-    """One paragraph being read (several, when deleted paragraph marks join them)."""
-
-    index: int
-    element: Xml = None  # the last w:p read into it: its properties are the paragraph's
-    pieces: list[str] = field(default_factory=list)
-    length: int = 0
-    marks: list[Mark] = field(default_factory=list)
-    textboxes: list[Xml] = field(default_factory=list)
-
-    def add(self, text: str) -> None:
-        self.pieces.append(text)
-        self.length += len(text)
-
-
-@dataclass(slots=True)
-class _Change:
-    kind: RevisionKind
-    author: str
-    date: str | None
-    moved: bool
-    deleted: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Field:
-    instruction: list[str] = field(default_factory=list)
-    result: bool = False  # past its "separate": the result shows
-    hidden: bool = False  # a table of contents: its result is not read
-
-
-_CHANGES: dict[str, tuple[RevisionKind, bool]] = {
-    W + "ins": ("insertion", False),
-    W + "moveTo": ("insertion", True),
-    W + "del": ("deletion", False),
-    W + "moveFrom": ("deletion", True),
-}
-_WRAPPERS = {W + t for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
-_CHARS = {W + "tab": " ", W + "ptab": " ", W + "br": "\n", W + "cr": "\n"}
-_CHARS |= {W + "noBreakHyphen": "-", W + "softHyphen": ""}
-
-
-class _Reader:
-    def __init__(self, numbering: Numbering, styles: Styles) -> None:
-        self.numbering = numbering
-        self.styles = styles
-        self.text = TextBuilder()
-        self.tables: list[Table] = []
-        self.index = 0  # the next w:p's index
-        self.open: _Para | None = None  # a paragraph whose mark was deleted, going on
-        self.fields: list[_Field] = []
-        self.notes_referred: dict[str, list[str]] = {"footnote": [], "endnote": []}
-        self.warnings: list[str] = []
-
-    # blocks
-    def blocks(self, container: Xml, part: DraftPart) -> None:
-        for child in container:
-            tag = child.tag
-            if tag == W + "p":
-                self.paragraph(child, part)
-            elif tag == W + "tbl":
-                self.flush()
-                self.table(child)
-            elif tag in (W + "sdt", W + "customXml"):
-                content = child.find(W + "sdtContent") if tag == W + "sdt" else child
-                if content is not None:
-                    self.blocks(content, part)
-            elif tag == MC + "AlternateContent":
-                self.blocks(_choice(child), part)
-            elif tag == W + "altChunk":
-                self.warnings.append(
-                    "part of the draft is an embedded document (altChunk) that was not read"
-                )
-
-    def paragraph(self, p: Xml, part: DraftPart) -> None:
-        para = self.open or _Para(self.index)
-        self.index += 1
-        para.element = p
-        self.inline(p, para, None)
-        ppr = p.find(W + "pPr")
-        mark = None if ppr is None else ppr.find(f"{W}rPr/{W}del")
-        if mark is not None:  # the paragraph mark is deleted: the next paragraph joins it
-            para.marks.append(_mark(self._change(mark, "deletion"), para.length, "\n"))
-            self.open = para
-            return
-        self.open = None
-        self.finish(para, part)
-
-    def flush(self) -> None:
-        """End a paragraph left open by a deleted mark (before a table, at the end)."""
-        if self.open is not None:
-            para, self.open = self.open, None
-            self.finish(para, "body")
-
-    def finish(self, para: _Para, part: DraftPart) -> None:
-        number, sep = self.number(para.element)
-        self.text.paragraph(para.index, "".join(para.pieces), para.marks, part, number, sep)
-        for box in para.textboxes:
-            self.blocks(box, "textbox")
-
-    def table(self, tbl: Xml) -> None:
-        rows: list[tuple[str, ...]] = []
-        for tr in _children(tbl, "tr"):
-            cells: list[str] = []
-            row = self.text.row(self.index)
-            for tc in _children(tr, "tc"):
-                texts = []
-                for p in tc.iter(W + "p"):  # nested tables' paragraphs too, in order
-                    para = _Para(self.index)
-                    self.index += 1
-                    para.element = p
-                    self.inline(p, para, None)
-                    number, sep = self.number(p)
-                    texts.append(row.cell_paragraph("".join(para.pieces), para.marks, number, sep))
-                cells.append(" ".join(t for t in texts if t))
-            row.end()
-            rows.append(tuple(cells))
-        if rows:
-            self.tables.append(Table(0, (0.0, 0.0, 0.0, 0.0), tuple(rows)))
-
-    def notes(self, xml: Xml | None, kind: str) -> None:
-        """Footnotes or endnotes, in the order the text refers to them."""
-        if xml is None:
-            return
-        notes = {str(n.get(W + "id")): n for n in xml.findall(W + kind)}
-        for n, note_id in enumerate(dict.fromkeys(self.notes_referred[kind]), 1):
-            note = notes.get(note_id)
-            if note is None:
-                continue
-            label = str(n) if kind == "footnote" else roman(n)
-            row = self.text.row(self.index, "footnote")
-            row.cell_paragraph(f"[{label}]", (), "", "")
-            for p in note.iter(W + "p"):
-                para = _Para(self.index)
-                self.index += 1
-                self.inline(p, para, None)
-                row.cell_paragraph("".join(para.pieces), para.marks, "", "")
-            row.end()
-
-    # numbering
-    def number(self, p: Xml) -> tuple[str, str]:
-        """The number Word shows in front of paragraph ``p`` (counted now), and its separator."""
-        ppr = p.find(W + "pPr")
-        style = val(ppr, "pStyle") or self.styles.default
-        numpr = None if ppr is None else ppr.find(W + "numPr")
-        num_id, ilvl = val(numpr, "numId"), int_or(val(numpr, "ilvl"))
-        style_num, style_ilvl, linked = self.styles.numbering(style)
-        if num_id is None and style_num is not None and linked is not None:
-            # A style's numbering: the level that names the style (w:lvl/w:pStyle) wins over
-            # the style's own w:ilvl (ECMA-376 17.9.23); Word writes both, alike.
-            num_id = style_num
-            if ilvl is None:
-                linked_level = self.numbering.style_level(num_id, linked)
-                ilvl = style_ilvl if linked_level is None else linked_level
-        if num_id is None or num_id == "0":
-            return "", ""
-        return self.numbering.next(num_id, ilvl or 0)
-
-    # runs
-    def inline(self, el: Xml, para: _Para, change: _Change | None) -> None:
-        for child in el:
-            tag = child.tag
-            if tag == W + "r":
-                self.run(child, para, change)
-            elif tag in _CHANGES:
-                kind, moved = _CHANGES[tag]
-                inner = self._change(child, kind, moved)
-                start = para.length
-                self.inline(child, para, inner)
-                if kind == "deletion":
-                    para.marks.append(_mark(inner, start, "".join(inner.deleted)))
-                elif para.length > start:
-                    text = "".join(para.pieces)[start:]
-                    para.marks.append(_mark(inner, start, text, para.length))
-            elif tag in _WRAPPERS:
-                self.inline(child, para, change)
-            elif tag == W + "sdt":
-                content = child.find(W + "sdtContent")
-                if content is not None:
-                    self.inline(content, para, change)
-            elif tag == MC + "AlternateContent":
-                self.inline(_choice(child), para, change)
-            elif tag in (W + "commentRangeStart", W + "commentRangeEnd"):
-                edge: CommentEdge = "start" if tag.endswith("Start") else "end"
-                para.marks.append(Mark.anchor(str(child.get(W + "id")), edge, para.length))
-
-    def run(self, r: Xml, para: _Para, change: _Change | None) -> None:
-        rpr = r.find(W + "rPr")
-        hidden = toggled(rpr, "vanish")
-        caps = toggled(rpr, "caps")
-        for child in r:
-            tag = child.tag
-            text: str | None = None
-            if tag in (W + "t", W + "delText"):
-                text = child.text or ""
-            elif tag in _CHARS:
-                text = _CHARS[tag]
-            elif tag == W + "sym":
-                code = _hex(child.get(W + "char"))
-                text = chr(code) if code and not 0xF000 <= code <= 0xF0FF else ""
-            elif tag == W + "fldChar":
-                self._field_char(child.get(W + "fldCharType"))
-            elif tag in (W + "instrText", W + "delInstrText"):
-                if self.fields and not self.fields[-1].result:
-                    self.fields[-1].instruction.append(child.text or "")
-            elif tag in (W + "footnoteReference", W + "endnoteReference"):
-                kind = "footnote" if tag == W + "footnoteReference" else "endnote"
-                self.notes_referred[kind].append(str(child.get(W + "id")))
-            elif tag == W + "commentReference":
-                para.marks.append(Mark.anchor(str(child.get(W + "id")), "ref", para.length))
-            elif tag in (W + "drawing", W + "pict", MC + "AlternateContent"):
-                para.textboxes.extend(_textboxes(child))
-            if not text or hidden or any(not f.result or f.hidden for f in self.fields):
-                continue
-            if caps:
-                text = text.upper()
-            if change is not None and change.kind == "deletion":
-                change.deleted.append(text)
-            else:
-                para.add(text)
-
-    def _field_char(self, kind: str | None) -> None:
-        if kind == "begin":
-            self.fields.append(_Field())
-        elif kind == "separate" and self.fields:
-            current = self.fields[-1]
-            current.result = True
-            current.hidden = "".join(current.instruction).strip().upper().startswith("TOC")
-        elif kind == "end" and self.fields:
-            self.fields.pop()
-
-    @staticmethod
-    def _change(el: Xml, kind: RevisionKind, moved: bool = False) -> _Change:
-        return _Change(kind, el.get(W + "author") or "", el.get(W + "date"), moved)
-
-
-def _mark(change: _Change, start: int, text: str, end: int | None = None) -> Mark:
-    return Mark.revision(change.kind, change.author, change.date, change.moved, start, text, end)
-
-
-def _comments(xml: Xml | None) -> dict[str, tuple[str, str | None, str]]:
-    """The comments part: id -> (author, date, text, its paragraphs on lines of their own)."""
-    out: dict[str, tuple[str, str | None, str]] = {}
-    for comment in xml.findall(W + "comment") if xml is not None else ():
-        text = "\n".join(
-            "".join(t.text or "" for t in p.iter(W + "t")) for p in comment.iter(W + "p")
+# -- handing the review back -------------------------------------------------------------------
+def annotate_docx(source: Path, notes: Sequence[Note], out: Path, *, author: str = AUTHOR) -> int:
+    """Write to ``out`` a copy of the draft ``source`` with each note as a Word comment on the
+    paragraphs that hold its span; returns how many were written."""
+    _refuse_overwrite(source, out)
+    _, document = _open(source)
+    reader, built = _read(document)
+    anchors = [p for p in built.paragraphs if p.part in ("body", "table")]
+    if not anchors:
+        raise KnownError(
+            f"{source}: the draft has no paragraph in its body to put comments on.",
+            hint="Check that the right file was named; a draft whose text is all in text "
+            "boxes or notes gets no comments.",
         )
-        out[str(comment.get(W + "id"))] = (
-            comment.get(W + "author") or "",
-            comment.get(W + "date"),
-            text.strip(),
+    nexts = {p.index: q.index for p, q in zip(built.paragraphs, built.paragraphs[1:], strict=False)}
+    for start, end, text in notes:
+        hit = _overlapping(anchors, start, end)
+        first = reader.elements[hit[0].index]
+        stop = nexts.get(hit[-1].index, len(reader.elements))
+        last = [e for e in reader.elements[hit[-1].index : stop] if not _in_textbox(e)][-1]
+        _comment(document, first, last, text, author)
+    _save(document, out)
+    return len(notes)
+
+
+def write_docx(
+    paragraphs: Sequence[CleanParagraph],
+    notes: Sequence[Note],
+    out: Path,
+    *,
+    title: str,
+    author: str = AUTHOR,
+) -> int:
+    """Write to ``out`` a new Word file of ``paragraphs`` (a heading level > 0 makes a
+    heading) with each note as a comment on the paragraphs that hold its span."""
+    document = docx.Document()
+    document.core_properties.title = _xml_safe(title)
+    document.core_properties.author = author
+    written: list[tuple[DraftParagraph, Xml]] = []
+    for n, (text, start, end, level) in enumerate(paragraphs):
+        safe = _xml_safe(text)
+        para = document.add_heading(safe, min(level, 9)) if level else document.add_paragraph(safe)
+        written.append((DraftParagraph(n, start, end, "body"), para._p))
+    if not written:
+        raise KnownError(
+            "the review has no text to write to a Word file.",
+            hint="Review the document again; a page without text has none.",
         )
-    return out
+    elements = [e for _, e in written]
+    for start, end, text in notes:
+        hit = _overlapping([p for p, _ in written], start, end)
+        _comment(document, elements[hit[0].index], elements[hit[-1].index], text, author)
+    _save(document, out)
+    return len(notes)
 
 
-def _children(el: Xml, name: str) -> Iterator[Xml]:
-    """``el``'s children ``w:{name}``, also those wrapped in content controls."""
-    for child in el:
-        if child.tag == W + name:
-            yield child
-        elif child.tag in (W + "sdt", W + "customXml"):
-            content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
-            if content is not None:
-                yield from _children(content, name)
+def _overlapping(
+    paragraphs: Sequence[DraftParagraph], start: int, end: int
+) -> list[DraftParagraph]:
+    """The paragraphs that hold ``[start, end)``; for a point, or a span between paragraphs,
+    the last paragraph that starts at or before it (the first paragraph if none)."""
+    end = max(end, start + 1)
+    hit = [p for p in paragraphs if p.char_start < end and p.char_end > start]
+    if hit:
+        return hit
+    before = [p for p in paragraphs if p.char_start <= start]
+    return [before[-1] if before else paragraphs[0]]
 
 
-def _choice(alternate: Xml) -> Xml:
-    """The first ``mc:Choice`` of an ``mc:AlternateContent`` (its Fallback says the same),
-    or the Fallback when there is no Choice; the element itself (read as empty) if neither."""
-    for name in ("Choice", "Fallback"):
-        found = alternate.find(MC + name)
-        if found is not None:
-            return found
-    return []
+def _in_textbox(p: Xml) -> bool:
+    return any(a.tag == W + "txbxContent" for a in p.iterancestors())
 
 
-def _textboxes(el: Xml) -> list[Xml]:
-    """The outermost ``w:txbxContent`` under ``el``, once (a Choice, not its Fallback)."""
-    found: list[Xml] = []
-    stack = [el]
-    while stack:
-        node = stack.pop()
-        if node.tag == W + "txbxContent":
-            found.append(node)
-            continue
-        if node.tag == MC + "AlternateContent":
-            stack.append(_choice(node))
-            continue
-        stack.extend(reversed(list(node)))
-    return found
+def _anchor_run(p: Xml, at_start: bool) -> Run:
+    """An empty run at the start (after the paragraph's properties) or the end of ``p``:
+    a comment's range can then span whole paragraphs whatever their runs."""
+    r = OxmlElement("w:r")
+    if at_start:
+        props = p.find(W + "pPr")
+        p.insert(0 if props is None else list(p).index(props) + 1, r)
+    else:
+        p.append(r)
+    return Run(r, cast(Any, None))
 
 
-def _hex(text: str | None) -> int:
+def _comment(document: WordDocument, first: Xml, last: Xml, text: str, author: str) -> None:
+    runs = [_anchor_run(first, True), _anchor_run(last, False)]
+    document.add_comment(runs, text=_xml_safe(text), author=author, initials=INITIALS)
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` without the control characters XML cannot hold (tab and line ends kept)."""
+    return "".join(c for c in text if c >= " " or c in "\t\n")
+
+
+def _refuse_overwrite(source: Path, out: Path) -> None:
+    if out.resolve() == source.resolve():
+        raise OutputError(
+            f"{out}: is the original file; Westfall Legal never writes over it.",
+            hint="Name another output file with --out.",
+        )
+
+
+def _save(document: WordDocument, out: Path) -> None:
+    buffer = io.BytesIO()
+    document.save(buffer)
     try:
-        return int(text or "", 16)
-    except ValueError:
-        return 0
+        out.parent.mkdir(parents=True, exist_ok=True)
+        paths.write_atomic(out, buffer.getvalue())
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the Word file ({exc.strerror}).") from exc

@@ -1,0 +1,193 @@
+"""`westfall compare OLD NEW` and `westfall export-docx FILE`: two versions of a contract
+aligned clause by clause, and a review handed back as a Word file.
+
+Both review their inputs as `westfall review` does (any mix of PDF, scan, Word and text
+files) without the language model's summary, which neither needs. The core does the work
+(:mod:`westfall_legal.handback`, the Word adapter :mod:`westfall_legal.ingest.docx`); this
+module reads argv, prints and writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from westfall_legal.cli.common import Passphrases, ProgressBar
+from westfall_legal.errors import ExitCode, KnownError, UnsupportedFileError
+
+if TYPE_CHECKING:
+    from westfall_legal.models import Review
+    from westfall_legal.pipeline import Engines
+    from westfall_legal.settings import Settings
+
+FORMATS = ("json", "html")
+
+
+def _settings(no_llm: bool) -> Settings:
+    from westfall_legal.settings import load
+
+    settings = load()
+    return settings.replace(use_llm=False) if no_llm else settings
+
+
+def _review(
+    path: Path, settings: Settings, engines: Engines, password: str | None, quiet: bool
+) -> Review:
+    """One input reviewed (a folder is refused: these commands take files)."""
+    from westfall_legal.pipeline import analyse
+
+    if path.is_dir():
+        raise UnsupportedFileError(
+            f"{path}: is a folder; compare and export-docx take one file each.",
+            hint="Name the contract file itself (PDF, scan, .docx or .txt).",
+        )
+    bar = ProgressBar(path.name, enabled=not quiet)
+    try:
+        return analyse(path, settings=settings, engines=engines, password=password,
+                       progress=bar, with_llm=False)  # fmt: skip
+    finally:
+        bar.close()
+
+
+def _formats(raw: str) -> list[str]:
+    formats = [f.strip() for f in raw.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise KnownError(
+            f"unknown output format {', '.join(bad) or '(none)'}.",
+            hint=f"Use --format with one or more of: {', '.join(FORMATS)}.",
+        )
+    return formats
+
+
+# compare -------------------------------------------------------------------------------------
+def cmd_compare(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    from westfall_legal.handback.compare import compare
+    from westfall_legal.handback.redline import compare_html, compare_json
+    from westfall_legal.pipeline import Engines
+    from westfall_legal.report import dumps, review_json, write_atomic
+
+    formats = _formats(args.format)
+    old_path, new_path = Path(args.old), Path(args.new)
+    settings, engines = _settings(True), Engines()  # the playbook's findings need no LLM
+    old = _review(old_path, settings, engines, args.password, args.quiet)
+    new = _review(new_path, settings, engines, args.password, args.quiet)
+    data = compare_json(compare(old, new))
+    if args.matter:
+        from westfall_legal.cli.store import store_review
+
+        for path, review in ((old_path, old), (new_path, new)):
+            store_review(passphrases, args.matter, path, review_json(review))
+    stem = f"{old_path.stem}_vs_{new_path.stem}"
+    if old_path.stem == new_path.stem:
+        stem = (
+            f"{old_path.resolve().parent.name}_{old_path.stem}_vs_{new_path.resolve().parent.name}"
+        )
+    out = Path(args.out)
+    written = []
+    if "json" in formats:
+        written.append(out / f"{stem}.compare.json")
+        write_atomic(written[-1], dumps(data))
+    if "html" in formats:
+        written.append(out / f"{stem}.compare.html")
+        write_atomic(written[-1], compare_html(data))
+    print(f"{old_path} → {new_path}: {_counts(data)}; wrote {', '.join(map(str, written))}")
+    for r in data["risks"]:
+        print(f"  risk: {r['description']}")
+    for f in data["facts"]:
+        print(f"  fact: {f['description']}")
+    for side, doc in (("old", data["old"]), ("new", data["new"])):
+        for warning in doc["warnings"]:
+            print(f"westfall: warning: {doc['path']} ({side}): {warning}.", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _counts(data: dict[str, Any]) -> str:
+    c = data["counts"]
+    clauses = ", ".join(f"{c[k]} {k}" for k in ("changed", "added", "removed", "moved",
+                                                "renumbered", "unchanged"))  # fmt: skip
+    return (
+        f"{clauses}; {len(data['facts'])} key facts changed; "
+        f"{sum(r['change'] == 'appeared' for r in data['risks'])} risks appeared, "
+        f"{sum(r['change'] == 'went away' for r in data['risks'])} went away"
+    )
+
+
+# export-docx ---------------------------------------------------------------------------------
+def cmd_export_docx(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    from westfall_legal.handback.notes import clean_paragraphs, review_notes
+    from westfall_legal.ingest.docx import annotate_docx, write_docx
+    from westfall_legal.pipeline import Engines
+    from westfall_legal.report import review_json
+
+    path = Path(args.file)
+    review = _review(path, _settings(args.no_llm), Engines(), args.password, args.quiet)
+    data = cast(dict[str, Any], review_json(review))  # read as plain JSON here
+    findings: list[dict[str, Any]] = data["findings"]
+    clauses: list[dict[str, Any]] = data["clauses"]
+    comments: list[tuple[int, int, str]] = []
+    overall: list[str] = []
+    if args.matter:
+        findings, clauses, comments, overall = _stored(passphrases, args.matter, path, data)
+    notes = [n.anchored() for n in review_notes(findings, clauses, comments, overall)]
+    out = Path(args.out) if args.out else Path("out") / f"{path.stem}.reviewed.docx"
+    if out.suffix.lower() != ".docx":
+        raise KnownError(f"{out}: the Word copy must be named .docx.", hint="Use --out NAME.docx.")
+    if review.doc_text.source == "docx":
+        written = annotate_docx(path, notes, out)
+        how = "a copy of the draft"
+    else:
+        paragraphs = clean_paragraphs(review.doc_text, review.sections)
+        written = write_docx(paragraphs, notes, out, title=path.stem)
+        how = f"a clean Word file of the reviewed text ({len(paragraphs)} paragraphs)"
+    mine = sum(1 for _ in comments) + len(overall)
+    print(
+        f"{path}: wrote {out}, {how}, with {written} comments ({len(findings)} findings, "
+        f"{mine} reviewer comments); the original is unchanged"
+    )
+    return ExitCode.OK
+
+
+def _stored(
+    passphrases: Passphrases, matter: str, path: Path, data: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, int, str]], list[str]]:
+    """The findings, clauses and reviewer comments of the file's review as kept in
+    ``matter`` (with its corrections); the file must be the one stored (same sha256)."""
+    with passphrases.open_store() as store:
+        doc = store.reviews.find(matter, data["document"]["sha256"])
+        state = store.corrections.state(doc.id)
+    clauses = [
+        {"id": c.ref, "char_start": c.char_start, "char_end": c.char_end}
+        for c in state.clauses
+        if c.status != "rejected"
+    ]
+    comments = [(c.char_start, c.char_end, text) for c in state.clauses for text in c.comments]
+    return list(state.findings), clauses, comments, list(state.comments)
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    compare = sub.add_parser(
+        "compare", help="compare two versions of a contract clause by clause (JSON, HTML redline)"
+    )
+    compare.add_argument("old", help="the earlier version (PDF, scan, .docx or .txt)")
+    compare.add_argument("new", help="the later version (PDF, scan, .docx or .txt)")
+    compare.add_argument("--out", default="out", help="output folder (default: out)")
+    compare.add_argument("--format", default="json,html", help="json, html or both (default)")
+    compare.add_argument("--password", help="password of a protected PDF")
+    compare.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    compare.add_argument("--matter", help="also keep both reviews in this matter of the store")
+    compare.set_defaults(func=cmd_compare)
+    export = sub.add_parser(
+        "export-docx", help="hand the review back as a Word file, findings as comments"
+    )
+    export.add_argument("file", help="the contract (a .docx is copied; others get a clean .docx)")
+    export.add_argument("--out", help="the Word file to write (default: out/NAME.reviewed.docx)")
+    export.add_argument(
+        "--matter", help="use the review kept in this matter, with the reviewers' comments"
+    )
+    export.add_argument("--password", help="password of a protected PDF")
+    export.add_argument("--no-llm", action="store_true", help="do not use the local LLM")
+    export.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    export.set_defaults(func=cmd_export_docx)

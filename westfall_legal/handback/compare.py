@@ -1,0 +1,442 @@
+"""Two versions of a contract, aligned clause by clause: what was added, removed, changed
+(a word-level redline), moved or renumbered, which key facts changed and which risk
+findings appeared or went away.
+
+The clauses compared are the sections of each review's section tree, each with its own text
+(from its number to its first subsection), and the text before the first section as a
+preamble. Running heads, footers and page numbers (margin lines) are left out, a compound
+word broken at its hyphen by a line end is joined again, and the text is normalised
+(Unicode NFKC, curly quotes and dashes made plain, white space collapsed) so that the PDF
+and the Word file of one contract read alike. A clause's number is not part of its text
+here: a renumbered clause is the same clause.
+
+Alignment, each pass on what the earlier ones left unpaired:
+
+1. the same text: moved and renumbered clauses pair up (repeated texts pair in order);
+2. the most similar remaining pairs, best first, if their word-sequence similarity
+   (difflib's ratio over words) reaches :data:`MIN_SIMILARITY`; the same number ("12.2",
+   "12.2(a)" under its parent) adds :data:`SAME_NUMBER_BONUS`, so that among clauses alike
+   the number decides, and a clause whose number was taken by another still finds its own.
+
+An old clause left unpaired was removed, a new one added; a pair whose words differ
+changed; a pair out of order (off the longest run of pairs in the same order in both) moved.
+Nothing here reads files: two :class:`~westfall_legal.models.Review` in, a
+:class:`Comparison` out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from westfall_legal.models import DocumentText, Review, Section
+
+MIN_SIMILARITY = 0.5
+SAME_NUMBER_BONUS = 0.1
+PREAMBLE = "preamble"
+
+_PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00ad": ""})
+_ISO = re.compile(r"^P(\d+)([YMWD])$")
+_BROKEN = re.compile(r"[A-Za-z]-$")  # a compound word broken at its hyphen by a line end
+_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A clause as compared: a section's own text, or the preamble."""
+
+    key: str  # the section id, or "preamble"
+    number: str | None
+    title: str | None
+    path: str  # the number with its parents' where it needs them: "12.2(a)"
+    char_start: int
+    char_end: int
+    text: str  # normalised, with its number
+    words: tuple[str, ...]  # the words compared (the number left out)
+
+    @property
+    def label(self) -> str:
+        """How a lawyer names it: "12.2 Limitation of Liability", "RECITALS", "preamble"."""
+        if self.key == PREAMBLE:
+            return PREAMBLE
+        name = " ".join(p for p in (self.path if self.number else None, self.title) if p)
+        return name or f"the paragraph at character {self.char_start}"
+
+
+Op = tuple[Literal["equal", "delete", "insert"], str]
+Status = Literal["unchanged", "changed", "added", "removed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One clause of the comparison: a pair, or a clause of one version only."""
+
+    status: Status
+    old: Unit | None
+    new: Unit | None
+    similarity: float = 1.0
+    moved: bool = False
+    redline: tuple[Op, ...] = ()  # word level, for a changed clause
+
+    @property
+    def renumbered(self) -> bool:
+        return bool(self.old and self.new and self.old.number != self.new.number)
+
+    @property
+    def label(self) -> str:
+        unit = self.new or self.old
+        assert unit is not None
+        return unit.label
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    name: str
+    old: Any
+    new: Any
+    old_text: str
+    new_text: str
+
+    def describe(self) -> str:
+        """``term: 3 years → 5 years``"""
+        return f"{self.name.replace('_', ' ')}: {shown(self.old)} → {shown(self.new)}"
+
+
+Change = Literal["appeared", "went away"]
+
+
+@dataclass(frozen=True, slots=True)
+class RiskChange:
+    """A playbook finding or a clause category present in one version only."""
+
+    change: Change
+    kind: Literal["finding", "category"]
+    name: str  # the rule or the category
+    title: str
+    severity: str  # a finding's; "" for a category
+    explanation: str
+    where: str  # the clause it rests on, in the version that has it ("" when none)
+
+    def describe(self) -> str:
+        """``the Cap On Liability clause went away (it was in 12.2 Limitation of Liability)``"""
+        what = f"the {self.title} clause" if self.kind == "category" else self.title
+        if not self.where:
+            return f"{what} {self.change}"
+        tense = "was" if self.change == "went away" else "is"
+        return f"{what} {self.change} ({'it ' + tense} in {self.where})"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old: Review
+    new: Review
+    entries: tuple[Entry, ...]  # in the new version's order, removed clauses where they were
+    facts: tuple[FactChange, ...]
+    risks: tuple[RiskChange, ...]
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def shown(value: Any) -> str:
+    """A fact's value for people: ``P3Y`` as ``3 years``, nothing as ``(none)``."""
+    if value is None:
+        return "(none)"
+    m = _ISO.match(str(value))
+    if m:
+        n, unit = int(m.group(1)), _UNITS[m.group(2)]
+        return f"{n} {unit}{'' if n == 1 else 's'}"
+    return str(value)
+
+
+def normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_PLAIN).split())
+
+
+# -- units -----------------------------------------------------------------------------------
+def units(review: Review) -> list[Unit]:
+    """The clauses of ``review`` as compared, in document order."""
+    doc = review.doc_text
+    sections = sorted(review.sections, key=lambda s: (s.char_start, s.level))
+    by_id = {s.id: s for s in sections}
+    first_child: dict[str, int] = {}
+    for s in sections:
+        if s.parent is not None and s.parent not in first_child:
+            first_child[s.parent] = s.char_start
+    out: list[Unit] = []
+    start = sections[0].char_start if sections else len(doc.text)
+    preamble = _own_text(doc, 0, start)
+    if preamble:
+        out.append(_unit(PREAMBLE, None, None, PREAMBLE, 0, start, preamble))
+    for s in sections:
+        end = min(first_child.get(s.id, s.char_end), s.char_end)
+        text = _own_text(doc, s.char_start, end)
+        if text:
+            out.append(_unit(s.id, s.number, s.title, _path(s, by_id), s.char_start, end, text))
+    return out
+
+
+def _path(section: Section, by_id: dict[str, Section]) -> str:
+    """ "12.2(a)" for an "(a)" under 12.2; a number that stands alone as it is; the title
+    when there is no number."""
+    if section.number is None:
+        return section.title or ""
+    parts = [section.number]
+    parent = by_id.get(section.parent or "")
+    while parts[0].startswith("(") and parent is not None and parent.number:
+        parts.insert(0, parent.number)
+        parent = by_id.get(parent.parent or "")
+    return "".join(parts)
+
+
+def _own_text(doc: DocumentText, start: int, end: int) -> str:
+    """The text of ``[start, end)`` without margin lines, normalised."""
+    if not doc.lines:
+        return normalise(doc.text[start:end])
+    starts = [line.char_start for line in doc.lines]
+    i = max(bisect.bisect_right(starts, start) - 1, 0)
+    pieces: list[str] = []
+    for line in doc.lines[i:]:
+        if line.char_start >= end:
+            break
+        if line.char_end > start and not line.is_margin:
+            pieces.append(doc.text[max(line.char_start, start) : min(line.char_end, end)])
+    return normalise(join_lines(pieces))
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Lines joined by spaces; a compound word broken at its hyphen by a line end ("non-"
+    on one line, "payment" on the next) joined again."""
+    pieces: list[str] = []
+    for line in (line.strip() for line in lines):
+        if pieces and _BROKEN.search(pieces[-1]) and line[:1].isalpha():
+            pieces[-1] += line
+        elif line:
+            pieces.append(line)
+    return " ".join(pieces)
+
+
+def _unit(
+    key: str, number: str | None, title: str | None, path: str, start: int, end: int, text: str
+) -> Unit:
+    words = text.split()
+    if number:  # "ARTICLE 1", "1.1", "(a)", "Section 5.2.": drop up to the number
+        bare = number.strip("().")
+        for i, w in enumerate(words[:3]):
+            if bare and bare in w:
+                words = words[i + 1 :]
+                break
+    return Unit(key, number, title, path, start, end, text, tuple(words))
+
+
+# -- alignment ---------------------------------------------------------------------------------
+def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def align(old: Sequence[Unit], new: Sequence[Unit]) -> list[tuple[int, int, float]]:
+    """The pairs (old index, new index, similarity), by the passes in the module docstring."""
+    pairs: list[tuple[int, int, float]] = []
+    free_new: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j, u in enumerate(new):
+        free_new[u.words].append(j)
+    left_old = []
+    for i, u in enumerate(old):
+        same = free_new.get(u.words)
+        if same:
+            pairs.append((i, same.pop(0), 1.0))
+        else:
+            left_old.append(i)
+    taken = {j for _, j, _ in pairs}
+    left_new = [j for j in range(len(new)) if j not in taken]
+    bags = {("o", i): Counter(old[i].words) for i in left_old}
+    bags |= {("n", j): Counter(new[j].words) for j in left_new}
+    candidates = []
+    for i in left_old:
+        a = old[i].words
+        for j in left_new:
+            b = new[j].words
+            total = len(a) + len(b)
+            # an upper bound of the ratio first (difflib's quick_ratio), the ratio if it may pass
+            common = sum((bags["o", i] & bags["n", j]).values())
+            if not total or 2 * common < MIN_SIMILARITY * total:
+                continue
+            ratio = similarity(a, b)
+            if ratio >= MIN_SIMILARITY:
+                bonus = SAME_NUMBER_BONUS if old[i].path and old[i].path == new[j].path else 0.0
+                candidates.append((ratio + bonus, ratio, i, j))
+    candidates.sort(key=lambda c: (-c[0], abs(c[2] / max(len(old), 1) - c[3] / max(len(new), 1))))
+    used_old: set[int] = set()
+    for _, ratio, i, j in candidates:
+        if i not in used_old and j not in taken:
+            used_old.add(i)
+            taken.add(j)
+            pairs.append((i, j, ratio))
+    return sorted(pairs)
+
+
+def _in_order(pairs: Sequence[tuple[int, int, float]]) -> set[int]:
+    """The old indices of the longest run of pairs whose new indices increase too."""
+    tails: list[int] = []  # the new index ending the best run of each length
+    ends: list[int] = []  # the pair at each tail
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, j, _) in enumerate(pairs):
+        n = bisect.bisect_left(tails, j)
+        if n == len(tails):
+            tails.append(j)
+            ends.append(k)
+        else:
+            tails[n], ends[n] = j, k
+        back[k] = ends[n - 1] if n else -1
+    keep: set[int] = set()
+    k = ends[-1] if ends else -1
+    while k >= 0:
+        keep.add(pairs[k][0])
+        k = back[k]
+    return keep
+
+
+def redline(a: Sequence[str], b: Sequence[str]) -> tuple[Op, ...]:
+    """Word-level differences of ``a`` to ``b``: equal runs, deletions and insertions."""
+    ops: list[Op] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(("equal", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("delete", " ".join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(("insert", " ".join(b[j1:j2])))
+    return tuple(ops)
+
+
+def _entries(old: list[Unit], new: list[Unit]) -> list[Entry]:
+    pairs = align(old, new)
+    ordered = _in_order(pairs)
+    placed: list[tuple[float, Entry]] = []
+    partner = {i: j for i, j, _ in pairs}
+    for i, j, ratio in pairs:
+        a, b = old[i], new[j]
+        changed = a.words != b.words
+        entry = Entry(
+            "changed" if changed else "unchanged",
+            a,
+            b,
+            round(ratio, 4),
+            moved=i not in ordered,
+            redline=redline(a.words, b.words) if changed else (),
+        )
+        placed.append((float(j), entry))
+    paired_new = {j for _, j, _ in pairs}
+    for j, u in enumerate(new):
+        if j not in paired_new:
+            placed.append((float(j), Entry("added", None, u)))
+    for i, u in enumerate(old):
+        if i in partner:
+            continue
+        before = [partner[k] for k in range(i) if k in partner]
+        where = (max(before) if before else -1) + 0.5 + i / (10 * (len(old) + 1))
+        placed.append((where, Entry("removed", u, None, 0.0)))
+    placed.sort(key=lambda p: p[0])
+    return [e for _, e in placed]
+
+
+# -- facts and risks -----------------------------------------------------------------------------
+def _facts(old: Review, new: Review) -> list[FactChange]:
+    out = []
+    for name in [*old.facts, *(n for n in new.facts if n not in old.facts)]:
+        a, b = old.facts.get(name), new.facts.get(name)
+        va, vb = (a.value if a else None), (b.value if b else None)
+        if va != vb:
+            out.append(FactChange(name, va, vb, a.text if a else "", b.text if b else ""))
+    return out
+
+
+class _Locator:
+    """Which compared clause holds a character of one version."""
+
+    def __init__(self, review: Review, found: Sequence[Unit]) -> None:
+        self.review = review
+        self.units = sorted(found, key=lambda u: u.char_start)
+        self.starts = [u.char_start for u in self.units]
+        self.clauses = {c.id: c for c in review.clauses}
+
+    def unit_at(self, char: int) -> Unit | None:
+        i = bisect.bisect_right(self.starts, char) - 1
+        return self.units[i] if i >= 0 else None
+
+    def finding_at(self, spans: Sequence[tuple[int, int]], citations: Sequence[str]) -> int | None:
+        if spans:
+            return spans[0][0]
+        cited = [self.clauses[c].char_start for c in citations if c in self.clauses]
+        return cited[0] if cited else None
+
+
+def _risks(
+    old: Review, new: Review, old_units: list[Unit], new_units: list[Unit], entries: list[Entry]
+) -> list[RiskChange]:
+    """Findings keyed by rule and the clause they rest on (paired clauses count as one), and
+    clause categories found in one version only."""
+    same = {e.new.key: e.old.key for e in entries if e.old and e.new}
+    sides = (_Locator(old, old_units), _Locator(new, new_units))
+
+    def keyed(review: Review, locator: _Locator, to_old: bool) -> dict[tuple[str, str], Any]:
+        out: dict[tuple[str, str], Any] = {}
+        for f in review.findings:
+            at = locator.finding_at(f.spans, f.citations)
+            unit = locator.unit_at(at) if at is not None else None
+            key = unit.key if unit else ""
+            out.setdefault((f.rule, same.get(key, "+" + key) if to_old else key), (f, unit))
+        return out
+
+    before, after = keyed(old, sides[0], False), keyed(new, sides[1], True)
+    risks = []
+    went: Change = "went away"
+    came: Change = "appeared"
+    for change, mine, theirs in ((went, before, after), (came, after, before)):
+        for key, (f, unit) in mine.items():
+            if key not in theirs:
+                where = unit.label if unit else ""
+                title = f.title or f.rule
+                risks.append(RiskChange(change, "finding", f.rule, title, f.severity,
+                                        f.explanation, where))  # fmt: skip
+    for change, this, that, locator in ((went, old, new, sides[0]), (came, new, old, sides[1])):
+        theirs_cats = {c.category for c in that.clauses}
+        firsts: dict[str, int] = {}
+        for c in sorted(this.clauses, key=lambda c: c.char_start):
+            firsts.setdefault(c.category, c.char_start)
+        for category, at in firsts.items():
+            if category not in theirs_cats:
+                unit = locator.unit_at(at)
+                where = unit.label if unit else ""
+                risks.append(RiskChange(change, "category", category, category, "", "", where))
+    return risks
+
+
+def compare(old: Review, new: Review) -> Comparison:
+    """Align ``old`` and ``new`` (two reviews of versions of one contract)."""
+    started = time.perf_counter()
+    old_units, new_units = units(old), units(new)
+    entries = _entries(old_units, new_units)
+    counts = Counter(e.status for e in entries)
+    summary = {s: counts.get(s, 0) for s in ("unchanged", "changed", "added", "removed")}
+    summary["moved"] = sum(e.moved for e in entries)
+    summary["renumbered"] = sum(e.renumbered for e in entries)
+    return Comparison(
+        old,
+        new,
+        tuple(entries),
+        tuple(_facts(old, new)),
+        tuple(_risks(old, new, old_units, new_units, entries)),
+        round(time.perf_counter() - started, 4),
+        summary,
+    )
