@@ -23,8 +23,8 @@ KEY_FIRST = ("Change Of Control", "Anti-Assignment", "Exclusivity")
 KEY_CLAUSES = KEY_FIRST + tuple(c for c in TOP_CATEGORIES if c not in KEY_FIRST)
 MOST_BARS = 15  # bars per plot; the rest are summed into "others"
 COLOURS = {"bar": "#3465a4", "key": "#c4501b", "renewal": "#75a832", "high": "#c0392b",
-           "medium": "#e08e0b", "low": "#6c8ebf"}  # fmt: skip
-BAR_H, LABEL_W, PLOT_W = 22, 230, 420
+           "medium": "#e08e0b", "low": "#6c8ebf", "none": "#9a9a9a"}  # fmt: skip
+BAR_H, LABEL_W, PLOT_W = 22, 190, 260
 
 
 @dataclass
@@ -99,7 +99,7 @@ class Dashboard:
             f"(<a href='#list-errors'>list</a>). Every bar links to its contracts; the sheet "
             "is <a href='portfolio.xlsx'>portfolio.xlsx</a>.</p><div class='grid'>",
         ]
-        for plot in (self.types, self.law, self.key, self.findings):
+        for plot in (self.key, self.findings, self.types, self.law):
             parts.append(_bar_plot(plot))
         parts.append(_timeline(self.expiry, self.renewal))
         parts.append("</div><h2>The lists behind the plots</h2>")
@@ -152,13 +152,14 @@ def _timeline(expiry: Plot, renewal: Plot) -> str:
     for i, (year, count) in enumerate(bars):
         x = 20 + i * col
         h = round(plot_h * count / top, 1)
+        colour = COLOURS["bar"] if year.isdigit() else COLOURS["none"]
         renewing = renewal.counts.get(year, 0)
         rh = round(plot_h * renewing / top, 1)
         label = year if year.isdigit() else "none"
         out.append(
             f"<a href='#{anchor(expiry.id, year)}'><title>expiring {year}: {count}</title>"
             f"<rect x='{x}' y='{plot_h - h + 20}' width='{col - 6}' height='{h}' "
-            f"fill='{COLOURS['bar']}'/><text x='{x + (col - 6) / 2}' y='{plot_h - h + 16}' "
+            f"fill='{colour}'/><text x='{x + (col - 6) / 2}' y='{plot_h - h + 16}' "
             f"text-anchor='middle'>{count}</text></a>"
         )
         if renewing:
