@@ -80,11 +80,7 @@ def cmd_compare(args: argparse.Namespace, passphrases: Passphrases) -> int:
 
         for path, review in ((old_path, old), (new_path, new)):
             store_review(passphrases, args.matter, path, review_json(review))
-    stem = f"{old_path.stem}_vs_{new_path.stem}"
-    if old_path.stem == new_path.stem:
-        stem = (
-            f"{old_path.resolve().parent.name}_{old_path.stem}_vs_{new_path.resolve().parent.name}"
-        )
+    stem = report_stem(old_path, new_path)
     out = Path(args.out)
     written = []
     if "json" in formats:
@@ -102,6 +98,15 @@ def cmd_compare(args: argparse.Namespace, passphrases: Passphrases) -> int:
         for warning in doc["warnings"]:
             print(f"westfall: warning: {doc['path']} ({side}): {warning}.", file=sys.stderr)
     return ExitCode.OK
+
+
+def report_stem(old: Path, new: Path) -> str:
+    """``a_vs_b``; for one name twice, ``msa_pdf_vs_docx`` or ``msa_v1_vs_v2`` (folders)."""
+    if old.stem.casefold() != new.stem.casefold():
+        return f"{old.stem}_vs_{new.stem}"
+    if old.suffix.casefold() != new.suffix.casefold():
+        return f"{old.stem}_{old.suffix[1:]}_vs_{new.suffix[1:]}"
+    return f"{old.stem}_{old.resolve().parent.name}_vs_{new.resolve().parent.name}"
 
 
 def _counts(data: dict[str, Any]) -> str:

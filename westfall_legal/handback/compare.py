@@ -3,12 +3,12 @@
 findings appeared or went away.
 
 The clauses compared are the sections of each review's section tree, each with its own text
-(from its number to its first subsection), and the text before the first section as a
-preamble. Running heads, footers and page numbers (margin lines) are left out, a compound
-word broken at its hyphen by a line end is joined again, and the text is normalised
-(Unicode NFKC, curly quotes and dashes made plain, white space collapsed) so that the PDF
-and the Word file of one contract read alike. A clause's number is not part of its text
-here: a renumbered clause is the same clause.
+(from its number to its first subsection) paragraph by paragraph, and the text before the
+first section as a preamble. Running heads, footers and page numbers (margin lines) are
+left out, a compound word broken at its hyphen by a line end is joined again, and the text
+is normalised (Unicode NFKC, curly quotes and dashes made plain, white space collapsed) so
+that the PDF and the Word file of one contract read alike. A clause's number is not part
+of its text here: a renumbered clause is the same clause.
 
 Alignment, each pass on what the earlier ones left unpaired:
 
@@ -18,8 +18,11 @@ Alignment, each pass on what the earlier ones left unpaired:
    "12.2(a)" under its parent) adds :data:`SAME_NUMBER_BONUS`, so that among clauses alike
    the number decides, and a clause whose number was taken by another still finds its own.
 
-An old clause left unpaired was removed, a new one added; a pair whose words differ
-changed; a pair out of order (off the longest run of pairs in the same order in both) moved.
+Then a paragraph of one version that consecutive paragraphs of the same section in the
+other make up, word for word, pairs with them as one (a PDF's page break cut it at a
+sentence end). An old clause left unpaired was removed, a new one added; a pair whose
+words differ changed; a pair out of order (off the longest run of pairs in the same order
+in both) moved.
 Nothing here reads files: two :class:`~westfall_legal.models.Review` in, a
 :class:`Comparison` out.
 """
@@ -44,6 +47,7 @@ PREAMBLE = "preamble"
 
 _PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00ad": ""})
 _ISO = re.compile(r"^P(\d+)([YMWD])$")
+_ENDS = re.compile(r"[.;:!?][\"')\]]*$")  # a paragraph that ends a sentence
 _BROKEN = re.compile(r"[A-Za-z]-$")  # a compound word broken at its hyphen by a line end
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 
@@ -60,14 +64,18 @@ class Unit:
     char_end: int
     text: str  # normalised, with its number
     words: tuple[str, ...]  # the words compared (the number left out)
+    part: int = 1  # the section's paragraph it is: 1 holds the number
 
     @property
     def label(self) -> str:
-        """How a lawyer names it: "12.2 Limitation of Liability", "RECITALS", "preamble"."""
-        if self.key == PREAMBLE:
-            return PREAMBLE
-        name = " ".join(p for p in (self.path if self.number else None, self.title) if p)
-        return name or f"the paragraph at character {self.char_start}"
+        """How a lawyer names it: "12.2 Limitation of Liability", "RECITALS", "preamble",
+        "16.11 Publicity (paragraph 2)"."""
+        more = f" (paragraph {self.part})" if self.part > 1 else ""
+        if self.key.startswith(PREAMBLE):
+            return PREAMBLE + more
+        number = self.path.split("¶")[0] if self.number else None
+        name = " ".join(p for p in (number, self.title) if p)
+        return (name or f"the paragraph at character {self.char_start}") + more
 
 
 Op = tuple[Literal["equal", "delete", "insert"], str]
@@ -87,7 +95,9 @@ class Entry:
 
     @property
     def renumbered(self) -> bool:
-        return bool(self.old and self.new and self.old.number != self.new.number)
+        """Its number changed (said once, on the section's first paragraph)."""
+        old, new = self.old, self.new
+        return bool(old and new and old.part == 1 and old.number != new.number)
 
     @property
     def label(self) -> str:
@@ -161,7 +171,8 @@ def normalise(text: str) -> str:
 
 # -- units -----------------------------------------------------------------------------------
 def units(review: Review) -> list[Unit]:
-    """The clauses of ``review`` as compared, in document order."""
+    """The clauses of ``review`` as compared, in document order: each section's own text,
+    paragraph by paragraph (see :func:`paragraphs`)."""
     doc = review.doc_text
     sections = sorted(review.sections, key=lambda s: (s.char_start, s.level))
     by_id = {s.id: s for s in sections}
@@ -169,16 +180,28 @@ def units(review: Review) -> list[Unit]:
     for s in sections:
         if s.parent is not None and s.parent not in first_child:
             first_child[s.parent] = s.char_start
-    out: list[Unit] = []
     start = sections[0].char_start if sections else len(doc.text)
-    preamble = _own_text(doc, 0, start)
-    if preamble:
-        out.append(_unit(PREAMBLE, None, None, PREAMBLE, 0, start, preamble))
+    starts = [line.char_start for line in doc.lines]
+    out = _units(paragraphs(doc, starts, 0, start), PREAMBLE, None, None, PREAMBLE)
     for s in sections:
         end = min(first_child.get(s.id, s.char_end), s.char_end)
-        text = _own_text(doc, s.char_start, end)
-        if text:
-            out.append(_unit(s.id, s.number, s.title, _path(s, by_id), s.char_start, end, text))
+        found = paragraphs(doc, starts, s.char_start, end)
+        out += _units(found, s.id, s.number, s.title, _path(s, by_id))
+    return out
+
+
+def _units(
+    found: list[tuple[int, int, str]], key: str, number: str | None, title: str | None, path: str
+) -> list[Unit]:
+    """A section's paragraphs as units: the first with the section's number, the others
+    as its paragraphs 2, 3, ..."""
+    out = []
+    for n, (start, end, text) in enumerate(found, 1):
+        if n == 1:
+            out.append(_unit(key, number, title, path, start, end, text))
+        else:
+            out.append(Unit(f"{key}.p{n}", number, title, f"{path}¶{n}", start, end, text,
+                            tuple(text.split()), n))  # fmt: skip
     return out
 
 
@@ -195,19 +218,41 @@ def _path(section: Section, by_id: dict[str, Section]) -> str:
     return "".join(parts)
 
 
-def _own_text(doc: DocumentText, start: int, end: int) -> str:
-    """The text of ``[start, end)`` without margin lines, normalised."""
+def paragraphs(
+    doc: DocumentText, starts: Sequence[int], start: int, end: int
+) -> list[tuple[int, int, str]]:
+    """The paragraphs of ``[start, end)`` (``starts``: the lines' starts) as (start, end,
+    normalised text), margin lines left out. A paragraph that ends no sentence (a heading's
+    "ARTICLE 3" line, a paragraph cut by a page break) runs on into the next, so that a
+    PDF's blocks and a draft's paragraphs make the same units."""
     if not doc.lines:
-        return normalise(doc.text[start:end])
-    starts = [line.char_start for line in doc.lines]
-    i = max(bisect.bisect_right(starts, start) - 1, 0)
-    pieces: list[str] = []
-    for line in doc.lines[i:]:
+        text = normalise(doc.text[start:end])
+        return [(start, end, text)] if text else []
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    groups: list[list[tuple[int, int]]] = []
+    key: tuple[int, int] | None = None
+    for line in doc.lines[first:]:
         if line.char_start >= end:
             break
-        if line.char_end > start and not line.is_margin:
-            pieces.append(doc.text[max(line.char_start, start) : min(line.char_end, end)])
-    return normalise(join_lines(pieces))
+        if line.char_end <= start or line.is_margin:
+            continue
+        span = (max(line.char_start, start), min(line.char_end, end))
+        if groups and (line.page, line.block) == key:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+        key = (line.page, line.block)
+    out: list[tuple[int, int, str]] = []
+    for group in groups:
+        text = normalise(join_lines([doc.text[a:b] for a, b in group]))
+        if not text:
+            continue
+        if out and not _ENDS.search(out[-1][2]):
+            last = out[-1]
+            out[-1] = (last[0], group[-1][1], join_lines([last[2], text]))
+        else:
+            out.append((group[0][0], group[-1][1], text))
+    return out
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -319,14 +364,69 @@ def redline(a: Sequence[str], b: Sequence[str]) -> tuple[Op, ...]:
     return tuple(ops)
 
 
-def _entries(old: list[Unit], new: list[Unit]) -> list[Entry]:
+def _section(unit: Unit) -> str:
+    return unit.key.rsplit(".p", 1)[0]
+
+
+def _rejoined(
+    short: Sequence[Unit], long: Sequence[Unit], pairs: dict[int, int]
+) -> dict[int, tuple[int, list[int]]]:
+    """Paragraphs of ``short`` that one paragraph of ``long`` holds together (a page break
+    cut a PDF's paragraph at a sentence end): ``{long index: (first, [the others])}``.
+    ``pairs`` maps ``short`` indices to their partners in ``long``."""
+    taken = set(pairs)
+    by_long = {j: i for i, j in pairs.items()}
+    found: dict[int, tuple[int, list[int]]] = {}
+    for j, b in enumerate(long):
+        paired = by_long.get(j)
+        if paired is not None and short[paired].words == b.words:
+            continue
+        starts = (
+            [paired] if paired is not None else [i for i in range(len(short)) if i not in taken]
+        )
+        for i in starts:
+            words, k, run = list(short[i].words), i + 1, []
+            if tuple(words) != b.words[: len(words)]:
+                continue
+            while len(words) < len(b.words) and k < len(short) and k not in taken:
+                if _section(short[k]) != _section(short[i]):
+                    break
+                words += short[k].words
+                run.append(k)
+                k += 1
+            if run and tuple(words) == b.words:
+                found[j] = (i, run)
+                taken.update(run)
+                break
+    return found
+
+
+def _pairs(
+    old: list[Unit], new: list[Unit]
+) -> tuple[list[tuple[int, int, float]], set[int], set[int]]:
+    """:func:`align`'s pairs, with a paragraph of one version that two or more of the other
+    make up paired with the first of them (unchanged) and the others set aside."""
     pairs = align(old, new)
+    split_old = _rejoined(old, new, {i: j for i, j, _ in pairs})
+    split_new = _rejoined(new, old, {j: i for i, j, _ in pairs})
+    gone_old = {k for _, run in split_old.values() for k in run}
+    gone_new = {k for _, run in split_new.values() for k in run}
+    joined = {(i, j) for j, (i, _) in split_old.items()} | {
+        (i, j) for i, (j, _) in split_new.items()
+    }
+    ends = {i for i, _ in joined} | gone_old, {j for _, j in joined} | gone_new
+    kept = [(i, j, r) for i, j, r in pairs if i not in ends[0] and j not in ends[1]]
+    return sorted(kept + [(i, j, 1.0) for i, j in joined]), gone_old, gone_new
+
+
+def _entries(old: list[Unit], new: list[Unit]) -> list[Entry]:
+    pairs, gone_old, gone_new = _pairs(old, new)
     ordered = _in_order(pairs)
     placed: list[tuple[float, Entry]] = []
     partner = {i: j for i, j, _ in pairs}
     for i, j, ratio in pairs:
         a, b = old[i], new[j]
-        changed = a.words != b.words
+        changed = a.words != b.words and ratio < 1.0
         entry = Entry(
             "changed" if changed else "unchanged",
             a,
@@ -338,10 +438,10 @@ def _entries(old: list[Unit], new: list[Unit]) -> list[Entry]:
         placed.append((float(j), entry))
     paired_new = {j for _, j, _ in pairs}
     for j, u in enumerate(new):
-        if j not in paired_new:
+        if j not in paired_new and j not in gone_new:
             placed.append((float(j), Entry("added", None, u)))
     for i, u in enumerate(old):
-        if i in partner:
+        if i in partner or i in gone_old:
             continue
         before = [partner[k] for k in range(i) if k in partner]
         where = (max(before) if before else -1) + 0.5 + i / (10 * (len(old) + 1))

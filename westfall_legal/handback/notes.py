@@ -18,7 +18,8 @@ from westfall_legal.handback.compare import join_lines
 from westfall_legal.models import DocumentText, Section
 
 SEVERITY = {"high": "High risk", "medium": "Medium risk", "low": "Low risk"}
-HEADING_CHARS = 100  # a paragraph opening a section is its heading when this short or shorter
+HEADING_SLACK = 16  # a paragraph opening a section is its heading if no longer than its
+# title and this many characters more (its number, "ARTICLE", a full stop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,9 @@ def clean_paragraphs(
     """The paragraphs of a text read from pages (or a text file) for a clean Word copy:
     (text, char_start, char_end, heading level or 0). A block's lines make a paragraph
     (running heads and page numbers left out, a word broken at its hyphen joined); a short
-    paragraph that opens a section is a heading of the section's level."""
-    opens = {s.char_start: s.level for s in sections}
+    paragraph that opens a section and holds little more than its title is a heading of the
+    section's level."""
+    opens = {s.char_start: (s.level, len(s.title)) for s in sections if s.title}
     out: list[tuple[str, int, int, int]] = []
     group: list[tuple[int, int]] = []
     key: tuple[int, int] | None = None
@@ -92,9 +94,9 @@ def clean_paragraphs(
 
 
 def _paragraph(
-    text: str, lines: list[tuple[int, int]], opens: Mapping[int, int]
+    text: str, lines: list[tuple[int, int]], opens: Mapping[int, tuple[int, int]]
 ) -> tuple[str, int, int, int]:
     joined = join_lines([text[start:end] for start, end in lines])
     start, end = lines[0][0], lines[-1][1]
-    level = opens.get(start, 0) if len(joined) <= HEADING_CHARS else 0
-    return joined, start, end, level
+    level, title = opens.get(start, (0, 0))
+    return joined, start, end, level if len(joined) <= title + HEADING_SLACK else 0
