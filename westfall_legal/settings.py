@@ -12,6 +12,7 @@ from westfall_legal import paths
 from westfall_legal.errors import SettingsError
 
 SUMMARY_MODES = ("quote", "paraphrase")
+THEMES = ("light", "dark", "high-contrast")  # the desktop window's (gui/theme.py)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Settings:
     # a "below threshold" group, collapsed at first (0.0 to 1.0)
     clause_threshold: float = 0.5
     reviewer: str = ""  # the name recorded with each correction ("": the system user's)
+    theme: str = "light"  # the desktop window's: light, dark or high-contrast
     # Local LLM
     use_llm: bool = True
     llm_threads: int = 1  # generation threads; measured: 1 beats 2 when the other core is busy
@@ -78,6 +80,10 @@ def load(path: Path | None = None) -> Settings:
         raise SettingsError(
             f"{path}: summary_mode should be one of {', '.join(SUMMARY_MODES)}, "
             f"not {values['summary_mode']!r}."
+        )
+    if values.get("theme", "light") not in THEMES:
+        raise SettingsError(
+            f"{path}: theme should be one of {', '.join(THEMES)}, not {values['theme']!r}."
         )
     return Settings(**values)
 
