@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import QRect, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
 from pytestqt.qtbot import QtBot
 
 from westfall_legal.gui.main_window import MainWindow
@@ -77,8 +77,10 @@ def test_a_weak_clause_is_drawn_fainter_in_the_list(qtbot: QtBot, reviewed: Main
 
 def _highlight_pixels(window: MainWindow, clause_id: str) -> list[QColor]:
     """The highlight alone on white paper (the page image, which renders when it likes, and
-    the other marks hidden), as drawn at three times its size."""
+    the other marks hidden, its words shared with other clauses coloured too), as drawn at
+    three times its size."""
     item = window.view.highlight_items(clause_id)[0]
+    item.set_shared(QPainterPath())
     rect = item.sceneBoundingRect().adjusted(2, 2, -2, -2)  # inside its outline
     scene = window.view.scene()
     others = [i for i in scene.items() if i is not item and i.isVisible()]

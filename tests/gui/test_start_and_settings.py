@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from westfall_legal import settings as settings_io
-from westfall_legal.gui.document_view import line_rects
 from westfall_legal.gui.errors import crash_report
 from westfall_legal.gui.main_window import MainWindow
+from westfall_legal.gui.page_items import line_rects
 from westfall_legal.gui.recent import RecentPaths
 from westfall_legal.gui.settings_page import SettingsPage
 from westfall_legal.gui.signals import _Probe, emit

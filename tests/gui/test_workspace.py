@@ -14,8 +14,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from westfall_legal.gui.document_view import ClauseHighlight
 from westfall_legal.gui.main_window import MainWindow
+from westfall_legal.gui.page_items import ClauseHighlight
 from westfall_legal.gui.signals import emit
 from westfall_legal.ingest.pdf import render_page_grey
 from westfall_legal.progress import ProgressEvent

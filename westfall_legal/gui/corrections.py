@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
 
 from westfall_legal.errors import KnownError
-from westfall_legal.gui.document_view import Highlight, Marker
+from westfall_legal.gui.page_items import Highlight, Marker
 from westfall_legal.gui.style import category_colour, severity_colour, strength
 from westfall_legal.session.present import fact_input, fact_text
 from westfall_legal.session.rows import ClauseRow, canonical_category
@@ -171,6 +171,7 @@ class Corrector(QObject):
                     f"{row.section or row.ref}, page {row.page}",
                     strength=strength(row.confidence),
                     hatched=weak,
+                    in_margin=row.status != "rejected",
                 )
             )
         self.w.view.set_highlights(highlights)

@@ -1,154 +1,56 @@
-"""The page view: pages rendered by PyMuPDF (through ``ingest.pdf.render_page_rgb``) into a
-QGraphicsScene, with the clause highlights drawn on the pipeline's own word boxes.
+"""The page view: the pages of a document stacked top to bottom in a QGraphicsScene, with
+the clause highlights, margin bars and marks (``page_items``) drawn on the pipeline's own
+word boxes; the pages' images come from ``page_render``.
 
-Scene units are PDF points; pages are stacked top to bottom with a gap. Each page is rendered
-in the background when it comes into view, at the zoom it is shown at, and dropped again when
-it is far out of view. A drag draws a band: the words under it are the reviewer's selection.
+Scene units are PDF points; pages are stacked top to bottom with a gap. A drag draws a band:
+the words under it are the reviewer's selection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QImage,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPen,
-    QPixmap,
     QResizeEvent,
     QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsView,
-    QStyleOptionGraphicsItem,
     QWidget,
 )
 
+from westfall_legal.gui import theme
+from westfall_legal.gui.page_items import (
+    ClauseHighlight,
+    Highlight,
+    MarginBar,
+    Marker,
+    PageBoxes,
+    SharedShade,
+    WordSpan,
+    line_rects,
+    margin_bars,
+    shared_path,
+)
+from westfall_legal.gui.page_render import Page, PageRenderer
 from westfall_legal.gui.signals import emit
-from westfall_legal.gui.style import PAGE_BACKGROUND, faded
-from westfall_legal.gui.tasks import Task
 from westfall_legal.models import Box
-from westfall_legal.progress import CancelToken, ProgressCallback
 
 GAP = 14.0  # points between pages
 MIN_ZOOM, MAX_ZOOM = 0.25, 6.0
-MAX_RENDER_SCALE = 4.0
-KEEP_PAGES = 3  # rendered pages kept this far from the visible ones
 FLASHES = 6
-RESTING = 0.55  # opacity of the clauses not selected, so overlapping ones stay readable
-
-PageBoxes = Mapping[int, Sequence[Box]]
-WordSpan = Callable[[int, Box], "tuple[int, int] | None"]
-
-
-def line_rects(boxes: Sequence[Box], pad: float = 0.8) -> list[Box]:
-    """Word boxes merged into one rectangle per run of neighbouring words on a line."""
-    merged: list[Box] = []
-    for x0, y0, x1, y1 in boxes:
-        if merged:
-            a0, b0, a1, b1 = merged[-1]
-            overlap = min(y1, b1) - max(y0, b0)
-            same_line = overlap > 0.5 * min(y1 - y0, b1 - b0)
-            if same_line and a0 - 1 <= x0 <= a1 + 3 * (y1 - y0):
-                merged[-1] = (a0, min(b0, y0), max(a1, x1), max(b1, y1))
-                continue
-        merged.append((x0, y0, x1, y1))
-    return [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in merged]
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """A clause drawn on its words: its id, its colour, its boxes per page, its tooltip."""
-
-    clause_id: str
-    colour: QColor
-    boxes: PageBoxes
-    tooltip: str = ""
-    strength: float = 1.0  # 1.0: the model is sure; lower is fainter (style.strength)
-    hatched: bool = False  # below the threshold
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A finding's mark in the page margin beside the line it rests on."""
-
-    page: int
-    box: Box
-    colour: QColor
-    tooltip: str
-
-
-@dataclass
-class _Page:
-    number: int
-    width: float
-    height: float
-    top: float
-    frame: QGraphicsRectItem
-    image: QGraphicsPixmapItem
-    scale: float = 0.0  # pixels per point of the image shown
-    pending: float = 0.0  # the scale of a render under way
-    items: list[QGraphicsItem] = field(default_factory=list)
-
-
-class ClauseHighlight(QGraphicsPathItem):
-    """The highlight of one clause on one page, painted like a highlighter (multiply): fainter
-    as the model is less sure of it, and hatched below the threshold."""
-
-    def __init__(
-        self,
-        clause_id: str,
-        colour: QColor,
-        rects: list[Box],
-        top: float,
-        *,
-        strength: float = 1.0,
-        hatched: bool = False,
-    ) -> None:
-        path = QPainterPath()
-        path.setFillRule(Qt.FillRule.WindingFill)
-        for x0, y0, x1, y1 in rects:
-            path.addRect(QRectF(x0, top + y0, x1 - x0, y1 - y0))
-        super().__init__(path.simplified())  # one outline around touching lines
-        self.clause_id = clause_id
-        self.colour = colour
-        self.strength = strength
-        self.hatched = hatched
-        self.setBrush(faded(colour, strength))
-        self.setPen(Qt.PenStyle.NoPen)
-        self.setZValue(2)
-        self.setOpacity(RESTING)
-        self.current = False
-
-    def set_current(self, current: bool) -> None:
-        self.current = current
-        self.setPen(QPen(self.colour.darker(190), 1.6) if current else Qt.PenStyle.NoPen)
-        self.setZValue(3 if current else 2)
-        self.setOpacity(1.0 if current else RESTING)
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
-        super().paint(painter, option, widget)
-        if self.hatched:
-            hatch = QBrush(self.colour.darker(150), Qt.BrushStyle.BDiagPattern)
-            hatch.setTransform(painter.worldTransform().inverted()[0])  # the same on screen
-            painter.fillPath(self.path(), hatch)
 
 
 class DocumentView(QGraphicsView):
@@ -164,17 +66,14 @@ class DocumentView(QGraphicsView):
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
         )
-        self.setBackgroundBrush(QColor(PAGE_BACKGROUND))
+        self.setBackgroundBrush(QColor(theme.current().page_background))
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # fit width holds
         self._fitting = True  # keep the width fitted as the view is resized, until a zoom
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one render at a time; the scene is what matters
-        self._path: Path | None = None
-        self._password: str | None = None
-        self._generation = 0  # bumped per document, so a late render of the last one is dropped
-        self._pages: list[_Page] = []
+        self.renderer = PageRenderer(self)
+        self.preferred_zoom: float | None = None  # a document opens at it (None: fit width)
+        self._pages: list[Page] = []
         self._highlights: dict[str, list[ClauseHighlight]] = {}
         self._layers: dict[str, list[QGraphicsItem]] = {}
         self._current: str | None = None
@@ -199,7 +98,7 @@ class DocumentView(QGraphicsView):
     ) -> None:
         """Show the pages (number, width, height in points) of ``path``; render them lazily."""
         self.clear()
-        self._path, self._password = path, password
+        self.renderer.open(path, password)
         top = 0.0
         for number, width, height in pages:
             frame = QGraphicsRectItem(0, top, width, height)
@@ -209,18 +108,20 @@ class DocumentView(QGraphicsView):
             image.setPos(0, top)
             image.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
             self.scene().addItem(frame)
-            self._pages.append(_Page(number, width, height, top, frame, image))
+            self._pages.append(Page(number, width, height, top, frame, image))
             top += height + GAP
         widest = max((p.width for p in self._pages), default=0.0)
         self.scene().setSceneRect(-GAP, -GAP, widest + 2 * GAP, top + GAP)
-        self.fit_width()
+        if self.preferred_zoom:
+            self.set_zoom(self.preferred_zoom)
+        else:
+            self.fit_width()
 
     def clear(self) -> None:
-        self._generation += 1
+        self.renderer.close()
         self._flash_timer.stop()
         self.scene().clear()
         self._pages, self._highlights, self._layers, self._current = [], {}, {}, None
-        self._path = None
 
     @property
     def pages(self) -> int:
@@ -238,7 +139,7 @@ class DocumentView(QGraphicsView):
         busy = self._render_timer.isActive() or self._flash_timer.isActive()
         return busy or any(p.pending for p in self._pages)
 
-    def _page(self, number: int) -> _Page | None:
+    def _page(self, number: int) -> Page | None:
         return next((p for p in self._pages if p.number == number), None)
 
     def scene_rect(self, page: int, box: Box) -> QRectF:
@@ -259,65 +160,19 @@ class DocumentView(QGraphicsView):
             emit(self.pageChanged, number)
 
     def _render_visible(self) -> None:
-        if self._path is None:
-            return
-        seen = self._visible()
-        scale = min(
-            MAX_RENDER_SCALE, max(0.5, round(self._zoom * self.devicePixelRatioF() * 4) / 4)
-        )
-        shown = [
-            i
-            for i, p in enumerate(self._pages)
-            if p.top < seen.bottom() and p.top + p.height > seen.top()
-        ]
-        for index, page in enumerate(self._pages):
-            near = bool(shown) and shown[0] - KEEP_PAGES <= index <= shown[-1] + KEEP_PAGES
-            if index in shown and page.scale < scale * 0.95 and page.pending != scale:
-                self._render(page, scale)
-            elif not near and page.scale:
-                page.image.setPixmap(QPixmap())
-                page.scale = 0.0
-
-    def _render(self, page: _Page, scale: float) -> None:
-        path, password, number, generation = (
-            self._path,
-            self._password,
-            page.number,
-            self._generation,
-        )
-        assert path is not None
-        page.pending = scale
-
-        def done(result: tuple[bytes, int, int]) -> None:
-            if generation != self._generation or not shiboken6.isValid(page.image):
-                return  # another document, or the window closed, since it was asked for
-            samples, width, height = result
-            image = QImage(samples, width, height, width * 3, QImage.Format.Format_RGB888)
-            page.image.setPixmap(QPixmap.fromImage(image.copy()))
-            page.image.setScale(1 / scale)
-            page.scale, page.pending = scale, 0.0
-
-        def failed(exc: BaseException) -> None:  # the page stays white; the review is intact
-            if generation == self._generation:
-                page.pending = 0.0
-                page.frame.setToolTip(f"This page could not be shown: {exc}")
-
-        def work(_progress: ProgressCallback, _cancel: CancelToken) -> tuple[bytes, int, int]:
-            from westfall_legal.ingest.pdf import render_page_rgb  # PyMuPDF: after the window
-
-            return render_page_rgb(path, number, scale, password)
-
-        Task(
-            work,
-            name=f"render page {number}",
-            pool=self._pool,
-        ).on_success(done).on_failure(failed).start()
+        scale = self._zoom * self.devicePixelRatioF()
+        self.renderer.render_visible(self._pages, self._visible(), scale)
 
     # Zoom ----------------------------------------------------------------------------------
 
     @property
     def zoom(self) -> float:
         return self._zoom
+
+    @property
+    def fitting(self) -> bool:
+        """Whether the pages are fitted to the view's width (kept so as it is resized)."""
+        return self._fitting
 
     def set_zoom(self, zoom: float, *, fitting: bool = False) -> None:
         self._fitting = fitting
@@ -353,11 +208,13 @@ class DocumentView(QGraphicsView):
     # Highlights and marks ------------------------------------------------------------------
 
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
-        """Draw every clause on its words (replacing the clauses drawn before)."""
+        """Draw every clause on its words (replacing the clauses drawn before): words under
+        several clauses in one shade, each clause's category in its bar in the right margin."""
         for items in self._highlights.values():
             for item in items:
                 self.scene().removeItem(item)
         self._highlights = {}
+        on_page: dict[int, list[tuple[Highlight, ClauseHighlight]]] = {}
         for h in highlights:
             items = []
             for number, boxes in h.boxes.items():
@@ -375,10 +232,42 @@ class DocumentView(QGraphicsView):
                 item.setToolTip(h.tooltip)
                 self.scene().addItem(item)
                 items.append(item)
+                on_page.setdefault(number, []).append((h, item))
             self._highlights[h.clause_id] = items
+        self._stack(on_page)
         if self._current in self._highlights:
             for item in self._highlights[self._current]:
                 item.set_current(True)
+
+    def _stack(self, on_page: dict[int, list[tuple[Highlight, ClauseHighlight]]]) -> None:
+        """The shade over shared words and the margin bars, page by page."""
+        shades: list[QGraphicsItem] = []
+        bars: list[QGraphicsItem] = []
+        for number, drawn in on_page.items():
+            page = self._page(number)
+            assert page is not None
+            shared = shared_path([item.path() for _, item in drawn])
+            for _, item in drawn:
+                item.set_shared(shared)
+            if not shared.isEmpty():
+                shades.append(SharedShade(shared))
+            right = max(item.path().boundingRect().right() for _, item in drawn)
+            bars.extend(margin_bars(drawn, right, page.width))
+        self._replace_layer("shared", shades)
+        self._replace_layer("bars", bars)
+
+    def _replace_layer(self, name: str, items: list[QGraphicsItem]) -> None:
+        for old in self._layers.pop(name, []):
+            self.scene().removeItem(old)
+        for item in items:
+            self.scene().addItem(item)
+        self._layers[name] = items
+
+    def apply_theme(self) -> None:
+        """The space around the pages and the highlights' strength in the current theme."""
+        self.setBackgroundBrush(QColor(theme.current().page_background))
+        for item in self.highlight_items():
+            item.set_current(item.current)
 
     def highlight_items(self, clause_id: str | None = None) -> list[ClauseHighlight]:
         if clause_id is not None:
@@ -471,7 +360,7 @@ class DocumentView(QGraphicsView):
     def _flash_step(self) -> None:
         self._flash_left -= 1
         for item in self._highlights.get(self.flashed or "", []):
-            rest = 1.0 if item.current else RESTING
+            rest = 1.0 if item.current else theme.current().resting
             item.setOpacity(0.15 if self._flash_left % 2 else rest)
         if self._flash_left <= 0:
             self._flash_timer.stop()
@@ -507,6 +396,6 @@ class DocumentView(QGraphicsView):
 
     def click_at(self, pos: QPoint) -> None:
         for item in self.items(pos):
-            if isinstance(item, ClauseHighlight):
+            if isinstance(item, ClauseHighlight | MarginBar):
                 emit(self.clauseClicked, item.clause_id)
                 return

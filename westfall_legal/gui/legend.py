@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from westfall_legal.gui import theme
 from westfall_legal.gui.style import SEVERITY_COLOURS, category_colour
 
 
@@ -29,29 +30,39 @@ class Legend(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAccessibleName("Highlight legend")
-        self.setStyleSheet(
-            "QLabel#highlight-legend { background: #f6f7f9; color: #1d2430; "
-            "border-bottom: 1px solid #d5d9e0; padding: 3px 8px; }"
-        )
         self.categories: list[str] = []
+        self._shown: tuple[int, float] | None = None
+        self.apply_theme()
         self.hide()
+
+    def apply_theme(self) -> None:
+        look = theme.current()
+        self.setStyleSheet(
+            f"QLabel#highlight-legend {{ background: {look.panel}; color: {look.text}; "
+            f"border-bottom: 1px solid {look.border}; padding: 3px 8px; }}"
+        )
+        if self._shown is not None:
+            self.show_page(self._shown[0], self.categories, self._shown[1])
 
     def show_page(self, page: int, categories: Sequence[str], threshold: float) -> None:
         self.categories = list(dict.fromkeys(categories))
+        self._shown = (page, threshold)
         shown = " &nbsp; ".join(_chip(category_colour(c).name(), c) for c in self.categories)
         bars = " ".join(
             f"<span style='color:{colour}'>&#9612;</span>{name}"
             for name, colour in SEVERITY_COLOURS.items()
         )
         key = (
-            f"<span style='color:#556'>Fainter: the model is less sure · &#9636; hatched: below "
-            f"{threshold:.0%} · margin bar: a finding ({bars}) · grey hatch: OCR unsure</span>"
+            f"<span style='color:{theme.current().muted}'>Fainter: the model is less sure · "
+            f"&#9636; hatched: below {threshold:.0%} · right margin: a bar per clause, side by "
+            f"side where clauses share words (shaded grey) · left margin: a finding ({bars}) · "
+            "grey hatch: OCR unsure</span>"
         )
         head = f"<b>Page {page}:</b> {shown}" if shown else f"<b>Page {page}:</b> no clause"
         self.setText(f"{head}<br>{key}")
         self.show()
 
     def clear(self) -> None:
-        self.categories = []
+        self.categories, self._shown = [], None
         self.setText("")
         self.hide()

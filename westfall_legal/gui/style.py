@@ -14,7 +14,6 @@ GOLDEN_ANGLE = 137.508  # successive hues as far apart as they can be
 
 SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef8f00", "low": "#f2c94c"}
 STATUS_TEXT = {"proposed": "to review", "accepted": "✓ accepted", "rejected": "✗ rejected"}
-PAGE_BACKGROUND = "#5b6470"
 
 
 @cache
