@@ -21,12 +21,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from westfall_legal import paths
 from westfall_legal import settings as settings_io
 from westfall_legal.errors import KnownError
+from westfall_legal.gui import window_state
 from westfall_legal.gui.errors import install_excepthook, report_error
 from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.unlock import UnlockDialog
@@ -57,6 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="with --screenshot: the tab shown (summary is the overview's old name)",
     )
     parser.add_argument("--no-llm", action="store_true", help="review without the language model")
+    parser.add_argument(
+        "--theme", choices=settings_io.THEMES, help="the window's theme (default: the setting)"
+    )
     parser.add_argument("--data-dir", type=Path, help="the data folder (default: WESTFALL_HOME)")
     args = parser.parse_args(argv)
     if args.screenshot and args.file is None:
@@ -85,17 +88,21 @@ def main(argv: list[str] | None = None) -> int:
         problem, settings = exc, settings_io.Settings()
     if args.no_llm:
         settings = settings.replace(use_llm=False)
+    if args.theme:
+        settings = settings.replace(theme=args.theme)
     window = MainWindow(settings)
-    if args.screenshot:
+    prefs = window_state.preferences()
+    if args.screenshot:  # the size asked for; the reviewer's own layout stays as it is
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))
+    else:
+        window.remember_layout(prefs)
     window.show()
     log.info("window shown %.2f s after main() began", time.perf_counter() - started)
     install_excepthook()
     if problem is not None:
         report_error(window, problem)
 
-    prefs = QSettings(str(paths.data_dir() / "gui.ini"), QSettings.Format.IniFormat)
     reviewer = os.environ.get(REVIEWER_ENV) or settings.reviewer or str(prefs.value("reviewer", ""))
     named = bool(reviewer)  # else the system user's name, which the window offers to change
     reviewer = reviewer or _user()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from westfall_legal.gui import theme
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import (
     STATUS_TEXT,
@@ -46,9 +47,6 @@ ALL_CATEGORIES = "All categories"
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 DEFAULT_THRESHOLD = 0.5
-
-
-INK = QColor("#1d2430")
 
 
 class ClauseModel(QAbstractTableModel):
@@ -100,7 +98,7 @@ class ClauseModel(QAbstractTableModel):
                 return QBrush(severity_colour(row.risk).darker(130))
             if row.status == "rejected":
                 return QBrush(QColor("#8a8f98"))
-            ink = QColor(INK)  # fainter as the model is less sure
+            ink = QColor(theme.current().text)  # fainter as the model is less sure
             ink.setAlphaF(strength(row.confidence))
             return QBrush(ink)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -201,6 +199,7 @@ class ClausePanel(QWidget):
         self.proxy = ClauseFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
+        self.table.setAccessibleName("Clauses")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -233,6 +232,7 @@ class ClausePanel(QWidget):
         )
         self._default_threshold = DEFAULT_THRESHOLD
         self.words = QLineEdit(self, placeholderText="Filter by words…", clearButtonEnabled=True)
+        self.words.setAccessibleName("Filter by words")
         self.category.currentTextChanged.connect(self._filter)
         self.risk.currentIndexChanged.connect(self._filter)
         self.status.currentIndexChanged.connect(self._filter)
@@ -265,9 +265,9 @@ class ClausePanel(QWidget):
         bar.setContentsMargins(4, 2, 4, 2)
         bar.addWidget(self.scope_label, 1)
         bar.addWidget(show_all)
-        self.scope.setStyleSheet("background: #e8f0fe; border-radius: 3px;")
         self.scope.hide()
 
+        self.apply_theme()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
@@ -283,6 +283,13 @@ class ClausePanel(QWidget):
         layout.addWidget(self.scope)
         layout.addWidget(self.table)
         layout.addWidget(self.weak_toggle)
+
+    def apply_theme(self) -> None:
+        look = theme.current()
+        self.scope.setStyleSheet(
+            f"background: {look.panel}; color: {look.text}; border: 1px solid {look.border}; "
+            "border-radius: 3px;"
+        )
 
     def set_rows(self, rows: Sequence[ClauseRow]) -> None:
         keep = self.current_id()

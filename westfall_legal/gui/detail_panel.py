@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.categories import CATEGORIES
+from westfall_legal.gui import theme
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import STATUS_TEXT, category_colour, severity_colour
 from westfall_legal.session.rows import ClauseRow, canonical_category
@@ -55,6 +56,7 @@ class DetailPanel(QWidget):
         self.facts = QLabel(self)
         self.facts.setWordWrap(True)
         self.text = QPlainTextEdit(self, readOnly=True)
+        self.text.setAccessibleName("Clause text")
         self.text.setMinimumHeight(70)
         self.comments = QLabel(self)
         self.comments.setWordWrap(True)
@@ -80,6 +82,7 @@ class DetailPanel(QWidget):
         completer.activated.connect(self.relabelRequested)
 
         self.comment = QLineEdit(self, placeholderText="Comment on this clause, then Enter (C)")
+        self.comment.setAccessibleName("Comment")
         self.comment.returnPressed.connect(self._comment)
 
         self.selection = QLabel("Draw a box over words on the page to select them.", self)
@@ -134,10 +137,12 @@ class DetailPanel(QWidget):
             self.text.clear()
             self.comments.clear()
             return
-        colour = category_colour(row.category).darker(150).name()
+        hue = category_colour(row.category)  # darker on a light window, as it is on dark
+        colour = hue.darker(150).name() if theme.current().name == "light" else hue.name()
         was = ""
         if row.original_category and row.category != row.original_category:
-            was = f" <span style='color:#6b7280'>(model: {row.original_category})</span>"
+            muted = theme.current().muted
+            was = f" <span style='color:{muted}'>(model: {row.original_category})</span>"
         self.title.setText(f"<b style='color:{colour}'>{row.category}</b>{was}")
         parts = [
             "" if row.source == "model" else "added by a reviewer",
@@ -145,7 +150,7 @@ class DetailPanel(QWidget):
             html.escape(row.section),
             "" if row.confidence is None else f"confidence {row.confidence:.0%}",
             STATUS_TEXT.get(row.status, row.status),
-            f"<span style='color:#8a8f98'>id {row.ref}</span>",
+            f"<span style='color:{theme.current().muted}'>id {row.ref}</span>",
         ]
         if row.risk:
             parts.append(f"<b style='color:{severity_colour(row.risk).name()}'>{row.risk} risk</b>")

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.errors import EncryptedPdfError, KnownError, WrongPasswordError
-from westfall_legal.gui import tasks
+from westfall_legal.gui import tasks, theme, window_state
 from westfall_legal.gui.banner import WarningBanner
 from westfall_legal.gui.clause_panel import ClausePanel
 from westfall_legal.gui.corrections import Corrector
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
     open_action: QAction  # made with the menus (menus.py)
     export_action: QAction
     print_action: QAction
+    thumbnails_action: QAction
+    shortcuts_sheet: QDialog | None = None  # the last one shown (F1)
     recent_menu: QMenu
 
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
@@ -88,6 +91,8 @@ class MainWindow(QMainWindow):
         self._queued: tuple[Path, str | None] | None = None
         self._passwords: dict[Path, str] = {}  # PDF passwords typed this session, never saved
         self._started = 0.0
+        self.layout_prefs: QSettings | None = None  # where the layout is kept (remember_layout)
+        theme.apply(self.settings.theme)
         self.setWindowTitle("Westfall Legal")
         self.setAcceptDrops(True)
         self.resize(1440, 900)
@@ -126,6 +131,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
         split.setSizes([136, 700, 600])
+        self.main_split = split
         self.setCentralWidget(split)
 
         self.status_text = QLabel(self)
@@ -150,6 +156,13 @@ class MainWindow(QMainWindow):
             self, placeholderText="Find in document (Ctrl+F)", clearButtonEnabled=True
         )
         self.find_box.setMaximumWidth(260)
+        self.find_box.setAccessibleName("Find in document")
+        self.view.setAccessibleName("Pages")
+        self.view.setAccessibleDescription(
+            "The document's pages with the clauses highlighted; F1 lists the keys"
+        )
+        self.thumbs.setAccessibleName("Page thumbnails")
+        self.tabs.setAccessibleName("Review")
         self.find_box.returnPressed.connect(self.corrector.find_next)
         build_menus(self)
 
@@ -434,8 +447,24 @@ class MainWindow(QMainWindow):
         if settings.reviewer and settings.reviewer != self.reviewer:
             self.set_reviewer(settings.reviewer)
         self.clauses.set_threshold(settings.clause_threshold, default=True)
+        if settings.theme != theme.current().name:
+            self.apply_theme(settings.theme)
         if self.task is None or not self.task.running:
             self._engines = None  # the next review loads the models the new settings name
+
+    def apply_theme(self, name: str) -> None:
+        """Draw the window in theme ``name`` now (light, dark or high-contrast)."""
+        theme.apply(name)
+        self.legend.apply_theme()
+        self.clauses.apply_theme()
+        self.view.apply_theme()
+        self.corrector.refresh()
+        self.status(f"Theme: {name.replace('-', ' ')}.")
+
+    def remember_layout(self, prefs: QSettings) -> None:
+        """Give the window the layout kept in ``prefs`` and keep it there on closing."""
+        self.layout_prefs = prefs
+        window_state.restore(self, prefs)
 
     @property
     def engines(self) -> Engines:
@@ -459,6 +488,8 @@ class MainWindow(QMainWindow):
             self.open_file(files[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.layout_prefs is not None:
+            window_state.save(self, self.layout_prefs)
         self.view.clear()
         self.thumbs.stop()
         tasks.cancel_all()

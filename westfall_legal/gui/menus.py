@@ -67,6 +67,12 @@ def _focus_find(window: MainWindow) -> None:
     window.find_box.selectAll()
 
 
+def _show_shortcuts(window: MainWindow) -> None:
+    from westfall_legal.gui.shortcuts import show_shortcuts
+
+    window.shortcuts_sheet = show_shortcuts(window)
+
+
 def build_menus(window: MainWindow) -> None:
     w = window
     menu = w.menuBar().addMenu("&File")
@@ -103,14 +109,18 @@ def build_menus(window: MainWindow) -> None:
     fit = action(w, "Fit &width", w.view.fit_width, "Ctrl+0")
     find = action(w, "&Find…", lambda: _focus_find(w), QKeySequence.StandardKey.Find)
     find_next = action(w, "Find &next", w.corrector.find_next, QKeySequence.StandardKey.FindNext)
-    thumbs = action(w, "&Thumbnails", w.thumbs.setVisible)
-    thumbs.setCheckable(True)
-    thumbs.setChecked(True)
+    thumbs = QAction("&Thumbnails", w, checkable=True, checked=True)
+    thumbs.toggled.connect(w.thumbs.setVisible)
+    w.thumbnails_action = thumbs
     for entry in (zoom_in, zoom_out, fit, None, find, find_next, None, thumbs):
         if entry is None:
             view.addSeparator()
         else:
             view.addAction(entry)
+
+    help_menu = w.menuBar().addMenu("&Help")
+    keys = action(w, "&Keyboard shortcuts", lambda: _show_shortcuts(w), "F1")
+    help_menu.addAction(keys)
 
     tools = w.addToolBar("Main")
     tools.setObjectName("main-toolbar")

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,7 +38,7 @@ from westfall_legal.gui.signals import emit
 from westfall_legal.llm.default_model import ensure_bundled_model
 from westfall_legal.llm.engine import backend_label
 from westfall_legal.llm.registry import Registry
-from westfall_legal.settings import Settings
+from westfall_legal.settings import THEMES, Settings
 
 if TYPE_CHECKING:
     from westfall_legal.store import Store
@@ -70,6 +71,7 @@ class SettingsPage(QDialog):
         self.active.setWordWrap(True)
         self.backend = QLabel(self)
         self.models = QTableWidget(0, len(MODEL_COLUMNS), self)
+        self.models.setAccessibleName("Language models")
         self.models.setHorizontalHeaderLabels(MODEL_COLUMNS)
         self.models.verticalHeader().hide()
         self.models.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -111,9 +113,16 @@ class SettingsPage(QDialog):
             "Clauses the model is less sure of are hatched and grouped under the list",
         )
         self.threshold.setSuffix(" %")
+        self.theme = QComboBox(self)
+        self.theme.setAccessibleName("Theme")
+        for name in THEMES:
+            self.theme.addItem(name.replace("-", " ").capitalize(), name)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(current.theme)))
+        self.theme.setToolTip("The window's colours; the highlight colours stay the same")
         form = QFormLayout()
         form.addRow("Your name:", self.reviewer)
         form.addRow("Clause threshold:", self.threshold)
+        form.addRow("Theme:", self.theme)
         form.addRow(self.use_llm)
         form.addRow("Generation threads:", self.threads)
         form.addRow("Prompt threads:", self.batch_threads)
@@ -125,6 +134,7 @@ class SettingsPage(QDialog):
         self.use_llm.setChecked(current.use_llm)
 
         self.drift = QTableWidget(0, len(DRIFT_COLUMNS), self)
+        self.drift.setAccessibleName("Drift: reviewers' changes per clause proposed")
         self.drift.setHorizontalHeaderLabels(DRIFT_COLUMNS)
         self.drift.verticalHeader().hide()
         self.drift.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -250,6 +260,7 @@ class SettingsPage(QDialog):
             playbook=self.playbook.text().strip(),
             reviewer=" ".join(self.reviewer.text().split()),
             clause_threshold=self.threshold.value() / 100,
+            theme=str(self.theme.currentData()),
         )
 
     def save(self) -> None:

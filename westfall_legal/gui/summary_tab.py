@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from westfall_legal.gui import theme
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.style import severity_colour, swatch
 from westfall_legal.session.present import fact_text, severity_counts
@@ -76,6 +77,7 @@ class SummaryTab(QWidget):
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.counts.setAccessibleName("Findings by severity")
         self.facts = QTableWidget(0, 3, self)
+        self.facts.setAccessibleName("Key facts")
         self.facts.setHorizontalHeaderLabels(["Fact", "Value", "Page"])
         self.facts.verticalHeader().hide()
         self.facts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -90,16 +92,20 @@ class SummaryTab(QWidget):
             "Click: where it was read. Double click: correct it. Right click: its clauses"
         )
         self.findings = QTreeWidget(self)
+        self.findings.setAccessibleName("Findings")
         self.findings.setHeaderHidden(True)
         self.findings.setWordWrap(True)
         self.findings.itemClicked.connect(self._go)
+        self.findings.itemActivated.connect(self._go)  # Enter, as a click
         for view in (self.facts, self.findings):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.facts.customContextMenuRequested.connect(self._fact_menu)
         self.findings.customContextMenuRequested.connect(self._finding_menu)
         self.sentences = QListWidget(self)
+        self.sentences.setAccessibleName("Summary")
         self.sentences.setWordWrap(True)
         self.sentences.itemClicked.connect(self._go)
+        self.sentences.itemActivated.connect(self._go)
         self._loading = False
         self.names: dict[str, str] = {}
         self.findings.viewport().installEventFilter(self)  # re-wrap explanations on resize
@@ -129,7 +135,8 @@ class SummaryTab(QWidget):
         if contract_type:
             self.contract.setText(
                 f"<b>Contract type:</b> {contract_type['label']} "
-                f"<span style='color:#6b7280'>({contract_type['confidence']:.0%})</span>"
+                f"<span style='color:{theme.current().muted}'>"
+                f"({contract_type['confidence']:.0%})</span>"
             )
         else:
             self.contract.setText("<b>Contract type:</b> not recognised")
