@@ -13,9 +13,16 @@ but not where they fall) is matched in document order alone.
   Precision and recall are reported on number alone and on number and title.
 - Cross-references: the gold reference is found when a predicted one has the same label
   ("Section 4(b)") on the same page; it is resolved correctly when its target has the gold
-  number (its own, or with its parents' as in ``7.2(a)``) on the gold target's page. A gold
-  target of null (another agreement's or a statute's section, an omitted schedule) is right
-  when the prediction's target is null too, or when it was not taken for a reference at all.
+  number (its own, or with its parents' as in ``7.2(a)``), or is the numbered section the
+  gold number names (``5.2`` for ``5.2(b)``, ``5.2.2`` for ``5.2.2.a``) or lies under it,
+  on the gold target's page. A gold target of null (an omitted schedule, a section the
+  document does not have) is right when the prediction's target is null too, or when it was
+  not taken for a reference at all. A gold reference with an instrument (the EDGAR set's
+  fifth column: "Securities Act", "" for a bare "Rule 144") is external: right when no
+  dangling internal reference was made of it; ``external_as_dangling`` counts the others.
+  ``xref_resolved`` is the share of internal references with a gold target that resolve.
+- Titles: a gold title "?" is not checked (an annex's, or numbers read apart from their
+  text).
 - Definitions: the gold term is found when a predicted definition of it starts on that page.
 """
 
@@ -49,6 +56,7 @@ class GoldReference:
     page: int | None
     target: str | None
     target_page: int | None
+    instrument: str | None = None  # set (maybe "") when the reference is to another instrument
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,8 @@ class GoldContract:
     sections: tuple[GoldSection, ...]
     definitions: tuple[tuple[str, int | None], ...] = ()
     references: tuple[GoldReference, ...] = ()
+    families: tuple[str, ...] = ()
+    split: str = ""  # "tune" or "heldout" in the EDGAR set
 
 
 @dataclass
@@ -71,6 +81,10 @@ class Score:
     references: int = 0
     references_found: int = 0
     references_resolved: int = 0
+    internal: int = 0  # gold references to a section of this document
+    internal_resolved: int = 0
+    external: int = 0
+    external_dangling: int = 0  # external references the stage called dangling
     definitions: int = 0
     definitions_found: int = 0
     misses: list[str] = field(default_factory=list)
@@ -88,6 +102,8 @@ class Score:
             "number_precision": _ratio(self.number_matches, self.predicted_sections),
             "number_recall": _ratio(self.number_matches, self.gold_sections),
             "xref_accuracy": _ratio(self.references_resolved, self.references),
+            "xref_resolved": _ratio(self.internal_resolved, self.internal),
+            "external_as_dangling": self.external_dangling if self.external else None,
             "xref_found": _ratio(self.references_found, self.references),
             "definition_recall": _ratio(self.definitions_found, self.definitions),
         }
@@ -106,6 +122,8 @@ def load_gold(path: Path) -> list[GoldContract]:
             sections=tuple(GoldSection(n, t, p) for n, t, p in c["sections"]),
             definitions=tuple((term, page) for term, page in c.get("definitions", ())),
             references=tuple(GoldReference(*row) for row in c.get("cross_references", ())),
+            families=tuple(c.get("families", ())),
+            split=c.get("split", ""),
         )
         for c in data["contracts"]
     ]
@@ -140,6 +158,8 @@ def _words(text: str | None) -> str:
 
 
 def _title_ok(gold: str | None, predicted: str | None) -> bool:
+    if gold == "?":
+        return True  # not checked
     want, got = _words(gold), _words(predicted)
     if not want:
         return not got
@@ -226,6 +246,26 @@ def _score_sections(gold: GoldContract, found: Structure, result: Score) -> None
             result.misses.append(f"{name}: extra section {s.number} {s.title!r} p{s.page}")
 
 
+def _base(number: str) -> str:
+    """The numbered section a reference names: ``5.2`` for ``5.2(b)`` or ``5.2.a``."""
+    base = number.split("(", 1)[0] if not number.startswith("(") else number
+    return _number(re.sub(r"(?<=\d)\.?[a-zA-Z]$", "", base))
+
+
+def _resolves(index: SectionIndex, target: str, gold: GoldReference) -> bool:
+    if gold.target is None:
+        return False
+    section = index.by_id[target]
+    page_ok = gold.target_page is None or section.page == gold.target_page
+    if _number(gold.target) in _target_numbers(index, target) and page_ok:
+        return True
+    base = _base(gold.target)
+    return any(
+        _number(s.number or "") == base and (gold.target_page is None or s.page == gold.target_page)
+        for s in (section, *index.ancestors(section))
+    )
+
+
 def _score_references(gold: GoldContract, found: Structure, result: Score) -> None:
     name = gold.file[:40]
     index = SectionIndex(found.sections)
@@ -236,29 +276,33 @@ def _score_references(gold: GoldContract, found: Structure, result: Score) -> No
     gold_keys = [(_number(g.label.replace(" ", "")), g.page) for g in gold.references]
     result.references = len(gold.references)
     for g, m in zip(gold.references, _align(gold_keys, ref_keys), strict=True):
+        external = g.instrument is not None
+        result.external += external
+        result.internal += not external and g.target is not None
         if m is None:
-            if g.target is None:  # another document's section, rightly not taken for ours
+            if g.target is None:  # an external or missing section, rightly not taken for ours
                 result.references_resolved += 1
             else:
                 result.misses.append(f"{name}: reference {g.label} p{g.page} not found")
             continue
         result.references_found += 1
-        target = refs[m].target
-        if g.target is None:
-            ok = target is None
+        ref = refs[m]
+        if external:
+            ok = not ref.dangling and ref.target is None
+            result.external_dangling += ref.dangling
+        elif g.target is None:
+            ok = ref.target is None
         else:
-            ok = (
-                target is not None
-                and _number(g.target) in _target_numbers(index, target)
-                and (g.target_page is None or index.by_id[target].page == g.target_page)
-            )
+            ok = ref.target is not None and _resolves(index, ref.target, g)
+            result.internal_resolved += ok
         if ok:
             result.references_resolved += 1
         else:
-            got = index.by_id[target] if target else None
+            got = index.by_id[ref.target] if ref.target else None
+            what = f"external ({g.instrument})" if external else f"{g.target} p{g.target_page}"
             result.misses.append(
                 f"{name}: reference {g.label} p{g.page} -> "
-                f"{(got.number, got.page) if got else None} (gold {g.target} p{g.target_page})"
+                f"{(got.number, got.page) if got else None} (gold {what})"
             )
 
 
@@ -303,4 +347,32 @@ def row(name: str, kind: str, s: Score) -> str:
         f"{pct(f['section_precision'])} {pct(f['section_recall'])} {pct(f['number_precision'])} "
         f"{pct(f['number_recall'])} {s.references:5} {pct(f['xref_accuracy'])} "
         f"{pct(f['definition_recall'])}"
+    )
+
+
+def by_family(scored: Sequence[tuple[GoldContract, Score]]) -> dict[str, Score]:
+    """The scores summed per layout family (a contract counts in each of its families)."""
+    families: dict[str, Score] = {}
+    for contract, score_ in scored:
+        for family in contract.families:
+            families.setdefault(family, Score()).add(score_)
+    return dict(sorted(families.items()))
+
+
+FAMILY_HEADER = (
+    f"{'family':26} {'n':>3} {'gold':>5} {'P':>5} {'R':>5} {'P#':>5} {'R#':>5} {'int':>5} "
+    f"{'res':>5} {'ext':>4} {'dang':>4}"
+)
+
+
+def family_row(name: str, contracts: int, s: Score) -> str:
+    f = s.figures()
+
+    def pct(v: float | int | None) -> str:
+        return "  -  " if v is None else f"{v:5.2f}"
+
+    return (
+        f"{name[:26]:26} {contracts:3} {s.gold_sections:5} {pct(f['section_precision'])} "
+        f"{pct(f['section_recall'])} {pct(f['number_precision'])} {pct(f['number_recall'])} "
+        f"{s.internal:5} {pct(f['xref_resolved'])} {s.external:4} {s.external_dangling:4}"
     )
