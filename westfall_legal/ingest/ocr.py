@@ -20,7 +20,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ import pytesseract
 from PIL import Image
 
 from westfall_legal.errors import CorruptDocumentError, MissingDependencyError
-from westfall_legal.ingest import pdf
+from westfall_legal.ingest import pdf, scan_cleanup
 from westfall_legal.ingest.geometry import (
     Affine,
     compose,
@@ -41,7 +41,7 @@ from westfall_legal.ingest.geometry import (
     scale,
 )
 from westfall_legal.ingest.ink import ink_map, may_hold_signature
-from westfall_legal.models import Page, Word
+from westfall_legal.models import Box, Page, Word
 
 # One thread per Tesseract process: the orchestrator runs several pages at once, and
 # Tesseract's own OpenMP threads made pages 4.5x slower on a shared machine.
@@ -83,13 +83,20 @@ def osd_turns(rotate: int) -> int:
 
 
 def words_from_data(
-    data: Mapping[str, Sequence[Any]], to_page: Affine, width: float, height: float
+    data: Mapping[str, Sequence[Any]],
+    to_page: Affine | Callable[[Box], Box],
+    width: float,
+    height: float,
 ) -> list[Word]:
-    """Words of Tesseract's ``image_to_data`` dict, in its reading order, boxes on the page.
+    """Words of Tesseract's ``image_to_data`` dict, in its reading order, boxes on the page
+    (``to_page``: an affine map, or a function of a box, from Tesseract's pixels).
 
     Empty words and words without a confidence (-1) are dropped; ``block`` is unique per
     paragraph (``block_num * 1000 + par_num``) and ``line`` is Tesseract's line within it.
     """
+    mapped: Callable[[Box], Box] = (
+        to_page if callable(to_page) else lambda box: map_box(box, to_page)
+    )
     words = []
     for i, raw in enumerate(data.get("text", ())):
         text = str(raw).strip()
@@ -100,7 +107,7 @@ def words_from_data(
             continue
         left, top = float(data["left"][i]), float(data["top"][i])
         right, bottom = left + float(data["width"][i]), top + float(data["height"][i])
-        x0, y0, x1, y1 = map_box((left, top, right, bottom), to_page)
+        x0, y0, x1, y1 = mapped((left, top, right, bottom))
         box = (
             min(max(x0, 0.0), width),
             min(max(y0, 0.0), height),
@@ -199,7 +206,9 @@ class TesseractOcr:
     """Reads one page at a time with Tesseract; safe to call from several threads, and
     picklable into worker processes (:class:`~westfall_legal.ingest.document.ProcessSafeOcr`)."""
 
-    def __init__(self, dpi: int = 300, language: str = "eng", timeout_s: float = 120) -> None:
+    def __init__(
+        self, dpi: int = 300, language: str = "eng", timeout_s: float = 120, cleanup: bool = True
+    ) -> None:
         if not _LANGUAGE.match(language):
             raise ValueError(f"not a Tesseract language: {language!r} (e.g. 'eng' or 'eng+deu')")
         if dpi <= 0 or timeout_s <= 0:
@@ -207,6 +216,7 @@ class TesseractOcr:
         self.dpi = dpi
         self.language = language
         self.timeout_s = timeout_s
+        self.cleanup = cleanup  # photos and poor scans (scan_cleanup); off: the bare page
         self._checked = False
         self._lock = threading.Lock()
 
@@ -275,9 +285,16 @@ class TesseractOcr:
         return osd_turns(int(osd.get("rotate", 0)))
 
     def _read(
-        self, image: Image.Image, turns: int, path: Path, number: int, width: float, height: float
+        self,
+        image: Image.Image,
+        turns: int,
+        path: Path,
+        number: int,
+        size: tuple[float, float],
+        unwarp: scan_cleanup.Homography | None = None,
     ) -> list[Word]:
-        """Turn ``image`` ``turns`` quarter turns, deskew it, read it; boxes on the page."""
+        """Turn ``image`` ``turns`` quarter turns, deskew it, read it; boxes on the ``size``
+        page (through ``unwarp`` first, when ``image`` is a photo's page made rectangular)."""
         to_original, _ = quarter_turn_matrix(turns, image.width, image.height)
         if turns:
             image = image.transpose(_TRANSPOSE[turns])
@@ -295,8 +312,15 @@ class TesseractOcr:
                 output_type=pytesseract.Output.DICT,
                 timeout=self.timeout_s,
             )
-        to_page = compose(scale(72.0 / self.dpi), to_original)
-        return words_from_data(data, to_page, width, height)
+        to_points = scale(72.0 / self.dpi)
+        if unwarp is None:
+            return words_from_data(data, compose(to_points, to_original), *size)
+
+        def to_page(box: Box) -> Box:
+            on_photo = scan_cleanup.map_box_through(map_box(box, to_original), unwarp)
+            return map_box(on_photo, to_points)
+
+        return words_from_data(data, to_page, *size)
 
     def recognise(
         self, path: Path, number: int, width: float, height: float, password: str | None
@@ -304,13 +328,20 @@ class TesseractOcr:
         """OCR page ``number`` (1-based) of ``path``, a ``width`` x ``height`` pt page."""
         self.prepare(path)
         samples, w_px, h_px = pdf.render_page_grey(path, number, self.dpi, password)
-        image = Image.frombytes("L", (w_px, h_px), samples)
+        rendered = image = Image.frombytes("L", (w_px, h_px), samples)
+        unwarp = None
+        if self.cleanup:
+            cleaned, unwarp, done = scan_cleanup.clean_page(np.asarray(rendered), self.dpi)
+            if done.changed:
+                image = Image.fromarray(cleaned)
+                log.debug("page %d: cleaned up (%s)", number, done)
 
-        words = self._read(image, 0, path, number, width, height)
+        size = (width, height)
+        words = self._read(image, 0, path, number, size, unwarp)
         if not reads_upright(words):
             turns = self._upright_turns(image, path, number)
             if turns:
-                turned = self._read(image, turns, path, number, width, height)
+                turned = self._read(image, turns, path, number, size, unwarp)
                 if reading_score(turned) >= reading_score(words):
                     words = turned
         confidence = (
@@ -319,7 +350,7 @@ class TesseractOcr:
             else None
         )
         # For the signature check in layout, on the pages where it may find a block.
-        ink = ink_map(np.asarray(image), self.dpi) if may_hold_signature(words) else None
+        ink = ink_map(np.asarray(rendered), self.dpi) if may_hold_signature(words) else None
         return Page(number, width, height, tuple(words), "ocr", confidence, None, ink=ink)
 
 
