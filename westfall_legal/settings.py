@@ -48,6 +48,10 @@ class Settings:
     # "paraphrase": it rewrites them, allowed only for a model measured at <= 2% misstated
     # sentences on the faithfulness set (`westfall models compare MODEL`)
     summary_mode: str = "quote"
+    # Experiment tracking (the `tracking` extra): "" logs training and evaluation runs to the
+    # MLflow store in the data folder (mlruns/); a URL logs them to the firm's own MLflow
+    # server (the only thing that then leaves the machine); "off" logs nothing
+    tracking_uri: str = ""
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

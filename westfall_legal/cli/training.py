@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from westfall_legal import paths
-from westfall_legal.cli.common import Passphrases
+from westfall_legal.cli.common import Command, Passphrases
 from westfall_legal.cli.feedback import training_bundles
 from westfall_legal.errors import ExitCode, KnownError
 
@@ -45,44 +45,82 @@ def cmd_train_encoder(args: argparse.Namespace, passphrases: Passphrases) -> int
 
     params = EncoderParams(epochs=args.epochs, max_tokens=args.max_tokens,
                            neg_ratio=args.neg_ratio, seed=args.seed)  # fmt: skip
-    final = train_encoder(
-        Path(args.cuad), Path(args.run), params=params,
-        base=Path(args.base) if args.base else None,
-        cache=Path(args.cache) if args.cache else None, source=args.source,
-        threads=args.threads,
-        progress=lambda m: print(m, file=sys.stderr, flush=True),
-    )  # fmt: skip
+    from westfall_legal.tracking import tracked
+
+    with tracked("train-encoder", params={"source": args.source, **params.__dict__}) as run:
+        run.digest_files({"cuad_labels": Path(args.cuad) / "labels.dev.jsonl"})
+        final = train_encoder(
+            Path(args.cuad), Path(args.run), params=params,
+            base=Path(args.base) if args.base else None,
+            cache=Path(args.cache) if args.cache else None, source=args.source,
+            threads=args.threads,
+            progress=lambda m: print(m, file=sys.stderr, flush=True),
+        )  # fmt: skip
+        run.loss_log(Path(args.run) / "log.jsonl")
+        run.encoder(final)
     print(f"trained encoder in {final}")
     return ExitCode.OK
 
 
 def cmd_train_clauses(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    from westfall_legal.tracking import tracked
     from westfall_legal.training.train_clauses import train_and_save
 
-    train_and_save(Path(args.cuad), Path(args.out), cache=Path(args.cache) if args.cache else None)
+    cuad, out = Path(args.cuad), Path(args.out)
+    with tracked("train-clauses") as run:
+        run.digest_files({"cuad_labels": cuad / "labels.dev.jsonl"})
+        train_and_save(cuad, out, cache=Path(args.cache) if args.cache else None)
+        run.model_folder(out, registry="manifest.json", files=("validation_split.txt",))
     return ExitCode.OK
 
 
+def tracked_evaluation(command: Command) -> Command:
+    """``evaluate`` as a tracked run: its options, the gold file's digest, and the report it
+    wrote (figures, the JSON and the HTML)."""
+
+    def run_tracked(args: argparse.Namespace, passphrases: Passphrases) -> int:
+        from westfall_legal.tracking import tracked
+
+        names = ("source", "split", "limit", "legalbench_tasks")
+        with tracked("evaluate", params={k: getattr(args, k, None) for k in names}) as run:
+            run.digest_files({"gold": Path(args.gold)} if args.gold else {})
+            code = command(args, passphrases)
+            out, html = Path(args.out), Path(args.html) if args.html else None
+            if out.is_file():
+                run.evaluation(json.loads(out.read_text("utf-8")), out, html)
+        return code
+
+    return run_tracked
+
+
 def cmd_retrain(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    from westfall_legal.tracking import tracked
     from westfall_legal.training.retrain import retrain
     from westfall_legal.training.train_clauses import Params
 
     bundles = training_bundles(args, passphrases)
     print(f"feedback: {len(bundles)} bundle(s)", file=sys.stderr)
     params = Params(folds=args.folds) if args.folds else Params()
-    result = retrain(
-        bundles,
-        cuad_dir=Path(args.cuad),
-        params=params,
-        cache=Path(args.cache) if args.cache else None,
-        weight=args.feedback_weight,
-        model_id=args.id,
-    )
+    with tracked("retrain", params={"feedback_weight": args.feedback_weight}) as run:
+        run.bundles(bundles)
+        run.digest_files({"cuad_labels": Path(args.cuad) / "labels.dev.jsonl"})
+        result = retrain(
+            bundles,
+            cuad_dir=Path(args.cuad),
+            params=params,
+            cache=Path(args.cache) if args.cache else None,
+            weight=args.feedback_weight,
+            model_id=args.id,
+        )
+        files = ("comparison.json", "COMPARISON.md", "validation_split.txt")
+        run.model_folder(result.folder, registry="clause-models.json", files=files)
+        run.comparison(result.comparison)
     _print_comparison(result.comparison)
     return ExitCode.OK
 
 
 def cmd_finetune(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    from westfall_legal.tracking import tracked
     from westfall_legal.training.finetune.lora import LoraParams
     from westfall_legal.training.finetune.run import FinetuneOptions, finetune
 
@@ -104,10 +142,14 @@ def cmd_finetune(args: argparse.Namespace, passphrases: Passphrases) -> int:
         params=params,
         cache=Path(args.cache) if args.cache else None,
     )
-    result = finetune(
-        bundles, options=options, base_id=args.base, adapter_id=args.id,
-        progress=lambda m: print(m, file=sys.stderr, flush=True),
-    )  # fmt: skip
+    with tracked("finetune", params={"base": args.base or "(active)", "cuad": bool(args.cuad),
+                                     "per_category": args.per_category}) as run:  # fmt: skip
+        run.bundles(bundles)
+        result = finetune(
+            bundles, options=options, base_id=args.base, adapter_id=args.id,
+            progress=lambda m: print(m, file=sys.stderr, flush=True),
+        )  # fmt: skip
+        run.model_folder(result.folder, registry="models registry")
     print((result.folder / "MODEL_CARD.md").read_text("utf-8"))
     gate = (result.assessment or {}).get("gate", {"passed": False})
     verb = "switches it on" if gate["passed"] else "would switch it on (gate not passed: --force)"

@@ -273,6 +273,13 @@ def evaluate_records(
     model: ClauseModel | StackedClauseModel, records: Sequence[ContractRecord]
 ) -> dict[str, float]:
     """Quick validation figures on already-read contracts (same rules as ``evaluate``)."""
+    return validation_figures(model, records)[0]
+
+
+def validation_figures(
+    model: ClauseModel | StackedClauseModel, records: Sequence[ContractRecord]
+) -> tuple[dict[str, float], dict[str, dict[str, float | None]]]:
+    """:func:`evaluate_records`'s macro figures, and each category's own."""
     accs, type_accuracy = score_records(model, records)
     support = {c: a.n_gold for c, a in accs.items()}
     thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
@@ -280,6 +287,12 @@ def evaluate_records(
     def macro(values: dict[str, float | None]) -> float:
         return float(macro_average(values, support) or 0.0)
 
+    per_category: dict[str, dict[str, float | None]] = {}
+    for c, a in accs.items():
+        prf = a.doc_prf(thresholds[c])
+        per_category[c] = {"doc_precision": prf.precision, "doc_recall": prf.recall,
+                           "doc_f1": prf.f1, "span_aupr": a.aupr(),
+                           "support": float(a.n_gold)}  # fmt: skip
     return {
         "span_aupr": macro({c: a.aupr() for c, a in accs.items()}),
         "span_p_at_80r": macro({c: a.precision_at_recall(0.8) for c, a in accs.items()}),
@@ -288,7 +301,7 @@ def evaluate_records(
         "doc_precision": macro({c: a.doc_prf(thresholds[c]).precision for c, a in accs.items()}),
         "doc_recall": macro({c: a.doc_prf(thresholds[c]).recall for c, a in accs.items()}),
         "contract_type_accuracy": type_accuracy if type_accuracy is not None else 0.0,
-    }
+    }, per_category
 
 
 def train_and_save(
@@ -318,7 +331,7 @@ def train_and_save(
     train = [r for r in records if r.name not in val_set and r.error is None]
     val = [r for r in records if r.name in val_set and r.error is None]
     model = fit_shipped(train, params, progress)
-    figures = evaluate_records(model, val)
+    figures, per_category = validation_figures(model, val)
     progress("validation: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
     extra: dict[str, object] = {
         "kind": "clause-classifier",
@@ -328,6 +341,7 @@ def train_and_save(
         "licence": "Model: AGPL-3.0-or-later (Westfall Legal); trained on CUAD v1, CC BY 4.0",
         "params": params.__dict__,
         "validation": figures,
+        "validation_per_category": per_category,
         "context_categories": context_categories(model),
         "failed_contracts": failed,
     }
