@@ -250,7 +250,7 @@ def add_training_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     ev.add_argument("--limit", type=int, help="evaluate only the first N contracts")
     ev.add_argument("--workers", type=int, default=0, help="processes (default: cores)")
     ev.add_argument("-q", "--quiet", action="store_true")
-    ev.set_defaults(func=cmd_evaluate)
+    ev.set_defaults(func=tracked_evaluation(cmd_evaluate))
 
     tr = sub.add_parser("train-clauses", help="train the clause model from CUAD")
     tr.add_argument("--cuad", required=True, help="the CUAD folder (with labels.dev.jsonl)")
