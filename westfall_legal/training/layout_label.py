@@ -370,8 +370,8 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
                 refs.append([label, page, override, hit[0][2] if hit else None])
                 continue
             hit = by_key.get(key.casefold(), [])
-            if hit:
-                refs.append([label, page, number, hit[0][2]])
+            if hit:  # an annex by its label ("Exhibit A"), a section by the number written
+                refs.append([label, page, label if key.startswith(word) else number, hit[0][2]])
             else:
                 refs.append([label, page, None, None])
     return {"sections": sections, "cross_references": refs, "heads": sorted(heads)}
