@@ -24,17 +24,35 @@ if TYPE_CHECKING:
 
 
 def cmd_evaluate(args: argparse.Namespace, passphrases: Passphrases) -> int:
-    from westfall_legal.training.evaluate import run_evaluation
+    from westfall_legal.training.evaluate import EvaluationRun, run_evaluation
+    from westfall_legal.training.groups import pool_documents
 
+    if not args.gold and not args.legalbench:
+        example = "westfall evaluate --legalbench ../shared/data/legalbench"
+        raise KnownError("evaluate needs --gold, --legalbench or both.", hint=f"e.g. `{example}`")
+    pool = None
+    if args.pool or args.feedback:  # the feedback pool's corrections per group
+        bundle_args = argparse.Namespace(no_pool=not args.pool, feedback=args.feedback,
+                                         trust_once=args.trust_once)  # fmt: skip
+        pool = pool_documents(training_bundles(bundle_args, passphrases))
+    tasks = [t.strip() for t in args.legalbench_tasks.split(",")] if args.legalbench_tasks else None
     run_evaluation(
-        Path(args.gold),
-        source=args.source,
-        out=Path(args.out),
-        html_out=Path(args.html) if args.html else None,
-        split=args.split,
-        limit=args.limit,
-        workers=args.workers,
-        quiet=args.quiet,
+        EvaluationRun(
+            out=Path(args.out),
+            gold=Path(args.gold) if args.gold else None,
+            source=args.source,
+            html_out=Path(args.html) if args.html else None,
+            split=args.split,
+            limit=args.limit,
+            workers=args.workers,
+            quiet=args.quiet,
+            resamples=args.resamples,
+            legalbench=Path(args.legalbench) if args.legalbench else None,
+            legalbench_tasks=tasks,
+            legalbench_cuad=Path(args.legalbench_cuad) if args.legalbench_cuad else None,
+            llm_rows=args.llm_rows,
+            pool_documents=pool,
+        )
     )
     return ExitCode.OK
 
@@ -236,11 +254,26 @@ def compare_adapter(entry: ModelEntry, args: argparse.Namespace) -> str:
 
 def add_training_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """evaluate, train-clauses, train-encoder."""
-    ev = sub.add_parser("evaluate", help="evaluate the clause model on CUAD-format gold data")
-    ev.add_argument("--gold", required=True, help="CUAD-format labels .jsonl")
+    ev = sub.add_parser(
+        "evaluate", help="evaluate the clause model on CUAD-format gold data and/or LegalBench"
+    )
+    ev.add_argument("--gold", help="CUAD-format labels .jsonl")
     ev.add_argument("--source", choices=("pdf", "txt"), default="pdf")
     ev.add_argument("--out", default="out/evaluation.json")
     ev.add_argument("--html", help="also write an HTML report with plots")
+    ev.add_argument("--resamples", type=int, default=200,
+                    help="bootstrap draws for the per-group intervals (default 200)")  # fmt: skip
+    ev.add_argument("--legalbench", help="LegalBench's task folder: run its cuad_* tasks")
+    ev.add_argument("--legalbench-tasks", help="only these tasks (comma-separated names)")
+    ev.add_argument("--legalbench-cuad",
+                    help="CUAD folder for the seen/unseen split (default: beside it)")  # fmt: skip
+    ev.add_argument("--llm-rows", type=int, default=40,
+                    help="rows per task for the LLM verifier (with an active adapter)")  # fmt: skip
+    ev.add_argument("--pool", action="store_true",
+                    help="also count the feedback pool's corrections per group")  # fmt: skip
+    ev.add_argument("--feedback", action="append", help="a bundle to count too; repeatable")
+    ev.add_argument("--trust-once", action="store_true",
+                    help="accept --feedback bundles signed by an unknown key")  # fmt: skip
     ev.add_argument(
         "--split",
         choices=("validation", "all"),

@@ -29,6 +29,15 @@ from westfall_legal.pipeline import Engines, analyse, analyse_text
 from westfall_legal.report import dumps, write_atomic
 from westfall_legal.settings import load as load_settings
 from westfall_legal.training import cuad
+from westfall_legal.training.groups import (
+    RESAMPLES,
+    DocStats,
+    correction_table,
+    group_table,
+    length_band,
+    year_band,
+    year_of,
+)
 from westfall_legal.training.metrics import (
     CategoryAccumulator,
     SpanMatch,
@@ -61,6 +70,9 @@ class DocResult:
     facts: dict[str, Any] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     error: str | None = None
+    words: int = 0  # of the text the app read
+    ocr_pages: int = 0
+    year: int | None = None  # filed (CUAD's file name), else the first the opening names
 
 
 def _review(contract: cuad.GoldContract, source: str, engines: Engines) -> tuple[Review, str]:
@@ -99,6 +111,9 @@ def evaluate_contract(contract: cuad.GoldContract, source: str) -> DocResult:
         gold = [p[1] for p in projected if p is not None]
         result.matches[category] = match_spans_offsets(index, gold, preds.get(category, []))
     result.facts = {name: f.value for name, f in review.facts.items()}
+    result.words = len(text.split())
+    result.ocr_pages = sum(p.source == "ocr" for p in review.document.pages)
+    result.year = year_of(contract.name, text[:3000])
     result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -150,20 +165,50 @@ def same_fact(name: str, value: str, gold: str) -> bool:
     return ours == theirs or (len(ours) == 1 and ours[0] == theirs[0])
 
 
-def fact_accuracy(results: list[DocResult], answers: dict[str, dict[str, str]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def fact_outcomes(r: DocResult, answers: dict[str, dict[str, str]]) -> dict[str, bool]:
+    """Per key fact with a gold answer for this contract: whether the app's value matches."""
+    out = {}
     for name, column in FACT_COLUMNS.items():
-        right = total = 0
-        for r in results:
-            gold = _gold_fact(name, answers.get(r.name, {}).get(column, ""))
-            if gold is None:
-                continue
-            total += 1
+        gold = _gold_fact(name, answers.get(r.name, {}).get(column, ""))
+        if gold is not None:
             value = r.facts.get(name)
-            right += value is not None and same_fact(name, str(value), gold)
-        out[name] = round(right / total, 4) if total else None
-        out[f"{name}_support"] = total
+            out[name] = value is not None and same_fact(name, str(value), gold)
     return out
+
+
+def fact_accuracy(results: list[DocResult], answers: dict[str, dict[str, str]]) -> dict[str, Any]:
+    outcomes = [fact_outcomes(r, answers) for r in results]
+    out: dict[str, Any] = {}
+    for name in FACT_COLUMNS:
+        got = [o[name] for o in outcomes if name in o]
+        out[name] = round(sum(got) / len(got), 4) if got else None
+        out[f"{name}_support"] = len(got)
+    return out
+
+
+def source_group(r: DocResult, source: str) -> str:
+    if r.ocr_pages:
+        return "OCR'd"
+    return "text file" if source == "txt" else "born-digital"
+
+
+def weak_groups(
+    results: list[DocResult],
+    thresholds: dict[str, float],
+    answers: dict[str, dict[str, str]],
+    source: str,
+    resamples: int,
+) -> dict[str, Any]:
+    """The per-group table (:mod:`.groups`) of the contracts that were read."""
+    docs = []
+    for r in results:
+        if r.error is not None:
+            continue
+        outcomes = fact_outcomes(r, answers)
+        groups = {"contract_type": r.contract_type, "source": source_group(r, source),
+                  "length": length_band(r.words), "year": year_band(r.year)}  # fmt: skip
+        docs.append(DocStats(groups, r.matches, sum(outcomes.values()), len(outcomes)))
+    return group_table(docs, categories.CATEGORIES, thresholds, resamples=resamples)
 
 
 def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[str, Any]:
@@ -222,55 +267,93 @@ def summarise(results: list[DocResult], thresholds: dict[str, float]) -> dict[st
     }
 
 
-def run_evaluation(
-    gold_path: Path,
-    *,
-    source: str = "pdf",
-    out: Path,
-    html_out: Path | None = None,
-    split: str = "all",
-    limit: int | None = None,
-    workers: int = 0,
-    quiet: bool = False,
-) -> dict[str, Any]:
-    contracts = cuad.read_gold(gold_path)
-    if split == "validation":
+@dataclass
+class EvaluationRun:
+    """What one ``westfall evaluate`` reads and writes."""
+
+    out: Path
+    gold: Path | None = None
+    source: str = "pdf"
+    html_out: Path | None = None
+    split: str = "all"
+    limit: int | None = None
+    workers: int = 0
+    quiet: bool = False
+    resamples: int = RESAMPLES
+    legalbench: Path | None = None
+    legalbench_tasks: list[str] | None = None
+    legalbench_cuad: Path | None = None
+    llm_rows: int = 40
+    pool_documents: list[dict[str, Any]] | None = None  # the feedback pool's, when asked
+
+
+def run_evaluation(run: EvaluationRun) -> dict[str, Any]:
+    """CUAD-format gold data and/or LegalBench, into one JSON report and one HTML page."""
+    report: dict[str, Any] = {}
+    curves: dict[str, Any] = {}
+    if run.gold is not None:
+        report, curves = _gold_report(run)
+    if run.legalbench is not None:
+        from westfall_legal.training.legalbench_report import legalbench_report
+
+        report["legalbench"] = legalbench_report(
+            run.legalbench, only=run.legalbench_tasks, cuad_dir=run.legalbench_cuad,
+            llm_rows=run.llm_rows, quiet=run.quiet,
+        )  # fmt: skip
+    if run.pool_documents is not None:
+        report["feedback_groups"] = correction_table(run.pool_documents)
+    write_atomic(run.out, dumps(report))
+    if run.html_out is not None:
+        from westfall_legal.training.evaluate_html import evaluation_html
+
+        write_atomic(run.html_out, evaluation_html(report, curves))
+    if "per_category" in report:
+        print_table(report)
+    if "legalbench" in report:
+        from westfall_legal.training.legalbench_report import print_legalbench
+
+        print_legalbench(report["legalbench"])
+    for line in report.get("groups", {}).get("warnings", []):
+        print(f"warning: {line}")
+    return report
+
+
+def _gold_report(run: EvaluationRun) -> tuple[dict[str, Any], dict[str, Any]]:
+    assert run.gold is not None
+    contracts = cuad.read_gold(run.gold)
+    if run.split == "validation":
         _, names = cuad.validation_split(contracts)
         keep = set(names)
         contracts = [c for c in contracts if c.name in keep]
-    if limit:
-        contracts = contracts[:limit]
+    if run.limit:
+        contracts = contracts[: run.limit]
     model = Engines().clauses(load_settings())
     thresholds = dict(zip(model.categories, model.thresholds.tolist(), strict=True))
     results: list[DocResult] = []
-    workers = workers or max(1, os.cpu_count() or 1)
+    workers = run.workers or max(1, os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent) as pool:
-        futures = pool.map(evaluate_contract, contracts, [source] * len(contracts), chunksize=2)
+        sources = [run.source] * len(contracts)
+        futures = pool.map(evaluate_contract, contracts, sources, chunksize=2)
         for i, result in enumerate(futures, 1):
             results.append(result)
-            if not quiet:
+            if not run.quiet:
                 print(f"\r[{i}/{len(contracts)}] {result.name[:60]:60}", end="", file=sys.stderr)
-    if not quiet:
+    if not run.quiet:
         print(file=sys.stderr)
     report = summarise(results, thresholds)
-    answers_path = gold_path.parent / "master_clauses.dev.csv"
+    answers_path = run.gold.parent / "master_clauses.dev.csv"
     if not answers_path.exists():
-        candidates = sorted(gold_path.parent.glob("master_clauses*.csv"))
+        candidates = sorted(run.gold.parent.glob("master_clauses*.csv"))
         answers_path = candidates[0] if candidates else answers_path
     answers = dict(cuad.iter_master_answers(answers_path)) if answers_path.exists() else {}
     report["facts"] = fact_accuracy(results, answers)
-    report["model"] = {"id": model.version, "source": source, "split": split}
+    report["groups"] = weak_groups(results, thresholds, answers, run.source, run.resamples)
+    report["model"] = {"id": model.version, "source": run.source, "split": run.split}
     report["peak_rss_mb"] = max(
         report["peak_rss_mb"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     )
     curves = report.pop("_curves")
-    write_atomic(out, dumps(report))
-    if html_out is not None:
-        from westfall_legal.training.evaluate_html import evaluation_html
-
-        write_atomic(html_out, evaluation_html(report, curves))
-    print_table(report)
-    return report
+    return report, curves
 
 
 def _fmt(x: float | None) -> str:

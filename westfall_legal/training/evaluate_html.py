@@ -93,7 +93,41 @@ def reliability_table(rows: list[dict[str, float]]) -> str:
     )
 
 
+_HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Westfall Legal: clause model evaluation</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#1d2430}
+table{border-collapse:collapse;font-size:.9em}td,th{border-bottom:1px solid #e3e6ee;
+padding:.25em .6em;text-align:right}td:first-child,th:first-child{text-align:left}
+th{background:#f3f5f9}tr.weak td{background:#fdecea}td.weak{color:#b3261e;font-weight:600}
+.warn{color:#b3261e}.note{color:#555;font-size:.9em}</style></head><body>
+"""
+
+
 def evaluation_html(report: dict[str, Any], curves: dict[str, Any]) -> str:
+    """The whole page: the CUAD evaluation, the per-group table, the feedback pool's
+    corrections per group and LegalBench, each where the report has it."""
+    from westfall_legal.training.evaluate_sections import (
+        feedback_groups_section,
+        groups_section,
+        legalbench_section,
+    )
+
+    parts = [_HEAD]
+    if "per_category" in report:
+        parts.append(cuad_section(report, curves))
+    else:
+        parts.append("<h1>Clause model evaluation</h1>")
+    if "groups" in report:
+        parts.append(groups_section(report["groups"]))
+    if "feedback_groups" in report:
+        parts.append(feedback_groups_section(report["feedback_groups"]))
+    if "legalbench" in report:
+        parts.append(legalbench_section(report["legalbench"]))
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+def cuad_section(report: dict[str, Any], curves: dict[str, Any]) -> str:
     e = html.escape
     per = report["per_category"]
     macro = report["macro"]
@@ -111,13 +145,7 @@ def evaluation_html(report: dict[str, Any], curves: dict[str, Any]) -> str:
         for k, v in facts.items()
         if not k.endswith("_support")
     )
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>Westfall Legal: clause model evaluation</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#1d2430}}
-table{{border-collapse:collapse;font-size:.9em}}td,th{{border-bottom:1px solid #e3e6ee;
-padding:.25em .6em;text-align:right}}td:first-child,th:first-child{{text-align:left}}
-th{{background:#f3f5f9}}</style></head><body>
-<h1>Clause model evaluation</h1>
+    return f"""<h1>Clause model evaluation</h1>
 <p>Model {e(str(report["model"]["id"]))} · source {e(report["model"]["source"])} ·
 split {e(report["model"]["split"])} · {report["documents"]} documents
 ({len(report["failed_documents"])} failed) · {_fmt(report["seconds_per_page"])} s/page ·
@@ -140,5 +168,4 @@ peak {report["peak_rss_mb"]:.0f} MB</p>
 {fact_rows}</table>
 <p>Metric definitions: see docs/accuracy.md. Span metrics here are more lenient than CUAD's
 own answer-level metric; compare with CUAD's published baselines only as a rough guide.</p>
-</body></html>
 """
