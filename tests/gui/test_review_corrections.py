@@ -188,3 +188,29 @@ def test_opening_the_same_document_again_keeps_its_corrections(
     assert "kept" in reviewed.status_text.text()
     review(qtbot, reviewed, SAMPLE)  # File > Open of the same file does the same
     assert _ws(reviewed).reused
+
+
+def test_the_status_line_says_what_each_correction_stored(
+    qtbot: QtBot, reviewed: MainWindow
+) -> None:
+    ws = _ws(reviewed)
+    target = ws.rows[3]
+    name = ws.clause_name(target.ref)
+    _go_to(qtbot, reviewed, target)
+    table = reviewed.clauses.table
+    status = reviewed.status_text
+
+    qtbot.keyClick(table, Qt.Key.Key_R)
+    assert status.text() == (
+        f"Rejected {name}. Stored as {REVIEWER} (Ctrl+Z undoes it). "
+        f"1 of {len(ws.rows)} clauses reviewed."
+    )
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert status.text().startswith(f"Undone: rejected {name}. Stored as {REVIEWER}")
+    assert status.text().endswith(f"0 of {len(ws.rows)} clauses reviewed.")
+    redo = reviewed.corrector.actions["redo"]
+    assert redo.shortcut().toString() in status.text()
+    redo.trigger()
+    assert status.text().startswith(f"Rejected {name} (made again).")
+    reviewed.corrector.relabel("governing law")
+    assert status.text().startswith(f"Relabelled {ws.clause_name(target.ref)} as Governing Law.")

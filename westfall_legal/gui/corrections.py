@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from westfall_legal.gui.summary_tab import SummaryTab
     from westfall_legal.session.workspace import Workspace
     from westfall_legal.settings import Settings
+    from westfall_legal.store import Correction
 
 REJECTED = QColor("#dcdcdc")
 SELECTION = QColor(40, 110, 220, 70)
@@ -48,6 +49,44 @@ ACTIONS: dict[str, tuple[str, str | QKeySequence.StandardKey, str]] = {
     "undo": ("&Undo", QKeySequence.StandardKey.Undo, "Undo your last correction"),
     "redo": ("Re&do", QKeySequence.StandardKey.Redo, "Make the undone correction again"),
 }
+
+
+DONE = {
+    "accept": "Accepted",
+    "reject": "Rejected",
+    "relabel": "Relabelled",
+    "span": "Changed the span of",
+    "comment": "Commented on",
+    "add": "Added",
+    "fact": "Corrected the fact",
+}
+
+
+def said(ws: Workspace, made: Correction, undo: str = "Ctrl+Z", redo: str = "Ctrl+Shift+Z") -> str:
+    """The status line after a correction: what was stored, as whom, what undoes it, and
+    how far the review has come ("Rejected §12 Uncapped Liability. Stored as A. Reviewer
+    (Ctrl+Z undoes it). 1 of 34 clauses reviewed.")."""
+    action, ref, after = made.action, made.ref, made.after
+    undone = action == "undo"
+    if undone:  # the undo names what it cancelled
+        action, after = made.before["action"], made.before.get("after")
+    if action == "add":
+        what = f"{after['category']} as a new clause" if isinstance(after, dict) else "a clause"
+    elif action == "fact":
+        value = after.get("value") if isinstance(after, dict) else after
+        what = f"{str(ref).replace('_', ' ')}: {fact_text(str(ref), value)}"
+    elif action == "comment" and made.target is None:
+        what = "the document"
+    else:
+        what = ws.clause_name(ref) if ref else "the clause"
+        if action == "relabel":
+            what += f" as {after}"
+    verb = DONE.get(action, action.capitalize())
+    done, total = ws.reviewed()
+    keys = f"{redo} makes it again" if undone else f"{undo} undoes it"
+    head = f"Undone: {verb.lower()} {what}" if undone else f"{verb} {what}"
+    again = " (made again)" if made.redoes else ""
+    return f"{head}{again}. Stored as {made.reviewer} ({keys}). {done} of {total} clauses reviewed."
 
 
 class Host(Protocol):
@@ -381,21 +420,23 @@ class Corrector(QObject):
         if self.workspace:
             self.w.summary.show_facts(self.workspace.state.facts)
 
-    def _on_current(self, act: Callable[[Workspace, ClauseRow], object]) -> bool:
+    def _on_current(self, act: Callable[[Workspace, ClauseRow], Correction]) -> bool:
         row = self.current()
         return row is not None and self._run(lambda ws: act(ws, row))
 
-    def _run(self, act: Callable[[Workspace], object]) -> bool:
+    def _run(self, act: Callable[[Workspace], Correction]) -> bool:
         """One correction through the store; a refusal is shown and changes nothing."""
         ws = self.workspace
         if ws is None:
             return False
         try:
-            act(ws)
+            made = act(ws)
         except KnownError as exc:
             self.w.show_error(exc)
             ws.refresh()
             return False
         finally:
             self.refresh()
+        undo, redo = (self.actions[n].shortcut().toString() for n in ("undo", "redo"))
+        self.w.status(said(ws, made, undo, redo))
         return True

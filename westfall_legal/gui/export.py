@@ -29,23 +29,29 @@ def review_data(window: MainWindow) -> dict[str, Any] | None:
 
 
 def export_review(window: MainWindow, path: Path) -> Path | None:
-    """Write the open review to ``path``: JSON for ``.json``, else the HTML page (``.html``
-    is added to a name without either). Said in the status bar; a failure is shown."""
+    """Write the open review, with the reviewers' corrections, to ``path``: JSON for
+    ``.json``, else the HTML page (``.html`` is added to a name without either). Said in the
+    status bar; a failure is shown."""
+    from westfall_legal.gui.reviewed import reviewed_html, reviewed_json
     from westfall_legal.report import dumps, review_html, write_atomic
 
-    data = review_data(window)
-    if data is None:
+    ws = window.workspace
+    if ws is None:
         window.status("Open a document first: there is no review to export.")
         return None
     if path.suffix.lower() not in FORMATS:
         path = path.with_name(path.name + ".html")
     try:
-        write_atomic(path, dumps(data) if path.suffix.lower() == ".json" else review_html(data))
+        if path.suffix.lower() == ".json":
+            content = dumps(reviewed_json(ws))
+        else:
+            content = reviewed_html(ws, review_html(ws.data))
+        write_atomic(path, content)
     except KnownError as exc:
         window.show_error(exc)
         return None
     log.info("review exported (%s)", path.suffix)
-    window.status(f"Review exported to {path}.")
+    window.status(f"Review exported to {path}, with the reviewers' corrections.")
     return path
 
 
@@ -67,14 +73,15 @@ def choose_export(window: MainWindow) -> None:
 
 def print_review(window: MainWindow, printer: QPrinter) -> bool:
     """Print the review's HTML page on ``printer`` (a PDF file when it is set to one)."""
+    from westfall_legal.gui.reviewed import reviewed_html
     from westfall_legal.report import review_html
 
-    data = review_data(window)
-    if data is None:
+    ws = window.workspace
+    if ws is None:
         window.status("Open a document first: there is no review to print.")
         return False
     page = QTextDocument()
-    page.setHtml(review_html(data))
+    page.setHtml(reviewed_html(ws, review_html(ws.data)))
     page.print_(printer)
     window.status("Review printed.")
     return True
