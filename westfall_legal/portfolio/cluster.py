@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from westfall_legal.errors import ExitCode, KnownError, MissingDependencyError
 from westfall_legal.portfolio.run import died
-from westfall_legal.portfolio.task import Job, Outcome, review_job
+from westfall_legal.portfolio.task import Job, Outcome, Task, review_job
 from westfall_legal.settings import Settings
 
 INSTALL_HINT = 'Install the portfolio extra: pip install "westfall-legal[portfolio]".'
@@ -150,6 +150,7 @@ def connect(address: str, tls: Tls, *, insecure: bool = False) -> Iterator[Clust
 class ClusterRunner:
     client: Any  # distributed.Client
     sends_bytes: bool = True
+    ocr_workers: int = 1  # a Dask worker is a daemon process: it may start no processes
 
     def window(self) -> int:
         threads = sum(self.client.nthreads().values()) or 1
@@ -167,6 +168,7 @@ def run_cluster(
     settings: Settings,
     keep: Callable[[Outcome], object],
     window: int,
+    task: Task = review_job,
 ) -> None:
     """Submit ``jobs`` a window at a time; ``keep`` each outcome in this process as it
     comes back, then let Dask forget it (memory stays flat on both sides)."""
@@ -180,7 +182,7 @@ def run_cluster(
             return
         key = f"westfall-review-{job.sha256[:16]}-{uuid.uuid4().hex[:8]}"
         held[key] = job
-        done.add(client.submit(review_job, job, settings, key=key, pure=False, retries=RETRIES))
+        done.add(client.submit(task, job, settings, key=key, pure=False, retries=RETRIES))
 
     for _ in range(window):
         submit()

@@ -32,17 +32,34 @@ log = logging.getLogger(__name__)
 class Runner(Protocol):
     """Where the reviews run: a local process pool or a Dask cluster."""
 
-    sends_bytes: bool  # the documents' bytes travel with the jobs (workers without the disk)
+    @property
+    def sends_bytes(self) -> bool:
+        """The documents' bytes travel with the jobs (workers without this disk)."""
+
+    @property
+    def ocr_workers(self) -> int:
+        """Processes a worker may start for a scan's pages."""
 
     def __call__(
         self, jobs: Iterable[Job], settings: Settings, keep: Callable[[Outcome], object]
     ) -> None: ...
 
 
+SCAN_PAGE_PROCESSES = 4  # at most: a scan-heavy stretch runs up to 4 OCR processes a core
+
+
 @dataclass
 class LocalRunner:
+    """Worker processes on this machine. A worker reads a scan's pages in processes of its
+    own (up to :data:`SCAN_PAGE_PROCESSES`): born-digital documents are the unit of work, a
+    scan's pages are, so one long scan at the end of a run still uses every core."""
+
     workers: int
     sends_bytes: bool = False
+
+    @property
+    def ocr_workers(self) -> int:
+        return min(self.workers, SCAN_PAGE_PROCESSES)
 
     def __call__(
         self, jobs: Iterable[Job], settings: Settings, keep: Callable[[Outcome], object]
@@ -65,11 +82,14 @@ class Result:
     html: Path
 
 
-def jobs(items: Iterable[Item], model: str, *, send_bytes: bool) -> Iterator[Job]:
+def jobs(
+    items: Iterable[Item], model: str, *, send_bytes: bool, ocr_workers: int = 1
+) -> Iterator[Job]:
     """The jobs, made as they are handed out: a file's bytes are read only then."""
     for item in items:
         if not send_bytes:
-            yield Job(item.sha256, str(item.path), model, path=str(item.path))
+            yield Job(item.sha256, str(item.path), model, path=str(item.path),
+                      ocr_workers=ocr_workers)  # fmt: skip
             continue
         try:
             payload = item.path.read_bytes()
@@ -126,7 +146,9 @@ def review_portfolio(
         progress(outcome)
 
     try:
-        runner(jobs(todo, model, send_bytes=runner.sends_bytes), settings, keep)
+        todo_jobs = jobs(todo, model, send_bytes=runner.sends_bytes,
+                         ocr_workers=runner.ocr_workers)  # fmt: skip
+        runner(todo_jobs, settings, keep)
     finally:
         recorder.close()
     progress.show(last=True)

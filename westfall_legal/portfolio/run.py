@@ -22,7 +22,7 @@ from typing import TextIO
 
 from westfall_legal.errors import ExitCode
 from westfall_legal.ingest.workers import exit_with_parent
-from westfall_legal.portfolio.task import Job, Outcome, review_job
+from westfall_legal.portfolio.task import Job, Outcome, Task, review_job
 from westfall_legal.settings import Settings
 
 MAX_ATTEMPTS = 3
@@ -113,10 +113,15 @@ def died(job: Job, how: str) -> Outcome:
 
 
 def run_local(
-    jobs: Iterable[Job], settings: Settings, workers: int, keep: Callable[[Outcome], object]
+    jobs: Iterable[Job],
+    settings: Settings,
+    workers: int,
+    keep: Callable[[Outcome], object],
+    task: Task = review_job,
 ) -> None:
     """Review ``jobs`` on ``workers`` processes; ``keep`` gets each outcome, in this process,
-    as soon as it is back. Ctrl-C (KeyboardInterrupt) stops at once: what was kept stays."""
+    as soon as it is back. Ctrl-C (KeyboardInterrupt) stops at once: what was kept stays.
+    ``task`` is what a worker does with a job (:func:`~.task.no_review` times the dispatch)."""
     pending: Iterator[Job] = iter(jobs)
     retry: list[Job] = []
     running: dict[Future[Outcome], Job] = {}
@@ -127,7 +132,7 @@ def run_local(
                 job = retry.pop() if retry else next(pending, None)
                 if job is None:
                     break
-                running[pool.submit(review_job, job, settings)] = job
+                running[pool.submit(task, job, settings)] = job
             if not running:
                 return
             done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ class Job:
     path: str | None = None
     payload: bytes | None = None
     attempt: int = 1
+    ocr_workers: int = 1  # processes for a scan's pages (1 on a Dask worker: no children)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Outcome:
         return self.error is None
 
 
+Task = Callable[[Job, Settings], Outcome]  # what a worker does with a job
+
 _engines: Engines | None = None  # one per worker process: the models load once
 
 
@@ -72,10 +76,12 @@ def engines() -> Engines:
     return _engines
 
 
-def worker_settings(settings: Settings) -> Settings:
-    """A worker's settings: one OCR process (the pool already fills every core) and no
-    language model (its summary sentences are for the review of one contract, later)."""
-    return settings.replace(ocr_workers=1, use_llm=False)
+def worker_settings(settings: Settings, ocr_workers: int = 1) -> Settings:
+    """A worker's settings: born-digital documents fill the cores one per process; a scan's
+    pages are read by ``ocr_workers`` processes of the worker's own (so that the last scans
+    of a run do not leave cores idle); no language model (its summary sentences are for
+    the review of one contract, later)."""
+    return settings.replace(ocr_workers=max(1, ocr_workers), use_llm=False)
 
 
 def model_sha256(settings: Settings) -> str:
@@ -112,13 +118,21 @@ def review_job(job: Job, settings: Settings) -> Outcome:
         return _failed(job, line, ExitCode.BUG, start)
 
 
+def no_review(job: Job, settings: Settings) -> Outcome:
+    """A job's trip without the review: what the dispatch alone costs per document (the
+    benchmark's scheduler overhead). The payload is hashed, as a worker checks it."""
+    if job.payload is not None:
+        sha256_bytes(job.payload)
+    return Outcome(job.sha256, job.shown, None, None, error="not reviewed (dispatch timing)")
+
+
 def _failed(job: Job, line: str, code: int, start: float) -> Outcome:
     seconds = round(time.perf_counter() - start, 3)
     return Outcome(job.sha256, job.shown, None, None, seconds=seconds, error=line, code=code)
 
 
 def _review(path: Path, job: Job, settings: Settings, start: float) -> Outcome:
-    settings = worker_settings(settings)
+    settings = worker_settings(settings, job.ocr_workers)
     model = engines().clauses(settings)
     if job.model_sha256 and model.sha256 != job.model_sha256:
         raise ModelError(
