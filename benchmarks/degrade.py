@@ -69,7 +69,7 @@ def normalise(text: str) -> str:
 
 
 def _to_grey(values: npt.NDArray[Any]) -> Grey:
-    return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(np.rint(values), 0, 255), dtype=np.uint8)
 
 
 def _lighting(
@@ -93,8 +93,8 @@ def _sensor(page: npt.NDArray[np.float32], rng: Rng, noise: float) -> Grey:
 def gradient(page: Grey, rng: Rng, darkest: tuple[float, float] = (0.30, 0.45)) -> Grey:
     ink, paper = rng.uniform(35, 60), rng.uniform(215, 235)  # a photo's black and white
     values = ink + (page.astype(np.float32) / 255.0) * (paper - ink)
-    values = cv2.GaussianBlur(values, (0, 0), rng.uniform(0.7, 1.0))
-    return _sensor(values * _lighting(page.shape, rng, darkest), rng, rng.uniform(3, 6))
+    blurred = np.asarray(cv2.GaussianBlur(values, (0, 0), rng.uniform(0.7, 1.0)), np.float32)
+    return _sensor(blurred * _lighting(page.shape, rng, darkest), rng, rng.uniform(3, 6))
 
 
 def _on_desk(
@@ -104,9 +104,9 @@ def _on_desk(
     h, w = page.shape
     margin = int(0.08 * max(h, w))
     cw, ch = w + 2 * margin, h + 2 * margin
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     moved = corners + margin + rng.uniform(-jitter, jitter, (4, 2)).astype(np.float32) * [w, h]
-    matrix = cv2.getPerspectiveTransform(corners, np.float32(moved))
+    matrix = cv2.getPerspectiveTransform(corners, moved.astype(np.float32))
     texture = cv2.GaussianBlur(rng.normal(0, 12, (ch, cw)).astype(np.float32), (0, 0), 6)
     background = _to_grey(rng.uniform(*desk) + texture)
     warped = cv2.warpPerspective(page, matrix, (cw, ch), flags=cv2.INTER_LINEAR, borderValue=0)
@@ -134,7 +134,7 @@ def _shadow_mask(shape: tuple[int, int], rng: Rng) -> npt.NDArray[np.float32]:
         edge = int(depth * w) if side == 2 else int((1 - depth) * w)
         far = 0 if side == 2 else w
         points = [[far, 0], [edge, 0], [edge + rng.integers(-w // 10, w // 10), h], [far, h]]
-    cv2.fillPoly(mask, [np.int32(points)], 1.0)
+    cv2.fillPoly(mask, [np.array(points, dtype=np.int32)], 1.0)
     soft = cv2.GaussianBlur(mask, (0, 0), 0.02 * max(h, w))
     return np.asarray(1.0 - soft, dtype=np.float32)
 
@@ -194,7 +194,7 @@ def stamp(page: Grey, rng: Rng) -> Grey:
     day = f"{int(rng.integers(1, 29)):02} MAR 20{int(rng.integers(10, 24)):02}"
     cv2.putText(ink, day, (90, int(size * 0.82)), font, size / 190, 255, 6)
     turn = cv2.getRotationMatrix2D((size, size / 2), rng.uniform(-25, 25), 1.0)
-    ink = cv2.warpAffine(ink, turn, (2 * size, size))
+    ink = np.asarray(cv2.warpAffine(ink, turn, (2 * size, size)), dtype=np.uint8)
     x = int(rng.uniform(0.1, 0.9) * w - size)
     y = int(rng.uniform(0.25, 0.75) * h - size / 2)
     x, y = max(0, min(x, w - 2 * size)), max(0, min(y, h - size))
@@ -208,8 +208,9 @@ def stamp(page: Grey, rng: Rng) -> Grey:
 
 def fax(page: Grey, rng: Rng) -> Grey:
     h, w = page.shape
-    small = cv2.resize(page, (w * FAX_DPI // DPI, h * FAX_DPI // DPI), interpolation=cv2.INTER_AREA)
-    noisy = small.astype(np.float32) + rng.normal(0, 18, small.shape).astype(np.float32)
+    size = (w * FAX_DPI // DPI, h * FAX_DPI // DPI)
+    small = np.asarray(cv2.resize(page, size, interpolation=cv2.INTER_AREA), np.float32)
+    noisy = small + rng.normal(0, 18, small.shape).astype(np.float32)
     bitonal = np.where(noisy < rng.uniform(120, 150), 0, 255).astype(np.uint8)
     speckle = rng.random(small.shape)
     share = rng.uniform(0.002, 0.005)

@@ -1,6 +1,6 @@
 """OCR speed and accuracy on the scanned sample, against the raw ``tesseract`` command.
 
-    python -m benchmarks.ocr [--quick] [--json PATH] [--workers N]
+    python -m benchmarks.ocr [--quick] [--json PATH] [--workers N] [--part speed|degraded|all]
 
 The app's OCR path is ``load_document`` on ``master_services_agreement_scanned.pdf`` (made
 by ``resources/samples/generate.py --only scan`` when missing) with ``--workers`` worker
@@ -34,6 +34,12 @@ run here), ``process_pool_vs_threads`` (the app's pages/s over the same path in 
 > 1 means the process pool pays) and ``fork_server_start_s`` (the first pool of an app run
 starts the fork server: that cost is paid once per run of the app, and is timed apart
 from the runs, which all start their pool from the running server).
+
+``--part degraded`` (and ``all``, the default, after the above) reads phone photos and poor
+scans made from CUAD development pages by benchmarks/degrade.py, before and after the
+app's scan cleanup: CER per kind of degradation, and the cleanup's seconds over
+Tesseract's (see benchmarks/ocr_degraded.py). Its headline adds ``photo_cer``, ``fax_cer``,
+``gradient_cer``, ``clean_cer``, their ``_before``, and ``cleanup_time_ratio``.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import forkserver
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pymupdf
@@ -61,6 +68,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import degrade, ocr_degraded  # noqa: E402
 from benchmarks._report import report  # noqa: E402
 from westfall_legal.ingest import ocr, pdf  # noqa: E402
 from westfall_legal.ingest.document import load_document, process_context  # noqa: E402
@@ -263,10 +271,33 @@ def python_side_scaling(path: Path, pages: int) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="6 pages, two runs each")
+    parser.add_argument(
+        "--quick", action="store_true", help="6 pages, two runs each; 3 pages per degradation"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--part", choices=("speed", "degraded", "all"), default="all")
+    parser.add_argument(
+        "--degraded-dir", type=Path, default=degrade.OUT, help="where the degraded set is"
+    )
     args = parser.parse_args()
+    headline: dict[str, Any] = {}
+    details: dict[str, Any] = {}
+    if args.part in ("speed", "all"):
+        headline, details = speed(args)
+    if args.part in ("degraded", "all"):
+        if degrade.CUAD.exists():
+            found = ocr_degraded.run(args.degraded_dir, args.quick, levenshtein)
+            headline.update(found["headline"])
+            details["degraded"] = {"kinds": found["kinds"], "rows": found["rows"]}
+        else:
+            print(f"note: {degrade.CUAD} not found; no degraded set to read")
+    report(headline, args.json, **details)
+    return 0
+
+
+def speed(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The OCR path's speed and CER on the scanned sample (the module's docstring)."""
     ensure_scan()
     with pymupdf.open(SCANNED) as doc:
         total_pages = doc.page_count
@@ -352,17 +383,15 @@ def main() -> int:
         {"page": i + 1, "chars": len(truths[i]), "cer": app_pages[i], "raw_cer": raw_pages[i]}
         for i in range(pages)
     ]
-    report(
-        headline,
-        args.json,
-        seconds={"app": app_s, "raw": raw_s, "raw_same_input": same_s, "threads": thread_s},
-        cpu_s_per_page=cpu_pages,
-        phases_s_per_page=phase,
-        python_side_2_thread_speedup=round(scaling, 2),
-        python_side_2_thread_cpu_per_wall=round(cpu_per_wall, 2),
-        rows=rows,
-    )
-    return 0
+    details = {
+        "seconds": {"app": app_s, "raw": raw_s, "raw_same_input": same_s, "threads": thread_s},
+        "cpu_s_per_page": cpu_pages,
+        "phases_s_per_page": phase,
+        "python_side_2_thread_speedup": round(scaling, 2),
+        "python_side_2_thread_cpu_per_wall": round(cpu_per_wall, 2),
+        "rows": rows,
+    }
+    return headline, details
 
 
 if __name__ == "__main__":
