@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QRect, QRectF
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
 from pytestqt.qtbot import QtBot
 
+from westfall_legal.gui.clause_panel import COLUMNS
 from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.style import category_colour
 from westfall_legal.session.rows import ClauseRow
@@ -60,7 +61,7 @@ def test_a_weak_clause_is_drawn_fainter_in_the_list(qtbot: QtBot, reviewed: Main
     assert weak.confidence is not None and weak.confidence < 0.1
     assert strong.confidence is not None and strong.confidence > 0.95
     window.tabs.setCurrentWidget(window.review_split)
-    window.clauses.weak_toggle.setChecked(True)  # open the "below threshold" group
+    window.clauses.set_weak_shown(True)  # open the "below threshold" group
     measured = {}
     for row in (weak, strong):
         image, cell = _cell(qtbot, window, row.id)
@@ -120,7 +121,9 @@ def test_a_weak_clause_is_fainter_and_hatched_on_the_page(reviewed: MainWindow) 
     assert hatch(strong_px) < 0.05 < hatch(weak_px), (hatch(strong_px), hatch(weak_px))
 
 
-def test_clauses_below_the_threshold_wait_in_a_collapsed_group(reviewed: MainWindow) -> None:
+def test_clauses_below_the_threshold_wait_in_a_collapsed_group(
+    qtbot: QtBot, reviewed: MainWindow
+) -> None:
     window, ws = reviewed, _ws(reviewed)
     panel = window.clauses
     window.tabs.setCurrentWidget(window.review_split)
@@ -128,16 +131,30 @@ def test_clauses_below_the_threshold_wait_in_a_collapsed_group(reviewed: MainWin
     assert len(weak) >= 5
     shown = panel.visible_ids()
     assert not set(weak) & set(shown) and len(shown) == len(ws.rows) - len(weak)
-    toggle = panel.weak_toggle
-    assert toggle.isVisible() and not toggle.isChecked()
-    assert f"{len(weak)} clauses below the 50% threshold" in toggle.text()
-    toggle.click()
+    # the group is a row of the list, after the clauses above the threshold, closed
+    group = panel.group_row()
+    assert group == panel.proxy.rowCount() - 1 and not panel.weak_shown
+    index = panel.proxy.index(group, 0)
+    assert f"Below the 50% threshold: {len(weak)} clauses" in index.data()
+    assert panel.table.columnSpan(group, 0) == len(COLUMNS)  # one line across the table
+    panel.table.setCurrentIndex(index)  # Enter on it opens it
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert panel.weak_shown and panel.current_id() is None
     shown = panel.visible_ids()
     assert shown[-len(weak) :] == [i for i in shown if i in weak]  # the group comes last
     assert len(shown) == len(ws.rows)
-    toggle.click()
+    assert panel.group_row() == len(ws.rows) - len(weak)  # its clauses under it
+    panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # any order: still last
+    assert panel.group_row() == len(ws.rows) - len(weak)
+    assert set(panel.visible_ids()[-len(weak) :]) == set(weak)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Left)  # ← closes it
+    assert not panel.weak_shown and len(panel.visible_ids()) == len(ws.rows) - len(weak)
+    rect = panel.table.visualRect(panel.proxy.index(panel.group_row() or 0, 0))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.weak_shown  # a click opens it
+    panel.set_weak_shown(False)
     assert panel.select(_row(window, WEAK).id)  # going to a weak clause opens its group
-    assert toggle.isChecked() and panel.current_id() == _row(window, WEAK).id
+    assert panel.weak_shown and panel.current_id() == _row(window, WEAK).id
 
 
 def test_a_legend_names_the_colours_on_the_page(reviewed: MainWindow) -> None:

@@ -1,5 +1,9 @@
 """The clause table: every clause of the document with its category, section, page,
-confidence, risk and review state, filtered by category, risk, state, confidence and text."""
+confidence, risk and review state, filtered by category, risk, state, confidence and text.
+
+The clauses the model is less sure of than the threshold are a group of their own at the end
+of the list, whatever the order: a group row ("Below the 50% threshold: 6 clauses") that
+opens and closes with a click, Enter, Space or the arrow keys, closed at first."""
 
 from __future__ import annotations
 
@@ -8,14 +12,16 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,23 +60,34 @@ class ClauseModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[ClauseRow] = []
         self.threshold = DEFAULT_THRESHOLD  # below it a clause is "weak": hatched, grouped
+        self.group_text = ""  # the "below threshold" group's row, the last one
 
     def weak(self, row: ClauseRow) -> bool:
         return row.confidence is not None and row.confidence < self.threshold
 
+    def row_at(self, source_row: int) -> ClauseRow | None:
+        """The clause of a row (None: the group row)."""
+        return self.rows[source_row] if source_row < len(self.rows) else None
+
+    def is_group(self, index: Index) -> bool:
+        return index.isValid() and index.row() == len(self.rows)
+
+    def changed(self) -> None:
+        """Every row's data changed (not which rows there are)."""
+        if self.rows:
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self.rows), len(COLUMNS) - 1))
+
     def set_rows(self, rows: Sequence[ClauseRow]) -> None:
         if [r.id for r in rows] == [r.id for r in self.rows]:
             self.rows = list(rows)
-            if rows:
-                last = self.index(len(rows) - 1, len(COLUMNS) - 1)
-                emit(self.dataChanged, self.index(0, 0), last)
+            self.changed()
             return
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() or not self.rows else len(self.rows) + 1
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -85,6 +102,8 @@ class ClauseModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        if self.is_group(index):
+            return self._group_data(index.column(), role)
         row, column = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
@@ -105,6 +124,21 @@ class ClauseModel(QAbstractTableModel):
             return self._tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _group_data(self, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.group_text if column == 0 else ""
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(theme.current().panel))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(theme.current().text))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "The clauses the model is less sure of: Enter, Space or a click opens them"
         return None
 
     def _tooltip(self, row: ClauseRow) -> str:
@@ -161,7 +195,13 @@ class ClauseFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, ClauseModel)
-        row = model.rows[source_row]
+        row = model.row_at(source_row)
+        if row is None:  # the group row: while a clause below the threshold passes
+            return any(model.weak(r) and self.passes(r) for r in model.rows)
+        return self.passes(row) and (self.show_weak or not model.weak(row))
+
+    def passes(self, row: ClauseRow) -> bool:
+        """Whether ``row`` passes the filters (the group aside)."""
         return (
             (self.category is None or row.category == self.category)
             and (
@@ -171,18 +211,23 @@ class ClauseFilter(QSortFilterProxyModel):
             )
             and (self.status is None or row.status == self.status)
             and (self.only is None or row.id in self.only)
-            and (self.show_weak or not model.weak(row))
             and (not self.words or self.words.casefold() in row.text.casefold())
         )
 
     def lessThan(self, left: Index, right: Index) -> bool:
-        """The column's order, with the clauses below the threshold last either way."""
+        """The column's order, with the group row and the clauses below the threshold under
+        it last, either way."""
         model = self.sourceModel()
         assert isinstance(model, ClauseModel)
-        weak_a = model.weak(model.rows[left.row()])
-        weak_b = model.weak(model.rows[right.row()])
-        if weak_a != weak_b:
-            return weak_b if self.sortOrder() == Qt.SortOrder.AscendingOrder else weak_a
+
+        def rank(index: Index) -> int:  # the clauses, the group row, the group's clauses
+            row = model.row_at(index.row())
+            return 1 if row is None else 2 if model.weak(row) else 0
+
+        rank_a, rank_b = rank(left), rank(right)
+        if rank_a != rank_b:
+            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
+            return rank_a < rank_b if ascending else rank_a > rank_b
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         return bool(a < b)
 
@@ -272,17 +317,18 @@ class ClausePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addWidget(self.words)
-        # the "below threshold" group: collapsed at first, under the list
-        self.weak_toggle = QToolButton(self)
-        self.weak_toggle.setCheckable(True)
-        self.weak_toggle.setAutoRaise(True)
-        self.weak_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.weak_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.weak_toggle.toggled.connect(self._weak_toggled)
-
         layout.addWidget(self.scope)
         layout.addWidget(self.table)
-        layout.addWidget(self.weak_toggle)
+        # the "below threshold" group's row spans the table; a click or a key opens it
+        for signal in (
+            self.proxy.layoutChanged,
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+        ):
+            signal.connect(self._span_group)
+        self.table.clicked.connect(self._clicked)
+        self.table.installEventFilter(self)
 
     def apply_theme(self) -> None:
         look = theme.current()
@@ -316,6 +362,7 @@ class ClausePanel(QWidget):
             status=None if status == 0 else list(STATUS_TEXT)[status - 1],
             words=self.words.text().strip(),
         )
+        self._show_weak_count()
 
     def set_threshold(self, threshold: float, *, default: bool = False) -> None:
         """The confidence below which clauses are grouped as weak (0.0 to 1.0)."""
@@ -328,26 +375,65 @@ class ClausePanel(QWidget):
 
     def _threshold_changed(self) -> None:
         self.model.threshold = self.confidence.value() / 100
-        if self.model.rows:
-            last = self.model.index(len(self.model.rows) - 1, len(COLUMNS) - 1)
-            emit(self.model.dataChanged, self.model.index(0, 0), last)
         self.proxy.invalidate()
         self._show_weak_count()
         emit(self.thresholdChanged, self.model.threshold)
 
-    def _show_weak_count(self) -> None:
-        weak = sum(self.model.weak(r) for r in self.model.rows)
-        shown = self.weak_toggle.isChecked()
-        self.weak_toggle.setText(
-            f"{'Hide the' if shown else 'Show the'} {weak} clause{'s' * (weak != 1)} below the "
-            f"{self.model.threshold:.0%} threshold (less sure: hatched)"
-        )
-        self.weak_toggle.setVisible(weak > 0)
+    @property
+    def weak_shown(self) -> bool:
+        """Whether the "below threshold" group is open."""
+        return self.proxy.show_weak
 
-    def _weak_toggled(self, shown: bool) -> None:
-        self.weak_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.proxy.set(show_weak=shown)
-        self._show_weak_count()
+    def set_weak_shown(self, shown: bool) -> None:
+        """Open (or close) the "below threshold" group."""
+        if shown != self.proxy.show_weak:
+            self.proxy.set(show_weak=shown)
+            self._show_weak_count()
+
+    def _show_weak_count(self) -> None:
+        weak = sum(self.model.weak(r) and self.proxy.passes(r) for r in self.model.rows)
+        shown = self.proxy.show_weak
+        self.model.group_text = (
+            f"{'▾' if shown else '▸'} Below the {self.model.threshold:.0%} threshold: {weak} "
+            f"clause{'s' * (weak != 1)}, less sure (hatched) — "
+            f"{'Enter hides them' if shown else 'Enter shows them'}"
+        )
+        self.model.changed()
+        self._span_group()
+
+    def group_row(self) -> int | None:
+        """The group row's place in the table (None: no clause is below the threshold)."""
+        if not self.model.rows:
+            return None
+        index = self.proxy.mapFromSource(self.model.index(len(self.model.rows), 0))
+        return index.row() if index.isValid() else None
+
+    def _span_group(self) -> None:
+        self.table.clearSpans()
+        at = self.group_row()
+        if at is not None:
+            self.table.setSpan(at, 0, 1, len(COLUMNS))
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if self.model.is_group(self.proxy.mapToSource(index)):
+            self.set_weak_shown(not self.weak_shown)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter, Space, → and ← on the group row open and close it."""
+        pressed = isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+        if watched is self.table and pressed and self._on_group():
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+                self.set_weak_shown(not self.weak_shown)
+                return True
+            if key in (Qt.Key.Key_Right, Qt.Key.Key_Left):
+                self.set_weak_shown(key == Qt.Key.Key_Right)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_group(self) -> bool:
+        return self.model.is_group(self.proxy.mapToSource(self.table.currentIndex()))
 
     def show_only(self, ids: Sequence[str], label: str) -> None:
         """Show only the clauses ``ids`` (a finding's, a fact's), saying whose they are."""
@@ -367,18 +453,19 @@ class ClausePanel(QWidget):
         self.words.clear()
         self.scope.hide()
         self.proxy.set(only=None)
+        self._show_weak_count()
+
+    def _row(self, index: QModelIndex | QPersistentModelIndex) -> ClauseRow | None:
+        """The clause of a table row (None: none, or the group row)."""
+        return self.model.row_at(self.proxy.mapToSource(index).row()) if index.isValid() else None
 
     def current_id(self) -> str | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model.rows[self.proxy.mapToSource(index).row()].id
+        row = self._row(self.table.currentIndex())
+        return row.id if row else None
 
     def visible_ids(self) -> list[str]:
-        return [
-            self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].id
-            for r in range(self.proxy.rowCount())
-        ]
+        rows = (self._row(self.proxy.index(r, 0)) for r in range(self.proxy.rowCount()))
+        return [row.id for row in rows if row is not None]
 
     def select(self, clause_id: str, *, notify: bool = True) -> bool:
         """Make a clause the current row (clearing the filters if they hide it)."""
@@ -390,7 +477,7 @@ class ClausePanel(QWidget):
             self.clear_filters()
             index = self.proxy.mapFromSource(self.model.index(source, 0))
         if not index.isValid():  # below the threshold: open the group
-            self.weak_toggle.setChecked(True)
+            self.set_weak_shown(True)
             index = self.proxy.mapFromSource(self.model.index(source, 0))
         self.blockSignals(not notify)
         self.table.selectionModel().setCurrentIndex(
@@ -412,5 +499,6 @@ class ClausePanel(QWidget):
         self.select(ids[max(0, min(len(ids) - 1, at))])
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            emit(self.clauseSelected, self.model.rows[self.proxy.mapToSource(current).row()].id)
+        if current.isValid():  # the group row: no clause ("")
+            row = self._row(current)
+            emit(self.clauseSelected, row.id if row else "")
