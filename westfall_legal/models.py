@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from westfall_legal.review_json import ModelRecord
+
 Box = tuple[float, float, float, float]
 PageSource = Literal["text-layer", "ocr"]
 
@@ -377,7 +379,7 @@ class Review:
     facts: dict[str, Fact]
     findings: list[Finding] = field(default_factory=list)
     summary: Summary | None = None
-    model: dict[str, str] | None = None
+    model: ModelRecord | None = None
     timings: dict[str, float] = field(default_factory=dict)
     definitions: list[Definition] = field(default_factory=list)
     cross_references: list[CrossReference] = field(default_factory=list)

@@ -44,6 +44,7 @@ from westfall_legal.llm.model import LanguageModel
 from westfall_legal.llm.summary import SummaryInput, summarise
 from westfall_legal.models import Clause, Document, DocumentText, Review, Summary
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
+from westfall_legal.review_json import ModelRecord
 from westfall_legal.settings import Settings
 from westfall_legal.settings import load as load_settings
 
@@ -131,9 +132,9 @@ def label_schema(*, contract_types: bool = True) -> LabelSchema:
     return LabelSchema(CATEGORIES, types)
 
 
-def _model_record(model: ClauseModel | StackedClauseModel, engines: Engines) -> dict[str, str]:
+def _model_record(model: ClauseModel | StackedClauseModel, engines: Engines) -> ModelRecord:
     """The review's record of the clause model, with why the encoder was not used."""
-    record = {"id": model.version, "sha256": model.sha256}
+    record: ModelRecord = {"id": model.version, "sha256": model.sha256}
     note = getattr(model, "failure", None) or engines.encoder_note
     if isinstance(model, StackedClauseModel) and model.failure:
         record["id"] = model.ngram.version  # the scores are the n-gram model's alone

@@ -7,39 +7,90 @@ import dataclasses
 import html
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, cast
 
 from westfall_legal import paths
 from westfall_legal.errors import OutputError
 from westfall_legal.layout.numbering import numbering_issues
 from westfall_legal.models import DocumentText, Review, Section, Summary
+from westfall_legal.review_json import (
+    ClauseJson,
+    CommentJson,
+    FindingJson,
+    PageJson,
+    ReviewJson,
+    SentenceJson,
+    StructureJson,
+    SummaryJson,
+)
 
-SCHEMA = "westfall.review/1"
+SCHEMA: Final = "westfall.review/1"
 
 
 def _r(x: float) -> float:
     return round(x, 2)
 
 
-def review_json(review: Review) -> dict[str, Any]:
+def review_json(review: Review) -> ReviewJson:
     line_starts = [line.char_start for line in review.doc_text.lines]
     doc = review.document
     draft = review.doc_text.source == "docx"
-    return {
+    pages: list[PageJson] = []
+    for p in doc.pages:
+        page: PageJson = {
+            "number": p.number,
+            "source": p.source,
+            "ocr_confidence": p.ocr_confidence,
+        }
+        if p.error:
+            page["error"] = p.error
+        pages.append(page)
+    clauses: list[ClauseJson] = []
+    for c in review.clauses:
+        clause: ClauseJson = {
+            "id": c.id,
+            "category": c.category,
+            "confidence": c.confidence,
+            "text": c.text,
+            "char_start": c.char_start,
+            "char_end": c.char_end,
+            "page": c.page,
+            "boxes": [[_r(v) for v in b] for b in c.boxes],
+            "section": c.section,
+            "needs_review": c.needs_review,
+        }
+        if c.verifier is not None:
+            clause["verifier"] = c.verifier
+        if draft:
+            clause["paragraph"] = _paragraph(review.doc_text, line_starts, c.char_start)
+        clauses.append(clause)
+    structure: StructureJson = {
+        "sections": [
+            {
+                "id": s.id,
+                "number": s.number,
+                "title": s.title,
+                "level": s.level,
+                "parent": s.parent,
+                "char_start": s.char_start,
+                "char_end": s.char_end,
+                "page": s.page,
+                "boxes": _section_boxes(review.doc_text, line_starts, s),
+            }
+            for s in review.sections
+        ]
+    }
+    structure.update(_structure(review))
+    if draft:
+        structure.update(_draft_structure(review.doc_text))
+    out: ReviewJson = {
         "schema": SCHEMA,
         "document": {
             "path": str(doc.path),
             "sha256": doc.sha256,
-            "pages": [
-                {
-                    "number": p.number,
-                    "source": p.source,
-                    "ocr_confidence": p.ocr_confidence,
-                    **({"error": p.error} if p.error else {}),
-                }
-                for p in doc.pages
-            ],
+            "pages": pages,
             "warnings": list(doc.warnings),
         },
         "text": review.doc_text.text,
@@ -48,28 +99,7 @@ def review_json(review: Review) -> dict[str, Any]:
             if review.contract_type
             else None
         ),
-        "clauses": [
-            {
-                "id": c.id,
-                "category": c.category,
-                "confidence": c.confidence,
-                "text": c.text,
-                "char_start": c.char_start,
-                "char_end": c.char_end,
-                "page": c.page,
-                "boxes": [[_r(v) for v in b] for b in c.boxes],
-                "section": c.section,
-                "needs_review": c.needs_review,
-                **({"verifier": c.verifier} if c.verifier is not None else {}),
-                **(
-                    {"paragraph": _paragraph(review.doc_text, line_starts, c.char_start)}
-                    if draft
-                    else {}
-                ),
-            }
-            for c in review.clauses
-        ],
-        **({"comments": _comments(review.doc_text)} if draft else {}),
+        "clauses": clauses,
         "facts": {
             name: {
                 "value": f.value,
@@ -96,25 +126,14 @@ def review_json(review: Review) -> dict[str, Any]:
         "summary": summary_json(review.summary),
         "model": review.model,
         "timings": review.timings,
-        "structure": {
-            "sections": [
-                {
-                    "id": s.id,
-                    "number": s.number,
-                    "title": s.title,
-                    "level": s.level,
-                    "parent": s.parent,
-                    "char_start": s.char_start,
-                    "char_end": s.char_end,
-                    "page": s.page,
-                    "boxes": _section_boxes(review.doc_text, line_starts, s),
-                }
-                for s in review.sections
-            ],
-            **_structure(review),
-            **(_draft_structure(review.doc_text) if draft else {}),
-        },
     }
+    out["structure"] = structure
+    if draft:  # a draft's comments come right after its clauses, as they always have
+        out["comments"] = _comments(review.doc_text)
+        first = [*list(out)[:5], "comments"]
+        keys = [*first, *(k for k in out if k not in first)]
+        out = cast(ReviewJson, {k: out[k] for k in keys})  # type: ignore[literal-required]
+    return out
 
 
 def _paragraph(doc_text: DocumentText, starts: list[int], char_start: int) -> int:
@@ -123,7 +142,7 @@ def _paragraph(doc_text: DocumentText, starts: list[int], char_start: int) -> in
     return doc_text.lines[i].block if doc_text.lines else 0
 
 
-def _draft_structure(doc_text: DocumentText) -> dict[str, Any]:
+def _draft_structure(doc_text: DocumentText) -> StructureJson:
     """A Word draft's tracked changes and paragraphs for ``structure``."""
     paragraphs = [
         {
@@ -144,12 +163,12 @@ def _revisions(doc_text: DocumentText) -> list[dict[str, Any]]:
     return [dataclasses.asdict(r) for r in doc_text.revisions]
 
 
-def _comments(doc_text: DocumentText) -> list[dict[str, Any]]:
+def _comments(doc_text: DocumentText) -> list[CommentJson]:
     """A Word draft's comments with their anchors (each field of ``models.Comment``)."""
-    return [dataclasses.asdict(c) for c in doc_text.comments]
+    return [cast(CommentJson, dataclasses.asdict(c)) for c in doc_text.comments]
 
 
-def summary_json(summary: Summary | None) -> dict[str, Any] | None:
+def summary_json(summary: Summary | None) -> SummaryJson | None:
     """Each sentence with the clause ids it rests on; the model and prompt behind the LLM ones."""
     if summary is None:
         return None
@@ -168,11 +187,13 @@ def summary_json(summary: Summary | None) -> dict[str, Any] | None:
             for s in summary.sentences
         ],
         "model": (
-            {"id": summary.model_id, "sha256": summary.model_sha256} if summary.model_id else None
+            {"id": summary.model_id, "sha256": summary.model_sha256}
+            if summary.model_id and summary.model_sha256
+            else None
         ),
         "prompt": (
             {"id": summary.prompt_id, "version": summary.prompt_version}
-            if summary.prompt_id
+            if summary.prompt_id and summary.prompt_version
             else None
         ),
         "seconds": summary.seconds,
@@ -184,7 +205,7 @@ def summary_json(summary: Summary | None) -> dict[str, Any] | None:
 FIRST_USES = 5  # offsets of a term's first uses kept in the JSON (the count is complete)
 
 
-def _structure(review: Review) -> dict[str, Any]:
+def _structure(review: Review) -> StructureJson:
     """Definitions, cross-references, signature blocks and tables for ``structure``."""
     return {
         "definitions": [
@@ -259,7 +280,7 @@ def write_atomic(path: Path, content: str) -> None:
         raise OutputError(f"{path}: cannot write the report ({exc.strerror}).") from exc
 
 
-def dumps(data: dict[str, Any]) -> str:
+def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -284,7 +305,7 @@ def _percent(value: float) -> str:
     return f" ({value:.0%})"
 
 
-def _structure_html(structure: dict[str, Any]) -> list[str]:
+def _structure_html(structure: StructureJson) -> list[str]:
     """Defined terms, unresolved cross-references and signature blocks, briefly."""
     e = html.escape
     defs = structure.get("definitions", [])
@@ -330,7 +351,7 @@ def _structure_html(structure: dict[str, Any]) -> list[str]:
     return parts
 
 
-def _comments_html(comments: list[dict[str, Any]], text: str) -> list[str]:
+def _comments_html(comments: list[CommentJson], text: str) -> list[str]:
     """A Word draft's comments with the words each is anchored on."""
     if not comments:
         return []
@@ -348,15 +369,16 @@ def _cites(ids: list[str]) -> str:
     return "".join(f" <a class='cite' href='#{html.escape(i)}'>[{html.escape(i)}]</a>" for i in ids)
 
 
-def _summary_html(summary: dict[str, Any] | None) -> list[str]:
+def _summary_html(summary: SummaryJson | None) -> list[str]:
     if not summary:
         return []
     e = html.escape
     parts = ["<h2>Summary</h2>", "<ul>"]
-    quotes = []
+    quotes: list[tuple[str, SentenceJson]] = []
     for s in summary["sentences"]:
-        if s.get("quote"):
-            quotes.append(s)
+        quote = s.get("quote")
+        if quote:
+            quotes.append((quote, s))
             continue
         tag = (
             " <span class='meta'>(written by the local model)</span>"
@@ -365,28 +387,28 @@ def _summary_html(summary: dict[str, Any] | None) -> list[str]:
         )
         parts.append(f"<li>{e(s['text'])}{_cites(s['clause_ids'])}{tag}</li>")
     parts.append("</ul>")
-    for s in quotes:  # the contract's own words, with the section that holds them
+    for quote, s in quotes:  # the contract's own words, with the section that holds them
         picked = "picked by the local model" if s["source"] == "llm" else "picked by rule"
         target = html.escape(s["clause_ids"][0]) if s["clause_ids"] else ""
         jump = f" <a class='cite' href='#{target}'>go to the words</a>" if target else ""
         parts.append(
-            f"<blockquote class='quote'>“{e(s['quote'])}”<footer>"
+            f"<blockquote class='quote'>“{e(quote)}”<footer>"
             f"{e(s.get('heading') or 'Section not numbered')}{jump} "
             f"<span class='meta'>({picked})</span></footer></blockquote>"
         )
-    if summary.get("model"):
-        prompt = summary.get("prompt") or {}
+    model, prompt, note = summary["model"], summary["prompt"], summary["note"]
+    if model:
+        named = f"prompt {e(prompt['id'])} v{e(prompt['version'])}, " if prompt else ""
         parts.append(
-            f"<p class='meta'>Model {e(summary['model']['id'])}, prompt "
-            f"{e(str(prompt.get('id')))} v{e(str(prompt.get('version')))}, "
-            f"{summary['seconds']:.1f} s.</p>"
+            f"<p class='meta'>Model {e(model['id'])}, {named}"
+            f"{summary.get('seconds', 0.0):.1f} s.</p>"
         )
-    elif summary.get("note"):
-        parts.append(f"<p class='meta'>No model-written sentences: {e(summary['note'])}</p>")
+    elif note:
+        parts.append(f"<p class='meta'>No model-written sentences: {e(note)}</p>")
     return parts
 
 
-def _findings_html(findings: list[dict[str, Any]]) -> list[str]:
+def _findings_html(findings: list[FindingJson]) -> list[str]:
     e = html.escape
     if not findings:
         return ["<h2>Risk findings</h2><p>No playbook rule fired.</p>"]
@@ -405,12 +427,12 @@ def _findings_html(findings: list[dict[str, Any]]) -> list[str]:
     return parts
 
 
-def review_html(data: dict[str, Any]) -> str:
+def review_html(data: ReviewJson) -> str:
     """One self-contained HTML page (no scripts, no outside resources)."""
     e = html.escape
     doc = data["document"]
     ct = data["contract_type"]
-    by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_cat: dict[str, list[ClauseJson]] = defaultdict(list)
     for c in data["clauses"]:
         by_cat[c["category"]].append(c)
     ocr_pages = sum(1 for p in doc["pages"] if p["source"] == "ocr")
@@ -453,7 +475,9 @@ def review_html(data: dict[str, Any]) -> str:
     for cat, items in sorted(by_cat.items()):
         parts.append(f"<h3 id='{e(cat)}'>{e(cat)}</h3>")
         for c in sorted(items, key=lambda c: -c["confidence"]):
-            flag = " <span class='review'>needs human review</span>" if c["needs_review"] else ""
+            flag = (
+                " <span class='review'>needs human review</span>" if c.get("needs_review") else ""
+            )
             parts.append(
                 f"<details id='{e(c['id'])}'>"
                 f"<summary>{c['confidence']:.0%} · page {c['page']}{flag}</summary>"

@@ -10,8 +10,10 @@ import jsonschema
 import pymupdf
 import pytest
 
+from tests.review_types import mismatches
 from westfall_legal.cli import main
 from westfall_legal.errors import ExitCode
+from westfall_legal.review_json import ReviewJson
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "samples" / "master_services_agreement.pdf"
@@ -46,6 +48,7 @@ def test_sample_review_fills_the_schema(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0, err
     data = json.loads((tmp_path / "master_services_agreement.review.json").read_text())
     jsonschema.validate(data, SCHEMA)
+    assert mismatches(data, ReviewJson) == []  # and the types the code reads it through
     assert (tmp_path / "master_services_agreement.review.html").read_text().startswith("<!DOCTYPE")
     categories = {c["category"] for c in data["clauses"]}
     assert {"Governing Law", "Cap On Liability", "Anti-Assignment"} <= categories
@@ -160,6 +163,7 @@ def test_scanned_contract_is_read_by_ocr(
     assert code == 0, err
     data = json.loads((tmp_path / "o" / "scan.review.json").read_text())
     jsonschema.validate(data, SCHEMA)
+    assert mismatches(data, ReviewJson) == []  # and the types the code reads it through
     assert data["document"]["pages"][0]["source"] == "ocr"
     assert data["document"]["pages"][0]["ocr_confidence"] > 80
     law = data["facts"]["governing_law"]

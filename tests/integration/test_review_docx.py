@@ -16,8 +16,10 @@ import jsonschema
 import pytest
 
 from tests.docx_samples import SAMPLE_DOCX, SAMPLE_PDF, generator, write
+from tests.review_types import mismatches
 from westfall_legal.cli import main
 from westfall_legal.errors import ExitCode
+from westfall_legal.review_json import ReviewJson
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "westfall_legal/data/schema/review.schema.json").read_text())
@@ -59,6 +61,8 @@ def test_the_draft_has_the_pdfs_sections_clauses_facts_and_findings(
     pdf, draft = reviews["pdf"], reviews["docx"]
     for data in (pdf, draft):
         jsonschema.validate(data, SCHEMA)
+        assert mismatches(data, ReviewJson) == []
+    assert mismatches(data, ReviewJson) == []  # and the types the code reads it through
     assert _numbers(draft) == _numbers(pdf)  # 203 sections: numbers, titles, levels
     assert len(_numbers(draft)) == 203
     assert {c for c, _ in _clauses(draft)} == {c for c, _ in _clauses(pdf)}
@@ -124,6 +128,7 @@ def test_a_text_file_reviews_like_the_pdf_it_came_from(
 ) -> None:
     pdf, txt = reviews["pdf"], reviews["txt"]
     jsonschema.validate(txt, SCHEMA)
+    assert mismatches(txt, ReviewJson) == []
     assert _numbers(txt) == _numbers(pdf)
     # The text keeps the PDF's running heads and page numbers as lines of running text.
     assert {c for c, _ in _clauses(txt)} == {c for c, _ in _clauses(pdf)}

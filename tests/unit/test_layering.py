@@ -16,12 +16,12 @@ PACKAGE = Path(__file__).resolve().parents[2] / "westfall_legal"
 # The core: plain data, errors, settings and small helpers every stage may use.
 CORE = frozenset(
     {"__init__", "errors", "hashing", "models", "progress", "paths", "settings", "crash",
-     "categories", "stamps"}
+     "categories", "stamps", "review_json"}
 )  # fmt: skip
 FRONT_ENDS = frozenset({"cli", "gui"})
 EVERYTHING = frozenset(
     {*CORE, "ingest", "layout", "analysis", "llm", "store", "feedback", "pipeline", "report",
-     "session", "training", *FRONT_ENDS}
+     "session", "training", "tracking", "handback", "portfolio", *FRONT_ENDS}
 )  # fmt: skip
 
 # Per stage, the stages it may import besides itself. The pipeline flows one way:

@@ -20,6 +20,7 @@ from westfall_legal import paths
 from westfall_legal.categories import CATEGORIES
 from westfall_legal.cli.common import NEW_PASSPHRASE_ENV, Passphrases
 from westfall_legal.errors import ExitCode, KnownError, WestfallError
+from westfall_legal.review_json import ReviewJson
 
 if TYPE_CHECKING:
     from westfall_legal.store import Correction, Store
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 REVIEWER_ENV = "WESTFALL_REVIEWER"
 
 
-def store_review(passphrases: Passphrases, matter: str, path: Path, data: dict[str, Any]) -> None:
+def store_review(passphrases: Passphrases, matter: str, path: Path, data: ReviewJson) -> None:
     """`westfall review FILE --matter NAME`: keep the review JSON in that matter, or keep the
     identical stored one with its corrections, as the GUI does (``session.attach_review``)."""
     from westfall_legal.session.workspace import attach_review

@@ -235,7 +235,8 @@ class Corrector(QObject):
         marks = []
         for finding in ws.state.findings:
             row = next((ws.row(ref) for ref in finding.get("citations", []) if ws.row(ref)), None)
-            span = (row.char_start, row.char_end) if row else (finding.get("spans") or [None])[0]
+            spans = finding.get("spans") or []
+            span = (row.char_start, row.char_end) if row else (spans[0] if spans else None)
             if not span:
                 continue
             boxes = ws.boxes(int(span[0]), int(span[1]))

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from westfall_legal.errors import KnownError
+from westfall_legal.review_json import ReviewJson
 
 if TYPE_CHECKING:
     from westfall_legal.gui.main_window import MainWindow
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 FORMATS = {".html": "HTML page (*.html)", ".json": "Review JSON (*.json)"}
 
 
-def review_data(window: MainWindow) -> dict[str, Any] | None:
+def review_data(window: MainWindow) -> ReviewJson | None:
     """The open review's ``westfall.review/1`` JSON (None: no document open)."""
     ws = window.workspace
     return None if ws is None else ws.data

@@ -369,7 +369,8 @@ class MainWindow(QMainWindow):
             summary,
             ws.clause_names(),
         )
-        written = sum(1 for s in (summary or {}).get("sentences", []) if s["source"] == "llm")
+        sentences = summary["sentences"] if summary else []
+        written = sum(1 for s in sentences if s["source"] == "llm")
         if written == 0 and self.engines.llm_error:  # no model installed, or it did not load
             self.status(
                 f"The summary is the rule-based one: {self.engines.llm_error} "

@@ -20,6 +20,7 @@ from typing import Any
 
 from westfall_legal.models import Box, Review, Section
 from westfall_legal.report import review_json
+from westfall_legal.review_json import FindingJson, ReviewJson
 from westfall_legal.session.rows import RANK, ClauseRow
 from westfall_legal.store import ClauseState, Correction, DocumentState, Store
 from westfall_legal.store.corrections import Corrections
@@ -35,11 +36,11 @@ class Attached:
     annotations: int
 
 
-def attach_review(store: Store, matter: str, data: dict[str, Any], *, size: int | None) -> Attached:
+def attach_review(store: Store, matter: str, data: ReviewJson, *, size: int | None) -> Attached:
     """Keep a review (its ``westfall.review/1`` JSON) in the matter (name or id), unless the
     document's latest stored review is the same output (same model, same clauses): then
     that one is kept, with its corrections, and nothing is added."""
-    sha256 = (data.get("document") or {}).get("sha256")  # a malformed one: add() says why
+    sha256 = data["document"]["sha256"]
     for doc in store.reviews.documents(matter):
         if doc.sha256 != sha256:
             continue
@@ -71,7 +72,7 @@ class Workspace:
         review: Review,
         reviewer: str,
         *,
-        data: dict[str, Any] | None = None,
+        data: ReviewJson | None = None,
         reused: bool = False,
     ) -> None:
         self.store = store
@@ -175,7 +176,7 @@ class Workspace:
             parent = self._sections.get(parent.parent or "")
         return number
 
-    def findings_of(self, ref: str) -> list[dict[str, Any]]:
+    def findings_of(self, ref: str) -> list[FindingJson]:
         """The findings that cite clause ``ref``, the most severe first."""
         cited = [f for f in self.state.findings if ref in f.get("citations", [])]
         return sorted(cited, key=lambda f: -RANK.get(f["severity"], 0))

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from westfall_legal.errors import NotInStoreError, StoreError
+from westfall_legal.review_json import FindingJson
 from westfall_legal.store.common import now, random_id
 from westfall_legal.store.facts import check_fact
 from westfall_legal.store.records import (
@@ -82,7 +83,7 @@ def fold(
     """Apply every correction that was not undone, in order, to a review's annotations."""
     clauses = {a.id: _clause(a) for a in annotations if a.kind == "clause"}
     facts = {a.ref: _fact(a) for a in annotations if a.kind == "fact"}
-    findings = tuple(a.data for a in annotations if a.kind == "finding")
+    findings = tuple(cast(FindingJson, a.data) for a in annotations if a.kind == "finding")
     comments: list[str] = []
     for c in in_effect(corrections):
         if c.action == "add":

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from westfall_legal.review_json import FindingJson, ModelRecord
+
 ClauseStatus = Literal["proposed", "accepted", "rejected"]
 Action = Literal["accept", "reject", "relabel", "span", "add", "fact", "comment", "undo"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -44,7 +46,7 @@ class ReviewInfo:
     id: str
     document_id: str
     created: str
-    model: dict[str, Any] | None  # {"id", "sha256"} of the model that produced it
+    model: ModelRecord | None  # {"id", "sha256"} of the model that produced it
     body: dict[str, Any]  # contract type, summary, timings, structure (the review JSON's rest)
 
 
@@ -71,7 +73,7 @@ class Correction:
     before: Any
     after: Any
     review_id: str | None
-    model: dict[str, Any] | None  # the model whose output was corrected
+    model: ModelRecord | None  # the model whose output was corrected
     undoes: str | None = None
     redoes: str | None = None  # the undo this correction makes again (``Corrections.redo``)
 
@@ -118,7 +120,7 @@ class DocumentState:
     review: ReviewInfo | None
     clauses: tuple[ClauseState, ...]
     facts: dict[str, FactState]
-    findings: tuple[dict[str, Any], ...]
+    findings: tuple[FindingJson, ...]
     comments: tuple[str, ...]  # comments on the document as a whole
     corrections: tuple[Correction, ...] = field(default=())  # every event, undos included
 

@@ -11,6 +11,7 @@ its own column, read only when asked for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 _NOT_IN_BODY = ("document", "text", "clauses", "facts", "findings")
 
 
-def annotation_bodies(review: dict[str, Any]) -> list[dict[str, Any]]:
+def annotation_bodies(review: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The review JSON's clauses, facts and findings as annotation bodies, in order."""
     bodies: list[dict[str, Any]] = [
         {"kind": "clause", "ref": str(c["id"]), "data": c} for c in review.get("clauses", [])
@@ -47,8 +48,11 @@ class Reviews:
 
     # Writing -------------------------------------------------------------------------------
 
-    def add(self, matter: str, review: dict[str, Any], *, size: int | None = None) -> StoredReview:
-        """Store a review JSON dict in ``matter`` (name or id); ``size``: the file's bytes."""
+    def add(
+        self, matter: str, review: Mapping[str, Any], *, size: int | None = None
+    ) -> StoredReview:
+        """Store a review JSON dict in ``matter`` (name or id); ``size``: the file's bytes.
+        Any mapping: its shape is checked here, so a malformed one is refused with why."""
         store = self._store
         try:
             doc = review["document"]

@@ -83,7 +83,13 @@ def review_json(clauses: int = 3, *, name: str | None = None, extra: str = "") -
                 "citations": ["c1"],
             }
         ],
-        "summary": PLANTED["summary"],
+        "summary": {
+            "text": PLANTED["summary"],
+            "sentences": [{"text": PLANTED["summary"], "clause_ids": ["c1"], "source": "rule"}],
+            "model": None,
+            "prompt": None,
+            "note": None,
+        },
         "model": {"id": "clauses-v1", "sha256": "ab" * 32},
         "timings": {"ingest": 0.1},
     }

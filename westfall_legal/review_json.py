@@ -1,0 +1,159 @@
+"""The `westfall.review/1` document as Python types: what report.py writes and the store,
+the session and feedback read back.
+
+These mirror `data/schema/review.schema.json` key for key (tests/unit/test_review_json.py
+holds them to it): a required key in the schema is a required key here, an optional one is
+`NotRequired` (no `from __future__ import annotations` here: TypedDict reads `NotRequired`
+from evaluated annotations). The schema stays the contract for files on disk; these types
+let mypy check the code that reads them instead of 123 `dict[str, Any]`s.
+"""
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+Box = list[float]  # [x0, y0, x1, y1] in PDF points
+
+
+class PageJson(TypedDict):
+    number: int
+    source: Literal["text-layer", "ocr"]
+    ocr_confidence: float | None
+    error: NotRequired[str]
+
+
+class DocumentJson(TypedDict):
+    path: str
+    sha256: str
+    pages: list[PageJson]
+    warnings: NotRequired[list[str]]
+
+
+class LabelJson(TypedDict):
+    label: str
+    confidence: float
+
+
+class ClauseJson(TypedDict):
+    id: str
+    category: str
+    confidence: float
+    text: str
+    char_start: int
+    char_end: int
+    page: int
+    boxes: list[Box]
+    section: str | None
+    needs_review: NotRequired[bool]
+    verifier: NotRequired[float | None]
+    paragraph: NotRequired[int]
+
+
+class FactJson(TypedDict):
+    value: Any  # a date, a duration in words, a party list: each fact's own shape
+    text: str
+    char_start: int
+    char_end: int
+    page: int
+    confidence: NotRequired[float]
+
+
+class FindingJson(TypedDict):
+    rule: str
+    severity: Literal["low", "medium", "high"]
+    explanation: str
+    citations: list[str]
+    title: NotRequired[str]
+    spans: NotRequired[list[list[int]]]
+    position: NotRequired[dict[str, str]]
+
+
+class ModelRef(TypedDict):
+    id: str
+    sha256: str
+
+
+class ModelRecord(ModelRef):
+    """The clause model behind a review, with why the encoder was not used when it was not."""
+
+    note: NotRequired[str]
+
+
+class PromptRef(TypedDict):
+    id: str
+    version: str
+
+
+class SentenceJson(TypedDict):
+    text: str
+    clause_ids: list[str]
+    source: Literal["rule", "llm"]
+    section: NotRequired[str | None]
+    quote: NotRequired[str | None]
+    heading: NotRequired[str]
+    span: NotRequired[list[int] | None]
+
+
+class SummaryJson(TypedDict):
+    text: str
+    sentences: list[SentenceJson]
+    model: ModelRef | None
+    prompt: PromptRef | None
+    seconds: NotRequired[float]
+    note: str | None
+    mode: NotRequired[Literal["quote", "paraphrase"]]
+
+
+class CommentJson(TypedDict):
+    id: str
+    author: str
+    date: str | None
+    text: str
+    char_start: int
+    char_end: int
+    paragraph: int
+
+
+class StructureJson(TypedDict, total=False):
+    """Every part optional: a Word draft has paragraphs and revisions, a PDF has tables."""
+
+    sections: list[dict[str, Any]]
+    definitions: list[dict[str, Any]]
+    cross_references: list[dict[str, Any]]
+    signature_blocks: list[dict[str, Any]]
+    tables: list[dict[str, Any]]
+    revisions: list[dict[str, Any]]
+    paragraphs: list[dict[str, Any]]
+    numbering_issues: list[dict[str, Any]]
+
+
+class ReviewJson(TypedDict):
+    schema: Literal["westfall.review/1"]
+    document: DocumentJson
+    text: str
+    contract_type: LabelJson | None
+    clauses: list[ClauseJson]
+    facts: dict[str, FactJson]
+    findings: list[FindingJson]
+    summary: SummaryJson | None
+    model: ModelRecord | None
+    timings: dict[str, float]
+    comments: NotRequired[list[CommentJson]]
+    structure: NotRequired[StructureJson]
+
+
+# Where each type sits in the schema: the test walks these paths and compares keys.
+SCHEMA_PATHS: dict[str, type] = {
+    "": ReviewJson,
+    "document": DocumentJson,
+    "document.pages[]": PageJson,
+    "contract_type": LabelJson,
+    "clauses[]": ClauseJson,
+    "facts{}": FactJson,
+    "findings[]": FindingJson,
+    "summary": SummaryJson,
+    "summary.sentences[]": SentenceJson,
+    "summary.model": ModelRef,
+    "summary.prompt": PromptRef,
+    "model": ModelRecord,
+    "comments[]": CommentJson,
+    "structure": StructureJson,
+}
