@@ -4,6 +4,13 @@ Each line that opens with a clause number (or is a short heading line) starts a 
 Levels come from the kind of number: ``ARTICLE``/``Schedule`` first, then dotted numbers by
 their depth, then the parenthesised kinds in the order the document first nests them.
 Numbering that restarts or skips is tolerated: it only changes where parents are found.
+
+A number alone on its line opens a section when a title line follows it, when the text
+beside or below it starts a sentence (a left column of numbers: "1.44" then "“CSR
+Notification Date” has the meaning ..."), or when another number follows (a column of
+numbers the PDF reads apart from its text). A number without a full stop ("1 Definitions")
+opens one when a title follows it and it is the next top-level number (not "35 West Wacker
+Drive" in an address).
 """
 
 from __future__ import annotations
@@ -23,6 +30,9 @@ _PART = re.compile(r"^(?:PART|Part)\s+([A-Z]|[IVX]{1,5}|\d{1,2})\b[.:\s-]*(.*)$"
 _DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})([.,]?)\s+(\S.*)$")
 _GLUED = re.compile(r"^(\d{1,2})\.([A-Z].*)$")  # "1.DGT shall pay": no space after the number
 _LONE_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})\.?$")  # "1." over its title line
+_BARE_NUMBER = re.compile(r"^(\d{1,2})\s+(\S*[A-Za-z]{2}.*)$")  # "1 Definitions": no full stop
+_OPENS_TEXT = re.compile(r"^[\"“‘'(]?[A-Z]")  # a sentence (or a defined term) starting
+SAME_ROW = 3.0  # points: a number and its text side by side in two columns
 _FILING_LABEL = re.compile(r"^Exhibit \d+\.\d+", re.IGNORECASE)  # EDGAR's "EXHIBIT 10.1"
 _RUNS_ON = re.compile(  # a line that ends mid-sentence (not "...; and", a list going on)
     r"(?:(?<![;,])\s(?:and|or)|\b(?:of|the|in|to|under|with|by|per|Sections?|Articles?"
@@ -187,6 +197,31 @@ def _short_lines(lines: list[Line]) -> set[int]:
     }
 
 
+def _numbered_column(texts: list[str], i: int) -> bool:
+    """Whether line ``i`` is in a run of lone numbers with a sub-number among them ("6.",
+    "6.1", "6.2": section numbers read apart from their text), not a list "1.", "2.", "3."."""
+    first = last = i
+    while first > 0 and _LONE_NUMBER.match(texts[first - 1]):
+        first -= 1
+    while last + 1 < len(texts) and _LONE_NUMBER.match(texts[last + 1]):
+        last += 1
+    return any("." in t.rstrip(".") for t in texts[first : last + 1])
+
+
+def _lone_number_heads(lines: list[Line], texts: list[str], i: int) -> bool:
+    """Whether the number alone on line ``i`` heads what follows it: a title, a sentence to
+    its right or below it on the same page, or another number of a column of numbers."""
+    if i + 1 >= len(lines) or lines[i + 1].page != lines[i].page:
+        return False
+    line, nxt, below = lines[i], lines[i + 1], texts[i + 1]
+    if _title_line(below):
+        return True
+    if _LONE_NUMBER.match(below) and "." in below:
+        return _numbered_column(texts, i)
+    beside = abs(nxt.box[1] - line.box[1]) <= SAME_ROW or nxt.box[0] > line.box[0]
+    return beside and bool(_OPENS_TEXT.match(below))
+
+
 def find_headings(doc_text: DocumentText) -> list[Heading]:
     headings: list[Heading] = []
     previous_kind: str | None = None
@@ -203,6 +238,7 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
     lines, texts = [ln for ln, _ in kept], [t for _, t in kept]
     short = _short_lines(lines)
     heading_lines: set[int] = set()
+    last_top = 0  # the last top-level number ("4." or "4 Term"), for a bare "5 Price"
     for i, line in enumerate(lines):
         if i in heading_lines:
             continue  # the title line of the heading above
@@ -217,8 +253,16 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
         nxt = texts[i + 1] if i + 1 < len(lines) else ""
         alone = i + 1 >= len(lines) or lines[i + 1].block != line.block
         found = classify_line(text, previous_kind)
-        if found is None and (m := _LONE_NUMBER.match(text)) and "." in text and _title_line(nxt):
+        lone = found is None and (m := _LONE_NUMBER.match(text)) is not None and "." in text
+        if lone and m and _lone_number_heads(lines, texts, i):
             found = (f"dotted{m.group(1).count('.') + 1}", m.group(1), "")
+        elif (
+            found is None
+            and (b := _BARE_NUMBER.match(text))
+            and int(b.group(1)) == last_top + 1
+            and _title_line(b.group(2))
+        ):
+            found = ("dotted1", b.group(1), b.group(2))
         if found:
             kind, number, rest = found
             if kind == "annex" and i < 3 and _FILING_LABEL.match(text):
@@ -227,7 +271,13 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
                 kind = "paren-a-h"  # so that a following (i) reads as a letter
             title = _title_from(rest, alone or classify_line(nxt) is not None)
             j = i + 1
-            if not rest.strip() and _title_line(nxt):
+            if kind == "dotted1" and number and number.isdigit():
+                last_top = int(number)
+            elif kind == "annex":
+                last_top = 0  # numbering restarts inside a schedule
+            if not rest.strip() and not _title_line(nxt) and not _LONE_NUMBER.match(nxt):
+                title = _title_from(nxt, alone=False)  # "1.1" beside "Term. This Agreement ..."
+            elif not rest.strip() and _title_line(nxt):
                 title = nxt.strip().rstrip(".")  # "ARTICLE 1" over "DEFINITIONS"
                 heading_lines.add(j)
                 while title.casefold() in _SMALL_WORDS and j + 1 < len(lines):

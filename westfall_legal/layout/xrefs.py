@@ -19,6 +19,17 @@ holds it, and a numbered heading the tree missed ("6.04" or "CLAUSE 24" opening 
 recorded in ``located_at``. A bare continuation is read in the style of the list it
 continues ("Section 8(b)(i), (ii)" is 8(b)(ii)); one in another style ("Section 22.1(a) or
 (2)") is the sentence's own enumeration, not a reference.
+
+A range gives its two ends ("Sections 7.2.2 through 7.2.4", "Sections 11.1-11.4"), a list
+each item ("Sections 5.1 or 5.2"); "Article 9.1" is the section 9.1. A reference split by a
+line or a page break reads across it: running heads and page numbers between its words are
+stepped over. "Part B of Schedule 1" is the Part B under Schedule 1 (or Schedule 1 itself
+where the tree has no Part B). Where one number has several sections outside the schedules
+(a table of contents above the text) the one with the most text is meant.
+
+A reference to another instrument (:mod:`westfall_legal.layout.external`: "Section 2(a) of
+the Securities Act", "Rule 144") is not a cross-reference; :func:`find_references` returns
+those apart, with the instrument named.
 """
 
 from __future__ import annotations
@@ -26,18 +37,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from westfall_legal.layout.external import ExternalReference, find_rules, instrument_of
 from westfall_legal.layout.spans import SectionIndex
 from westfall_legal.models import ANNEX_KINDS, CrossReference, DocumentText, Section
 
 _PAREN = r"\([a-zA-Z0-9]{1,4}\)"
-_DOTTED = rf"\d{{1,3}}(?:\.\d{{1,3}})*(?![\d-]|\.\d)(?: ?{_PAREN})*|(?:{_PAREN})+"  # "4 (b)" too
+# "4 (b)" too; "11.1-11.4" is a range, "5-1401" (a statute's number) is not a number of ours
+_DOTTED = (
+    rf"\d{{1,3}}(?:\.\d{{1,3}})*(?!\d|\.\d|[-–](?!\d{{1,3}}\.\d))(?: ?{_PAREN})*|(?:{_PAREN})+"
+)
 # "A", "A-1", "A1", "2", "10.37", "IV": not a word taken for an id ("EXHIBIT HAS BEEN")
 _ANNEX_ID = r"(?:[A-Z](?:-?\d{1,2})?|\d{1,3}(?:\.\d{1,3})?|[IVX]{1,5})(?:-[A-Z0-9]{1,2})?(?![\w-])"
 _NUMBER = {
     "section": _DOTTED,
     "clause": _DOTTED,
     "paragraph": _DOTTED,
-    "article": rf"(?:[IVXLC]+|\d{{1,3}})(?![\w-]|\.\d)(?:{_PAREN})*",
+    "article": rf"(?:[IVXLC]+(?![\w-]|\.\d)|\d{{1,3}}(?:\.\d{{1,3}})*(?![\w-]|\.\d))(?:{_PAREN})*",
+    "part": r"(?:[A-Z]|[IVX]{1,5}|\d{1,2})(?![\w-])",
     "schedule": _ANNEX_ID,
     "exhibit": _ANNEX_ID,
     "annex": _ANNEX_ID,
@@ -52,36 +68,18 @@ _KEYWORDS = {
     "exhibit": r"[Ee]xhibits?|EXHIBITS?",
     "annex": r"[Aa]nnex(?:es)?|ANNEX(?:ES)?",
     "appendix": r"[Aa]ppendi(?:x|ces)|APPENDI(?:X|CES)",
+    "part": r"[Pp]art|PART",
 }
-_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and/or|and|or|through|to)\s+)"
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and/or|and|or|through|to)\s+|\s?[-–]\s?)"
 _GROUPS = {
     kind: re.compile(rf"\b(?:{_KEYWORDS[kind]})\s+(?P<items>(?:{num})(?:{_SEP}(?:{num}))*)(?![\w])")
     for kind, num in _NUMBER.items()
 }
-# "Section 513(i) and Section 512 of the Internal Revenue Code": the chain ends in the statute.
-# (Not "\s*,?\s*": two runs of spaces side by side split a long run every way, O(n^2).)
-_CHAIN = r"(?:\s*(?:,\s*)?(?:and|or)\s+[Ss]ections?\s+\d[\w.()]*)?"
-# A statute: "of the Securities Act", "of the 1933 Act", "of Part VII of Schedule VI of the
-# Excise Tax Act", "OF THE COLOMBIAN CODE OF LABOR", "of the petroleum code", "of Decree 663".
-_EXTERNAL = re.compile(
-    rf"{_CHAIN}\s*(?i:of|under)\s+(?:(?i:the)\s+)?"
-    r"(?:(?:[A-Z0-9][\w.'’-]*|of|and|on|the|OF|AND|ON|THE)\s+){0,10}?(?:[a-z][\w-]*\s+){0,2}?"
-    r"(?i:Acts?|Laws?|Codes?|Regulations?|Rules|Statutes?|Convention|Treaty|Directive|Decree|"
-    r"U\.S\.C\.?)\b"
-    r"|\s+(?i:the)\s+(?:[A-Z][\w.'’-]*\s+){0,3}(?i:Law|Act|Code|Decree)\b"  # "article 43 the Law"
-    r"|\s*of\s+Title\s+\d"
+# "Part B of Schedule 1": a Part is looked for under the annex that follows it.
+_OF_ANNEX = re.compile(
+    r"\s+of\s+(?:the\s+)?(?P<kind>[Ss]chedule|SCHEDULE|[Ee]xhibit|EXHIBIT|[Aa]nnex|ANNEX|"
+    r"[Aa]ppendix|APPENDIX)\s+(?P<id>[A-Z0-9]{1,3}(?:[.-]\d{1,2})?)\b"
 )
-# Another document's section: "of the Separation and Distribution Agreement", "of the
-# Supplement", "of the SDA", "of the Prior JDA", "of the Standard Distributor Terms" (not
-# "of this Agreement", nor a bare "of the Agreement", which is this one, nor a part of this
-# document: "of the Exhibit", "of Schedule B").
-_OTHER_AGREEMENT = re.compile(
-    r"(?:\s*(?:(?:-|through|to|and)\s*)?\([a-zA-Z0-9]{1,4}\))*\s*(?:of|under|in)\s+(?:the|that|each|such)\s+"
-    r"(?!(?:Agreement|Exhibit|Schedule|Annex|Appendix|Attachment|Section|Article)\b)"
-    r"(?:(?:[A-Z][\w.'’&-]*|of|and|on|for)\s+){0,7}?"
-    r"(?:Agreements?|SPA|Plan|Indenture|Supplement|Terms|Conditions|Manual|Policy|[A-Z]{2,6})\b"
-)
-_EXTERNAL_BEFORE = re.compile(r"(?:U\.S\.C|C\.F\.R)\.?\s*$")  # "17 U.S.C. section 101"
 _ANNEX_KINDS = ANNEX_KINDS
 # A numbered heading at the start of a line: "6.04", "3.", "3.0 TERM", "CLAUSE 24 ...",
 # "Section 8. Conditions", "ARTICLE IV". A bare "3" (a page number) is not one, nor a
@@ -184,10 +182,8 @@ class _Resolver:
     def resolve(self, kind: str, number: str, at: Section | None) -> str | None:
         if kind in _ANNEX_KINDS:
             label = f"{kind} {number}".casefold()
-            hit = next(
-                (s for s in self.index.sections if (s.number or "").casefold() == label), None
-            )
-            return hit.id if hit else None
+            hits = [s for s in self.index.sections if (s.number or "").casefold() == label]
+            return _meant(hits).id if hits else None
         base, parens = _split(number)
         start = self._base(kind, base, at) if base else None
         if base and start is None:
@@ -227,7 +223,19 @@ class _Resolver:
             preferred = [s for s in candidates if self.annex_of(s) == home]
         else:
             preferred = [s for s in candidates if self.annex_of(s) is None]
-        return (preferred or candidates)[0]
+        return _meant(preferred or candidates)
+
+    def part(self, number: str, annex: tuple[str, str] | None) -> str | None:
+        """``Part B`` (of ``Schedule 1``): the Part under the annex, else the annex itself."""
+        label = f"part {number}".casefold()
+        if annex is None:
+            hits = [s for s in self.index.sections if (s.number or "").casefold() == label]
+            return _meant(hits).id if hits else None
+        holder = self.resolve(*annex, None)
+        if holder is None:
+            return None
+        below = self.index.descendants(self.index.by_id[holder])
+        return next((s.id for s in below if (s.number or "").casefold() == label), holder)
 
     def _descend(self, start: Section, parens: list[str]) -> Section | None:
         node: Section | None = start
@@ -250,6 +258,15 @@ class _Resolver:
             if ancestor.number == parens[0]:
                 return self._descend(ancestor, parens[1:])
         return None
+
+
+SHORT_SPAN = 200  # a section this short beside a longer one of its number: a contents line
+
+
+def _meant(candidates: Sequence[Section]) -> Section:
+    """Of sections with one number, the one a reference means: the first, unless it is a
+    line of a table of contents (short) and another has text."""
+    return next((s for s in candidates if s.char_end - s.char_start >= SHORT_SPAN), candidates[0])
 
 
 def _inside(pos: int, span: tuple[int, int]) -> bool:
@@ -293,45 +310,60 @@ def _caption(text: str, m: re.Match[str]) -> bool:
     return line.strip(" \t.:") == m.group(0).strip()
 
 
-def _is_external(text: str, m: re.Match[str]) -> bool:
-    """A statute's section, not this document's."""
-    before = text[max(0, m.start() - 12) : m.start()]
-    return bool(
-        _EXTERNAL.match(text, m.end())
-        or _OTHER_AGREEMENT.match(text, m.end())
-        or _EXTERNAL_BEFORE.search(before)
-    )
-
-
 def _label(kind: str, number: str) -> str:
     return f"{kind.title()} {number.replace(' ', '')}"
 
 
-def find_cross_references(
+def _body_text(doc_text: DocumentText) -> str:
+    """The text with running heads, footers and page numbers blanked (offsets kept), so that a
+    reference split by a page break reads as one."""
+    chars = list(doc_text.text)
+    for ln in doc_text.lines:
+        if ln.is_margin:
+            chars[ln.char_start : ln.char_end] = " " * (ln.char_end - ln.char_start)
+    return "".join(chars)
+
+
+def find_references(
     doc_text: DocumentText, sections: Sequence[Section]
-) -> list[CrossReference]:
-    """Every cross-reference in document order, each resolved against the section tree."""
+) -> tuple[list[CrossReference], list[ExternalReference]]:
+    """This document's cross-references, each resolved against the section tree, and the
+    references to other instruments, each with the instrument it names; both in document
+    order."""
     text = doc_text.text
+    body = _body_text(doc_text)
     resolver = _Resolver(sections, doc_text)
     heading_starts = {s.char_start for s in sections}
-    margins = [(ln.char_start, ln.char_end) for ln in doc_text.lines if ln.is_margin]
     refs: list[CrossReference] = []
+    external = [r for r in find_rules(body) if r.char_start not in heading_starts]
     for kind, pattern in _GROUPS.items():
-        for m in pattern.finditer(text):
-            if m.start() in heading_starts or _is_external(text, m):
+        for m in pattern.finditer(body):
+            if m.start() in heading_starts or (kind in _ANNEX_KINDS and _caption(text, m)):
                 continue
-            if kind in _ANNEX_KINDS and _caption(text, m):
+            items = [
+                (m.start() if i == 0 else a, b, n) for i, (a, b, n) in enumerate(_items(kind, m))
+            ]
+            instrument = instrument_of(body, m.start(), m.end())
+            if instrument is not None:
+                external += [
+                    ExternalReference(text[a:b], a, b, kind, _label(kind, n), instrument)
+                    for a, b, n in items
+                ]
                 continue
-            if any(a <= m.start() < b for a, b in margins):
-                continue
+            annex = _OF_ANNEX.match(body, m.end()) if kind == "part" else None
             at = resolver.index.at(m.start())
-            for i, (start, end, number) in enumerate(_items(kind, m)):
-                start = m.start() if i == 0 else start
-                target = resolver.resolve(kind, number, at)
+            for start, end, number in items:
                 located = None
-                if target is None:
+                if kind == "part":
+                    of = (annex.group("kind").lower(), annex.group("id")) if annex else None
+                    target = resolver.part(number, of)
+                    if target is None and of is None:
+                        continue  # "Part 284" of nothing named: not a part of this document
+                else:
+                    target = resolver.resolve(kind, number, at)
+                if target is None and kind != "part":
                     target = resolver.resolve_in_text(kind, number, at, (start, end))
-                if target is None:
+                if target is None and kind != "part":
                     located = resolver.heading(kind, number, start)
                 refs.append(
                     CrossReference(
@@ -339,4 +371,18 @@ def find_cross_references(
                         at.id if at else None, located,
                     )
                 )  # fmt: skip
-    return sorted(refs, key=lambda r: r.char_start)
+    return sorted(refs, key=lambda r: r.char_start), sorted(external, key=lambda r: r.char_start)
+
+
+def find_cross_references(
+    doc_text: DocumentText, sections: Sequence[Section]
+) -> list[CrossReference]:
+    """Every cross-reference in document order, each resolved against the section tree."""
+    return find_references(doc_text, sections)[0]
+
+
+def find_external_references(
+    doc_text: DocumentText, sections: Sequence[Section]
+) -> list[ExternalReference]:
+    """Every reference to another instrument, with the instrument named."""
+    return find_references(doc_text, sections)[1]

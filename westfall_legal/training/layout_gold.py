@@ -39,7 +39,7 @@ from westfall_legal.layout.definitions import find_definitions
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.spans import SectionIndex
 from westfall_legal.layout.text import build_text
-from westfall_legal.layout.xrefs import find_cross_references
+from westfall_legal.layout.xrefs import find_cross_references, roman_to_int
 from westfall_legal.models import CrossReference, Definition, Document, DocumentText, Section
 
 
@@ -252,6 +252,12 @@ def _base(number: str) -> str:
     return _number(re.sub(r"(?<=\d)\.?[a-zA-Z]$", "", base))
 
 
+def _key(number: str) -> str:
+    """``"iii"``, ``"III"`` and ``"3"`` alike: a section named "Section 3" is ARTICLE III."""
+    value = roman_to_int(number.upper()) if number.isalpha() else None
+    return str(value) if value else number
+
+
 def _resolves(index: SectionIndex, target: str, gold: GoldReference) -> bool:
     if gold.target is None:
         return False
@@ -259,9 +265,10 @@ def _resolves(index: SectionIndex, target: str, gold: GoldReference) -> bool:
     page_ok = gold.target_page is None or section.page == gold.target_page
     if _number(gold.target) in _target_numbers(index, target) and page_ok:
         return True
-    base = _base(gold.target)
+    base = _key(_base(gold.target))
     return any(
-        _number(s.number or "") == base and (gold.target_page is None or s.page == gold.target_page)
+        _key(_number(s.number or "")) == base
+        and (gold.target_page is None or s.page == gold.target_page)
         for s in (section, *index.ancestors(section))
     )
 
