@@ -3,17 +3,25 @@
 The export dialog builds the bundle in memory (``feedback.preview_export``) and shows what it
 will carry and what anonymisation replaced, original -> placeholder (on this screen only: the
 originals are never written); "Export…" then signs and writes exactly what was previewed.
-Store calls stay on the GUI thread (one connection per thread); a preview takes about a
-second per few documents.
+
+The preview (anonymising every document) and the import (decrypting, unpacking and checking a
+bundle) run in the background (``gui/tasks.py``). The store's connection belongs to the GUI
+thread, so the worker opens a connection of its own to the same unlocked store, as a second
+process would (SQLite's locking keeps them apart), and closes it when done.
+
+The dialogs get what they use of the window, no more (:class:`FeedbackHost`): the store, a
+parent for their windows, the status line and the error display.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -33,10 +41,45 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.errors import KnownError, UntrustedSignerError
+from westfall_legal.gui.signals import emit
+from westfall_legal.gui.tasks import Task
+from westfall_legal.progress import CancelToken, ProgressCallback
 
 if TYPE_CHECKING:
-    from westfall_legal.feedback import ExportPreview, ExportResult, ImportResult
-    from westfall_legal.gui.main_window import MainWindow
+    from westfall_legal.feedback import ExportPreview, ExportResult, ImportResult, Selection
+    from westfall_legal.store import Store
+
+Ask = Callable[[str], "tuple[str, str] | None"]
+
+
+@dataclass(frozen=True)
+class FeedbackHost:
+    """What the feedback dialogs use of the main window."""
+
+    store: Store
+    parent: QWidget  # their windows' parent
+    say: Callable[[str], None]  # the status line
+    show_error: Callable[[BaseException], None]
+
+
+def _own_connection(store: Store) -> Store:
+    """``store``, unlocked, on a connection of the calling (worker) thread's own: the GUI
+    thread keeps using its connection meanwhile (``store/backup.py`` opens one the same way)."""
+    from westfall_legal.store.core import Store
+    from westfall_legal.store.db import connect
+
+    return Store(connect(store.path), store.path, store.keyring, store.store_id)
+
+
+def _preview_work(store: Store, selection: Selection) -> Callable[..., ExportPreview]:
+    def work(_progress: ProgressCallback, _cancel: CancelToken) -> ExportPreview:
+        from westfall_legal.feedback import preview_export
+        from westfall_legal.pipeline import label_schema
+
+        with _own_connection(store) as own:
+            return preview_export(own, selection, label_schema())
+
+    return work
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -52,22 +95,25 @@ def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
 
 
 class ExportDialog(QDialog):
-    """Choose matters, a date and a recipient; preview; export."""
+    """Choose matters, a date and a recipient; preview (in the background); export."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
+    previewed = Signal(bool)  # the preview is shown (True) or failed (False)
+
+    def __init__(self, host: FeedbackHost) -> None:
+        super().__init__(host.parent)
+        self.host = host
         self.preview_: ExportPreview | None = None
+        self.task: Task[ExportPreview] | None = None
         self.exported: ExportResult | None = None
         self.setWindowTitle("Export feedback")
         self.resize(720, 560)
         self.matters = QListWidget()
-        if window.store is not None:
-            for matter in window.store.matters.list():
-                item = QListWidgetItem(matter.name)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked)
-                self.matters.addItem(item)
+        self.matters.setAccessibleName("Matters to export")
+        for matter in host.store.matters.list():
+            item = QListWidgetItem(matter.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.matters.addItem(item)
         self.since = QLineEdit()
         self.since.setPlaceholderText("YYYY-MM-DD (empty: every correction)")
         self.anonymise = QCheckBox("Anonymise (parties, people, contact details, accounts)")
@@ -103,26 +149,38 @@ class ExportDialog(QDialog):
         items = [self.matters.item(i) for i in range(self.matters.count())]
         return tuple(i.text() for i in items if i.checkState() == Qt.CheckState.Checked)
 
-    def preview(self) -> bool:
-        """Build the bundle in memory and show it; False (with the error shown) if it fails."""
-        from westfall_legal.feedback import Selection, preview_export
-        from westfall_legal.pipeline import label_schema
+    def preview(self) -> Task[ExportPreview]:
+        """Build the bundle in memory in the background; ``previewed`` says when it is shown
+        (True) or failed (False, the error shown)."""
+        from westfall_legal.feedback import Selection
 
-        store = self.window_.store
-        if store is None:
-            return False
         selection = Selection(
             self._selection(), self.since.text().strip() or None, self.anonymise.isChecked()
         )
-        try:
-            preview = preview_export(store, selection, label_schema())
-        except KnownError as exc:
-            self.window_.show_error(exc)
-            return False
+        self.preview_button.setEnabled(False)
+        self.export_button.setEnabled(False)
+        self.summary.setText("Building the bundle and anonymising its documents…")
+        task = Task(_preview_work(self.host.store, selection), name="feedback preview")
+        task.on_success(self._previewed).on_failure(self._failed)
+        self.task = task.start()
+        return task
+
+    def _previewed(self, preview: ExportPreview) -> None:
+        if not shiboken6.isValid(self):
+            return  # closed meanwhile
         self.preview_ = preview
         self._show(preview)
+        self.preview_button.setEnabled(True)
         self.export_button.setEnabled(bool(preview.documents))
-        return True
+        emit(self.previewed, True)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.preview_button.setEnabled(True)
+        self.summary.setText("The preview failed: nothing was exported.")
+        self.host.show_error(exc)
+        emit(self.previewed, False)
 
     def _show(self, preview: ExportPreview) -> None:
         while self.details.count():
@@ -140,10 +198,14 @@ class ExportDialog(QDialog):
         )
         replaced = [[kind, str(n)] for kind, n in sorted(preview.report.counts.items())]
         self.details.addWidget(QLabel("Replaced, per kind:"))
-        self.details.addWidget(_table(["kind", "replaced"], replaced))
+        kinds = _table(["kind", "replaced"], replaced)
+        kinds.setAccessibleName("Replacements per kind")
+        self.details.addWidget(kinds)
         mapping = [[orig, ph] for orig, ph in sorted(preview.report.mapping.items())]
         self.details.addWidget(QLabel("Original -> placeholder (shown here only, never written):"))
-        self.details.addWidget(_table(["original", "placeholder"], mapping))
+        originals = _table(["original", "placeholder"], mapping)
+        originals.setAccessibleName("Originals and their placeholders")
+        self.details.addWidget(originals)
 
     def _choose_and_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -153,26 +215,26 @@ class ExportDialog(QDialog):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> ExportResult | None:
-        """Sign (and encrypt) the previewed bundle into ``path``."""
+        """Sign (and encrypt) the previewed bundle into ``path`` (quick: the preview did the
+        work)."""
         from westfall_legal.feedback import write_export
         from westfall_legal.store.signing import decode_key
 
-        store = self.window_.store
-        if store is None or self.preview_ is None:
+        if self.preview_ is None:
             return None
         try:
             key = self.recipient.text().strip()
             recipient = decode_key(key, "encryption key") if key else None
-            self.exported = write_export(store, self.preview_, path, recipient=recipient)
+            self.exported = write_export(self.host.store, self.preview_, path, recipient=recipient)
         except KnownError as exc:
-            self.window_.show_error(exc)
+            self.host.show_error(exc)
             return None
-        self.window_.status(f"Feedback written to {path} (bundle {self.exported.bundle_id}).")
+        self.host.say(f"Feedback written to {path} (bundle {self.exported.bundle_id}).")
         return self.exported
 
 
-def open_export(window: MainWindow) -> QWidget:
-    dialog = ExportDialog(window)
+def open_export(host: FeedbackHost) -> ExportDialog:
+    dialog = ExportDialog(host)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
@@ -182,9 +244,9 @@ TRUST_ONCE = "once"
 TRUST_ALWAYS = "always"
 
 
-def ask_trust(window: MainWindow, fingerprint: str) -> tuple[str, str] | None:
+def ask_trust(parent: QWidget, fingerprint: str) -> tuple[str, str] | None:
     """Show an unknown signer's fingerprint; (choice, name) or None to refuse the bundle."""
-    box = QMessageBox(window)
+    box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Unknown signer")
     box.setText(f"This bundle is signed by a key this installation does not know:\n\n"
@@ -195,6 +257,7 @@ def ask_trust(window: MainWindow, fingerprint: str) -> tuple[str, str] | None:
     )
     name = QLineEdit(box)
     name.setPlaceholderText("Who the key belongs to, e.g. Office B")
+    name.setAccessibleName("Who the key belongs to")
     box.layout().addWidget(name)  # type: ignore[union-attr]
     always = box.addButton("Trust and remember", QMessageBox.ButtonRole.AcceptRole)
     once = box.addButton("Trust this bundle only", QMessageBox.ButtonRole.YesRole)
@@ -208,56 +271,111 @@ def ask_trust(window: MainWindow, fingerprint: str) -> tuple[str, str] | None:
     return None
 
 
-def import_file(
-    window: MainWindow, path: Path, ask: Callable[[str], tuple[str, str] | None] | None = None
-) -> ImportResult | None:
-    """Verify and pool one bundle; the error (tampered, unknown version...) is shown. An
-    unknown signer's fingerprint is shown first (``ask``), and the user decides."""
-    from westfall_legal.feedback import import_bundle, read_bundle
-    from westfall_legal.pipeline import label_schema
-    from westfall_legal.store.signing import InstallationKeys
+@dataclass(frozen=True)
+class _Untrusted:
+    """The worker's answer for a bundle signed by an unknown key: the user decides."""
 
-    store = window.store
-    if store is None:
-        window.status("Unlock the store first: imported feedback is kept in it.")
-        return None
-    schema = label_schema(contract_types=False)
-    try:
-        result = import_bundle(store, path, schema)
-    except UntrustedSignerError as exc:
-        bundle = read_bundle(path, InstallationKeys.of(store), schema)
-        answer = (ask or (lambda fp: ask_trust(window, fp)))(bundle.signer)
-        if answer is None:
-            window.show_error(exc)
-            return None
-        try:
-            if answer[0] == TRUST_ALWAYS:
-                store.signers.add(bundle.signer_key, answer[1])
-            result = import_bundle(store, path, schema, trust_once=True)
-        except KnownError as again:
-            window.show_error(again)
-            return None
-    except KnownError as exc:
-        window.show_error(exc)
-        return None
-    if result.already_imported:
-        window.status(f"{path.name}: this bundle is in the training pool already.")
-    else:
-        signed = result.signer_name if result.signer_name != "trusted once" else (
-            "an unknown key, trusted for this import only")  # fmt: skip
-        window.status(
-            f"{path.name}: verified, signed by {signed} ({result.signer}); "
-            f"{len(result.documents)} documents, {result.corrections} corrections added to "
-            "the training pool."
-        )
-    return result
+    error: UntrustedSignerError
+    signer: str  # the fingerprint shown
+    signer_key: str  # base64, as the bundle's manifest gives it
 
 
-def open_import(window: MainWindow) -> None:
+def _import_work(
+    store: Store, path: Path, trust: tuple[str, str, str] | None
+) -> Callable[..., ImportResult | _Untrusted]:
+    """Verify and pool ``path`` on a connection of the worker's own; ``trust``: the user's
+    answer for an unknown signer (choice, name, the signer's key; None: not asked yet)."""
+
+    def work(_progress: ProgressCallback, _cancel: CancelToken) -> ImportResult | _Untrusted:
+        from westfall_legal.feedback import import_bundle, read_bundle
+        from westfall_legal.pipeline import label_schema
+        from westfall_legal.store.signing import InstallationKeys
+
+        schema = label_schema(contract_types=False)
+        with _own_connection(store) as own:
+            if trust is None:
+                try:
+                    return import_bundle(own, path, schema)
+                except UntrustedSignerError as exc:
+                    bundle = read_bundle(path, InstallationKeys.of(own), schema)
+                    return _Untrusted(exc, bundle.signer, bundle.signer_key)
+            if trust[0] == TRUST_ALWAYS:
+                own.signers.add(trust[2], trust[1])
+            return import_bundle(own, path, schema, trust_once=True)
+
+    return work
+
+
+class Importer(QObject):
+    """One bundle verified and pooled in the background; an unknown signer's fingerprint is
+    shown first (``ask``) and the user decides. ``finished`` carries the ImportResult, or
+    None (refused, or failed with the error shown)."""
+
+    finished = Signal(object)
+
+    def __init__(self, host: FeedbackHost, path: Path, ask: Ask | None = None) -> None:
+        super().__init__(host.parent)
+        self.host, self.path = host, path
+        self.ask: Ask = ask or (lambda fp: ask_trust(host.parent, fp))
+        self.result: ImportResult | None = None
+        self.message = ""
+        self.done = False
+
+    def start(self, trust: tuple[str, str, str] | None = None) -> Importer:
+        self.host.say(f"Verifying {self.path.name}…")
+        task = Task(_import_work(self.host.store, self.path, trust), name="feedback import")
+        task.on_success(self._answered).on_failure(self._failed)
+        task.start()
+        return self
+
+    def _answered(self, answer: ImportResult | _Untrusted) -> None:
+        if isinstance(answer, _Untrusted):
+            trust = self.ask(answer.signer)
+            if trust is None:
+                self._failed(answer.error)
+            else:
+                self.start((*trust, answer.signer_key))
+            return
+        self.result = answer
+        if answer.already_imported:
+            self.message = f"{self.path.name}: this bundle is in the training pool already."
+        else:
+            signed = answer.signer_name if answer.signer_name != "trusted once" else (
+                "an unknown key, trusted for this import only")  # fmt: skip
+            self.message = (
+                f"{self.path.name}: verified, signed by {signed} ({answer.signer}); "
+                f"{len(answer.documents)} documents, {answer.corrections} corrections added "
+                "to the training pool."
+            )
+        self.host.say(self.message)
+        self._finish()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.host.show_error(exc)
+        self.host.say(f"{self.path.name} was not imported.")
+        self._finish()
+
+    def _finish(self) -> None:
+        self.done = True
+        emit(self.finished, self.result)
+
+
+def import_file(host: FeedbackHost, path: Path, ask: Ask | None = None) -> Importer:
+    """Verify and pool one bundle in the background (see :class:`Importer`)."""
+    return Importer(host, path, ask).start()
+
+
+def open_import(host: FeedbackHost) -> Importer | None:
     path, _ = QFileDialog.getOpenFileName(
-        window, "Import feedback", "", "Feedback bundles (*.wfb);;All files (*)"
+        host.parent, "Import feedback", "", "Feedback bundles (*.wfb);;All files (*)"
     )
-    if path:
-        result = import_file(window, Path(path))
+    if not path:
+        return None
+    importer = import_file(host, Path(path))
+
+    def tell(result: ImportResult | None) -> None:
         if result is not None:
-            QMessageBox.information(window, "Import feedback", window.status_text.text())
+            QMessageBox.information(host.parent, "Import feedback", importer.message)
+
+    importer.finished.connect(tell)
+    return importer

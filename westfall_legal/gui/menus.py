@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
+    from westfall_legal.gui.feedback import FeedbackHost
     from westfall_legal.gui.main_window import MainWindow
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
@@ -27,16 +28,30 @@ def action(
     return made
 
 
+def feedback_host(window: MainWindow) -> FeedbackHost | None:
+    """What the feedback dialogs use of the window (None, said, while the store is locked)."""
+    from westfall_legal.gui.feedback import FeedbackHost
+
+    if window.store is None:
+        window.status("Unlock the store first: feedback comes from and goes to it.")
+        return None
+    return FeedbackHost(window.store, window, window.status, window.show_error)
+
+
 def _export_feedback(window: MainWindow) -> None:
     from westfall_legal.gui.feedback import open_export
 
-    open_export(window)
+    host = feedback_host(window)
+    if host is not None:
+        open_export(host)
 
 
 def _import_feedback(window: MainWindow) -> None:
     from westfall_legal.gui.feedback import open_import
 
-    open_import(window)
+    host = feedback_host(window)
+    if host is not None:
+        open_import(host)
 
 
 def _export_review(window: MainWindow) -> None:
