@@ -35,6 +35,9 @@ class Table:
     page: int
     box: Box
     rows: tuple[tuple[str, ...], ...]
+    # The table goes on from the last table of the page before: one table printed over a page
+    # break (its rows here are the ones printed on this page, a repeated header included).
+    continued: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -243,7 +243,12 @@ def _structure(review: Review) -> StructureJson:
             for b in review.signature_blocks
         ],
         "tables": [
-            {"page": t.page, "box": [_r(v) for v in t.box], "rows": [list(row) for row in t.rows]}
+            {
+                "page": t.page,
+                "box": [_r(v) for v in t.box],
+                "rows": [list(row) for row in t.rows],
+                **({"continued": True} if t.continued else {}),
+            }
             for t in review.doc_text.tables
         ],
         "numbering_issues": [

@@ -337,6 +337,18 @@ def _ruled(drawings: list[dict[str, object]], region: pymupdf.Rect) -> bool:
     return len(across) >= 3 and len(down) >= 3
 
 
+def _grid_clip(drawings: list[dict[str, object]], clip: pymupdf.Rect) -> pymupdf.Rect:
+    """``clip`` (the words' extent) grown to the rules drawn within its height: a last column
+    wider than its text keeps its right-hand rule, so PyMuPDF reads it as a column. A rule
+    taller than the region (a page border) does not grow it."""
+    grown = pymupdf.Rect(clip)
+    for path in drawings:
+        rect = pymupdf.Rect(path["rect"])
+        if rect.intersects(clip) and rect.y0 >= clip.y0 - 1 and rect.y1 <= clip.y1 + 1:
+            grown |= rect
+    return pymupdf.Rect(grown.x0 - 1, grown.y0 - 1, grown.x1 + 1, grown.y1 + 1)
+
+
 def _page_tables(page: pymupdf.Page, number: int, words: Sequence[Word]) -> tuple[Table, ...]:
     """The ruled tables of a text-layer page, found by PyMuPDF where the words suggest one.
 
@@ -355,6 +367,7 @@ def _page_tables(page: pymupdf.Page, number: int, words: Sequence[Word]) -> tupl
             )
             if not _ruled(drawings, clip):
                 continue
+            clip = _grid_clip(drawings, clip)
             for found in page.find_tables(clip=clip).tables:
                 rows = tuple(
                     tuple(" ".join((cell or "").split()) for cell in row) for row in found.extract()

@@ -14,13 +14,14 @@ after taking out the slope of Tesseract's own lines.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from westfall_legal.models import Box, Page, Table, Word
+from westfall_legal.models import Box, Line, Page, Table, Word
 
 MIN_ROWS = 3  # rows of two or more cells
 GAP = 1.8  # a gap this many word heights wide separates two cells
@@ -190,3 +191,67 @@ def _follows_closely(row: list[_Cell], above: list[_Cell]) -> bool:
     bottom = max(w.box[3] for c in above for w in c.words)
     height = max(w.box[3] - w.box[1] for c in above for w in c.words)
     return top - bottom <= height
+
+
+# Continued tables ----------------------------------------------------------------------------
+
+EDGE = 24.0  # points: two parts of one table start and end this close left and right
+
+
+def _columns(table: Table) -> int:
+    return max((len(row) for row in table.rows), default=0)
+
+
+def join_continued(tables: Sequence[Table], lines: Sequence[Line]) -> list[Table]:
+    """Mark each table that goes on from the page before (``Table.continued``): it is the
+    first thing of running text on its page, the table before it is the last on the page
+    before, with nothing of running text below it, and both have the same columns at the same
+    left and right edges. Running heads, footers and page numbers do not count as text
+    (``Line.is_margin``), nor do the tables' own lines."""
+    body: dict[int, list[Box]] = {}
+    for line in lines:
+        if not line.is_margin and not line.in_table:
+            body.setdefault(line.page, []).append(line.box)
+    out = list(tables)
+    for i in range(1, len(out)):
+        before, table = out[i - 1], out[i]
+        if table.page != before.page + 1 or table.page == 0:
+            continue
+        last_before = all(t.page != before.page or t is before for t in out[i:])
+        first_here = all(t.page != table.page for t in out[: i - 1])
+        below = any(box[1] >= before.box[3] - 2 for box in body.get(before.page, []))
+        above = any(box[3] <= table.box[1] + 2 for box in body.get(table.page, []))
+        aligned = (
+            abs(before.box[0] - table.box[0]) <= EDGE and abs(before.box[2] - table.box[2]) <= EDGE
+        )
+        if (
+            last_before
+            and first_here
+            and not below
+            and not above
+            and aligned
+            and _columns(before) == _columns(table)
+        ):
+            out[i] = dataclasses.replace(table, continued=True)
+    return out
+
+
+def logical_tables(tables: Sequence[Table]) -> list[list[Table]]:
+    """The tables as a reader sees them: each a list of its printed parts, page by page."""
+    joined: list[list[Table]] = []
+    for table in tables:
+        if table.continued and joined:
+            joined[-1].append(table)
+        else:
+            joined.append([table])
+    return joined
+
+
+def table_rows(parts: Sequence[Table]) -> list[tuple[str, ...]]:
+    """One table's rows over all its parts, a header row repeated at the top of a part left
+    out."""
+    rows = list(parts[0].rows)
+    for part in parts[1:]:
+        repeat = bool(part.rows) and bool(rows) and part.rows[0] == rows[0]
+        rows.extend(part.rows[1:] if repeat else part.rows)
+    return rows

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from westfall_legal.layout.columns import RIGHT, column_sides, reading_order
-from westfall_legal.layout.tables import page_tables
+from westfall_legal.layout.tables import join_continued, page_tables
 from westfall_legal.models import Box, Document, DocumentText, Line, Table, Token, Word
 
 MARGIN_ZONE = 0.1  # top and bottom fraction of the page where running heads live
@@ -146,7 +146,8 @@ def build_text(doc: Document) -> DocumentText:
         lines.append(Line(start, pos, raw.page, raw.box(), block_id, index in margin, in_table))
         prev = raw
     ink = {page.number: page.ink for page in doc.pages if page.ink is not None}
-    return DocumentText("".join(parts), tuple(tokens), tuple(lines), tuple(tables), ink)
+    joined = join_continued(tables, lines)
+    return DocumentText("".join(parts), tuple(tokens), tuple(lines), tuple(joined), ink)
 
 
 def plain_text(text: str) -> DocumentText:

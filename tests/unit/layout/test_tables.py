@@ -8,9 +8,9 @@ from pathlib import Path
 from westfall_legal.analysis.segment import segment
 from westfall_legal.ingest.pdf import table_regions
 from westfall_legal.layout.sections import build_sections
-from westfall_legal.layout.tables import ocr_tables
+from westfall_legal.layout.tables import join_continued, logical_tables, ocr_tables
 from westfall_legal.layout.text import build_text
-from westfall_legal.models import Document, Page, Table, Word
+from westfall_legal.models import Document, Line, Page, Table, Word
 
 CHAR = 5.5  # pt per character of the synthetic words
 HEIGHT = 9.0
@@ -119,3 +119,37 @@ def test_the_table_signal_of_text_layer_lines() -> None:
     (region,) = table_regions(words + prose, 612.0)
     assert region[1] == 200.0 and region[3] == 200 + 16 * 4 + HEIGHT
     assert table_regions(prose, 612.0) == []
+
+
+# Continued tables ---------------------------------------------------------------------------
+
+
+def _t(page: int, box: tuple[float, float, float, float], cols: int = 3) -> Table:
+    return Table(page, box, (tuple(f"h{i}" for i in range(cols)), tuple("x" * cols)))
+
+
+def _line(page: int, y0: float, *, margin: bool = False) -> Line:
+    return Line(0, 1, page, (72.0, y0, 500.0, y0 + 10), 0, is_margin=margin)
+
+
+def test_join_continued_needs_nothing_between_and_the_same_columns() -> None:
+    end_of_1 = _t(1, (72, 600, 520, 780))
+    top_of_2 = _t(2, (72, 72, 520, 300))
+    lines = [_line(1, 100), _line(1, 810, margin=True), _line(2, 400)]
+    assert [t.continued for t in join_continued([end_of_1, top_of_2], lines)] == [False, True]
+    # running text under the first part, above the second, or other columns: two tables
+    assert not join_continued([end_of_1, top_of_2], [*lines, _line(1, 790)])[1].continued
+    assert not join_continued([end_of_1, top_of_2], [*lines, _line(2, 40)])[1].continued
+    assert not join_continued([end_of_1, _t(2, (72, 72, 520, 300), cols=4)], lines)[1].continued
+    assert not join_continued([end_of_1, _t(2, (200, 72, 520, 300))], lines)[1].continued
+    # not on the next page, or a Word draft's tables (no pages): never joined
+    assert not join_continued([end_of_1, _t(3, (72, 72, 520, 300))], lines)[1].continued
+    assert not join_continued([_t(0, (0, 0, 0, 0)), _t(0, (0, 0, 0, 0))], [])[1].continued
+
+
+def test_only_the_last_table_of_a_page_goes_on() -> None:
+    first, second = _t(1, (72, 100, 520, 300)), _t(1, (72, 500, 520, 780))
+    top = _t(2, (72, 72, 520, 300))
+    joined = join_continued([first, second, top], [])
+    assert [t.continued for t in joined] == [False, False, True]
+    assert [len(parts) for parts in logical_tables(joined)] == [1, 2]
