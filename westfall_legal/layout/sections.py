@@ -11,6 +11,10 @@ Notification Date” has the meaning ..."), or when another number follows (a co
 numbers the PDF reads apart from its text). A number without a full stop ("1 Definitions")
 opens one when a title follows it and it is the next top-level number (not "35 West Wacker
 Drive" in an address).
+
+A table of contents is not the sections it lists: on a page with several page numbers down
+its right side (or dot leaders ending in one), the lines down to the last of them are
+skipped.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ _LONE_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})\.?$")  # "1." over its 
 _BARE_NUMBER = re.compile(r"^(\d{1,2})\s+(\S*[A-Za-z]{2}.*)$")  # "1 Definitions": no full stop
 _OPENS_TEXT = re.compile(r"^[\"“‘'(]?[A-Z]")  # a sentence (or a defined term) starting
 SAME_ROW = 3.0  # points: a number and its text side by side in two columns
+_PAGE_REF = re.compile(r"^(?:\d{1,3}|[ivxlc]{1,5}|[A-Z]-\d{1,2})$")  # "12", "iv", "A-1"
+_LEADERS = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}$")  # "Definitions . . . . 1"
+CONTENTS_REFS = 4  # page numbers down the right side that make a page a table of contents
+RIGHT_SIDE = 0.7  # of the page's text width
 _FILING_LABEL = re.compile(r"^Exhibit \d+\.\d+", re.IGNORECASE)  # EDGAR's "EXHIBIT 10.1"
 _RUNS_ON = re.compile(  # a line that ends mid-sentence (not "...; and", a list going on)
     r"(?:(?<![;,])\s(?:and|or)|\b(?:of|the|in|to|under|with|by|per|Sections?|Articles?"
@@ -197,6 +205,13 @@ def _short_lines(lines: list[Line]) -> set[int]:
     }
 
 
+def _bare_title(text: str) -> bool:
+    """A title after a number without a full stop: Title Case, a dozen words at most."""
+    text = text.strip()
+    title = _title_from(text)
+    return title is not None and title == text.rstrip(".") and len(text.split()) <= 12
+
+
 def _numbered_column(texts: list[str], i: int) -> bool:
     """Whether line ``i`` is in a run of lone numbers with a sub-number among them ("6.",
     "6.1", "6.2": section numbers read apart from their text), not a list "1.", "2.", "3."."""
@@ -218,12 +233,37 @@ def _lone_number_heads(lines: list[Line], texts: list[str], i: int) -> bool:
         return True
     if _LONE_NUMBER.match(below) and "." in below:
         return _numbered_column(texts, i)
-    beside = abs(nxt.box[1] - line.box[1]) <= SAME_ROW or nxt.box[0] > line.box[0]
-    return beside and bool(_OPENS_TEXT.match(below))
+    if abs(nxt.box[1] - line.box[1]) <= SAME_ROW and nxt.box[0] > line.box[2]:
+        return True  # the text on the same row, right of the number: a column of numbers
+    return nxt.box[0] > line.box[0] and bool(_OPENS_TEXT.match(below))
+
+
+def contents_ends(doc_text: DocumentText) -> dict[int, int]:
+    """Per page of a table of contents, where it ends: the end of its last page number."""
+    pages: dict[int, list[Line]] = {}
+    for ln in doc_text.lines:
+        pages.setdefault(ln.page, []).append(ln)
+    ends: dict[int, int] = {}
+    for page, lines in pages.items():
+        left = min(ln.box[0] for ln in lines)
+        right = max(ln.box[2] for ln in lines)
+        refs = [
+            ln
+            for ln in lines
+            if (t := doc_text.text[ln.char_start : ln.char_end].strip())
+            and (
+                (_PAGE_REF.match(t) and ln.box[0] > left + RIGHT_SIDE * (right - left))
+                or _LEADERS.search(t)
+            )
+        ]
+        if len(refs) >= CONTENTS_REFS:
+            ends[page] = max(ln.char_end for ln in refs)
+    return ends
 
 
 def find_headings(doc_text: DocumentText) -> list[Heading]:
     headings: list[Heading] = []
+    contents = contents_ends(doc_text)
     previous_kind: str | None = None
     lines = [ln for ln in doc_text.lines if not (ln.is_margin or ln.in_table)]
     texts = [
@@ -240,8 +280,8 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
     heading_lines: set[int] = set()
     last_top = 0  # the last top-level number ("4." or "4 Term"), for a bare "5 Price"
     for i, line in enumerate(lines):
-        if i in heading_lines:
-            continue  # the title line of the heading above
+        if i in heading_lines or line.char_start < contents.get(line.page, -1):
+            continue  # the title line of the heading above; a line of the contents
         text = texts[i]
         same_block = i > 0 and lines[i - 1].block == line.block
         prev = texts[i - 1] if i else None
@@ -260,7 +300,7 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
             found is None
             and (b := _BARE_NUMBER.match(text))
             and int(b.group(1)) == last_top + 1
-            and _title_line(b.group(2))
+            and _bare_title(b.group(2))
         ):
             found = ("dotted1", b.group(1), b.group(2))
         if found:
@@ -269,10 +309,11 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
                 continue  # the filing's exhibit number above the contract, not a schedule
             if kind == "paren-a" and number == "(h)":
                 kind = "paren-a-h"  # so that a following (i) reads as a letter
-            title = _title_from(rest, alone or classify_line(nxt) is not None)
+            # A heading line that stops short of the block's right edge ends its title there.
+            title = _title_from(rest, alone or i in short or classify_line(nxt) is not None)
             j = i + 1
-            if kind == "dotted1" and number and number.isdigit():
-                last_top = int(number)
+            if kind.startswith("dotted") and number and number.split(".")[0].isdigit():
+                last_top = int(number.split(".")[0])  # "3.1" says section 3 has begun
             elif kind == "annex":
                 last_top = 0  # numbering restarts inside a schedule
             if not rest.strip() and not _title_line(nxt) and not _LONE_NUMBER.match(nxt):
