@@ -7,12 +7,15 @@ import random
 import numpy as np
 import pytest
 
+from westfall_legal.feedback import bundle as fmt
+from westfall_legal.feedback.verify import Bundle
 from westfall_legal.training.groups import (
     DocStats,
     Pool,
     correction_table,
     group_table,
     length_band,
+    pool_documents,
     year_band,
     year_of,
 )
@@ -118,3 +121,26 @@ def test_corrections_are_counted_per_group() -> None:
     assert by_type["Supply"]["corrections"] == 0
     assert table["groups"]["source"] == [{"group": "unknown", "documents": 3, "corrections": 8,
                                           "per_document": 2.67, "share": 1.0}]  # fmt: skip
+
+
+def test_pool_documents_count_each_documents_corrections() -> None:
+    spans = [
+        {"filename": "doc-1", "txt_file": "texts/doc-1.txt", "pdf_file": "texts/doc-1.txt",
+         "contract_type": "License", "labels": {}},
+        {"filename": "doc-2", "txt_file": "texts/doc-2.txt", "pdf_file": "texts/doc-2.txt",
+         "contract_type": "Supply", "labels": {}},
+    ]  # fmt: skip
+    corrections = [{"document": "doc-1", "action": "reject"}] * 3 + [{"document": "doc-2"}]
+    members = {
+        fmt.SPANS: fmt.jsonl(spans),
+        fmt.CORRECTIONS: fmt.jsonl(corrections),
+        fmt.text_member("doc-1"): b"LICENCE AGREEMENT dated 1 March 2003. " + b"word " * 4000,
+        fmt.text_member("doc-2"): b"SUPPLY AGREEMENT. The Supplier shall deliver.",
+    }
+    bundle = Bundle("b.wfb", {"documents": ["doc-1", "doc-2"]}, members, b"", False)
+    docs = {d["name"]: d for d in pool_documents([bundle])}
+    assert docs["doc-1"]["corrections"] == 3 and docs["doc-2"]["corrections"] == 1
+    assert docs["doc-1"]["year"] == 2003 and docs["doc-2"]["year"] is None
+    assert length_band(docs["doc-1"]["words"]) == "3k-10k words"
+    table = correction_table(list(docs.values()))
+    assert [r["group"] for r in table["groups"]["contract_type"]] == ["License", "Supply"]

@@ -434,7 +434,7 @@ def run_legalbench(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """The LegalBench section of the evaluation report (JSON-ready)."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     tasks = read_tasks(folder, model.categories, only)
     split: SeenSplit | None = None
     split_note = ""
@@ -487,5 +487,6 @@ def run_legalbench(
         },
         "rows": sum(t["rows"] for t in per_task.values()),
         "seconds": round(time.perf_counter() - start, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
         "seconds_seen_index": round(index_seconds, 2),
     }

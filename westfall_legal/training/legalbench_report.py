@@ -109,5 +109,5 @@ def print_legalbench(lb: dict[str, Any]) -> None:
               + "; ".join(f"{k}: recall {_f(v['recall'])}, BA {_f(v['balanced_accuracy'])}"
                           for k, v in covered.items()))  # fmt: skip
     index = lb["seconds_seen_index"]
-    print(f"LegalBench: {lb['rows']} rows in {lb['seconds']:.1f} s "
-          f"(of which {index:.1f} s indexing the training contracts)")  # fmt: skip
+    print(f"LegalBench: {lb['rows']} rows in {lb['seconds']:.1f} s, {lb['cpu_seconds']:.1f} s "
+          f"of CPU (of which {index:.1f} s indexing the training contracts)")  # fmt: skip
