@@ -11,7 +11,7 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
 from pytestqt.qtbot import QtBot
 
-from westfall_legal.gui.clause_panel import COLUMNS
+from westfall_legal.gui.clause_model import COLUMNS
 from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.gui.style import category_colour
 from westfall_legal.session.rows import ClauseRow
