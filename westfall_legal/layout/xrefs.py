@@ -44,7 +44,8 @@ from westfall_legal.models import ANNEX_KINDS, CrossReference, DocumentText, Sec
 _PAREN = r"\([a-zA-Z0-9]{1,4}\)"
 # "4 (b)" too; "11.1-11.4" is a range, "5-1401" (a statute's number) is not a number of ours
 _DOTTED = (
-    rf"\d{{1,3}}(?:\.\d{{1,3}})*(?!\d|\.\d|[-–](?!\d{{1,3}}\.\d))(?: ?{_PAREN})*|(?:{_PAREN})+"
+    rf"\d{{1,3}}(?:\.\d{{1,3}})*(?:\.?[a-z](?![\w.]|\.\w))?"  # "5.2.2.a", "10.3.2b": item a
+    rf"(?!\d|\.\d|[-–](?!\d{{1,3}}\.\d))(?: ?{_PAREN})*|(?:{_PAREN})+"
 )
 # "A", "A-1", "A1", "2", "10.37", "IV": not a word taken for an id ("EXHIBIT HAS BEEN")
 _ANNEX_ID = r"(?:[A-Z](?:-?\d{1,2})?|\d{1,3}(?:\.\d{1,3})?|[IVX]{1,5})(?:-[A-Z0-9]{1,2})?(?![\w-])"
@@ -103,10 +104,13 @@ def roman_to_int(text: str) -> int | None:
 
 
 def _split(number: str) -> tuple[str, list[str]]:
-    """``"5.2(b)(i)"`` -> ``("5.2", ["(b)", "(i)"])``."""
+    """``"5.2(b)(i)"`` -> ``("5.2", ["(b)", "(i)"])``; ``"5.2.2.a"`` -> ``("5.2.2", ["(a)"])``."""
     number = number.replace(" ", "")
     base = number.split("(", 1)[0]
-    return base, re.findall(_PAREN, number[len(base) :])
+    parens = re.findall(_PAREN, number[len(base) :])
+    if letter := re.match(r"^(\d[\d.]*?)\.?([a-z])$", base):
+        return letter.group(1), [f"({letter.group(2)})", *parens]
+    return base, parens
 
 
 def _number_key(number: str) -> int | str:
@@ -183,12 +187,14 @@ class _Resolver:
         if kind in _ANNEX_KINDS:
             label = f"{kind} {number}".casefold()
             hits = [s for s in self.index.sections if (s.number or "").casefold() == label]
-            return _meant(hits).id if hits else None
+            return _meant_annex(hits).id if hits else None
         base, parens = _split(number)
         start = self._base(kind, base, at) if base else None
         if base and start is None:
             return None
         found = self._descend(start, parens) if start else self._relative(parens, at)
+        if found is None and start and re.search(r"\d\.?[a-z]$", number.split("(")[0]):
+            return start.id  # "5.2.2.a": item a of 5.2.2, which the tree did not split out
         return found.id if found else None
 
     def resolve_in_text(
@@ -267,6 +273,16 @@ def _meant(candidates: Sequence[Section]) -> Section:
     """Of sections with one number, the one a reference means: the first, unless it is a
     line of a table of contents (short) and another has text."""
     return next((s for s in candidates if s.char_end - s.char_start >= SHORT_SPAN), candidates[0])
+
+
+def _meant_annex(candidates: Sequence[Section]) -> Section:
+    """Of several headings "Exhibit A", the exhibit itself: annexes follow the lists that name
+    them ("Appendix 2: Project Plan" in a list of appendices), so the last with text, else the
+    last."""
+    return next(
+        (s for s in reversed(candidates) if s.char_end - s.char_start >= SHORT_SPAN),
+        candidates[-1],
+    )
 
 
 def _inside(pos: int, span: tuple[int, int]) -> bool:
