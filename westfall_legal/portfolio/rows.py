@@ -138,3 +138,12 @@ def rows(found: Scan, journal: dict[str, Entry], store: Store, matter: str) -> I
             yield document_row(state, entry, item, found.root)
     for skipped in found.skipped:
         yield failed_row(skipped.path, skipped.why, found.root)
+
+
+def stored_rows(store: Store, matter: str) -> Iterator[Row]:
+    """The rows of every document in a matter, from the store alone (the GUI's portfolio
+    table): no folder, journal or HTML review needed, so no OCR page count either."""
+    for document in store.reviews.documents(matter):
+        state = store.corrections.state(document.id)
+        entry = Entry(document.sha256, document.file_name, "reviewed", pages=document.pages)
+        yield document_row(state, entry, None, Path(""))
