@@ -9,7 +9,15 @@ import dataclasses
 import json
 from pathlib import Path
 
-from westfall_legal.handback.compare import compare, join_lines, normalise, redline, shown, units
+from westfall_legal.handback.compare import (
+    compare,
+    join_lines,
+    normalise,
+    paragraphs,
+    redline,
+    shown,
+    units,
+)
 from westfall_legal.handback.redline import SCHEMA, compare_html, compare_json
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import plain_text
@@ -161,6 +169,25 @@ def test_pdf_and_word_spellings_read_alike() -> None:
     assert join_lines(["for non-", "payment of the", "  fees"]) == "for non-payment of the fees"
     assert join_lines(["fees -", "and"]) == "fees - and"
     assert shown("P1Y") == "1 year" and shown("P30D") == "30 days" and shown(None) == "(none)"
+
+
+def test_a_paragraph_cut_by_a_page_break_runs_on() -> None:
+    """A PDF's block that ends mid-sentence ("Co-") runs on into the next; a bare number at
+    the cut ("Schedule 2") is a word, the marked number of a new paragraph is not."""
+    doc = plain_text(
+        "1. Users. All users of the Co-\n\nBranded Site under Schedule\n\n2 and (b) more."
+    )
+    starts = [line.char_start for line in doc.lines]
+    (para,) = paragraphs(doc, starts, 0, len(doc.text))
+    assert para[3] == ("Users.", "All", "users", "of", "the", "Co-Branded", "Site", "under",
+                       "Schedule", "2", "and", "(b)", "more.")  # fmt: skip
+    heading = plain_text("ARTICLE 3\n\nTERM\n\n(a) The term is one year.\n\n(b) It renews.")
+    starts = [line.char_start for line in heading.lines]
+    found = paragraphs(heading, starts, 0, len(heading.text))
+    assert [p[3] for p in found] == [
+        ("TERM", "The", "term", "is", "one", "year."),
+        ("It", "renews."),
+    ]
 
 
 def test_json_and_html(tmp_path: Path) -> None:

@@ -18,11 +18,11 @@ Alignment, each pass on what the earlier ones left unpaired:
    "12.2(a)" under its parent) adds :data:`SAME_NUMBER_BONUS`, so that among clauses alike
    the number decides, and a clause whose number was taken by another still finds its own.
 
-Then a paragraph of one version that consecutive paragraphs of the same section in the
-other make up, word for word, pairs with them as one (a PDF's page break cut it at a
-sentence end). An old clause left unpaired was removed, a new one added; a pair whose
-words differ changed; a pair out of order (off the longest run of pairs in the same order
-in both) moved.
+Then a paragraph of one version that consecutive paragraphs of the other make up, word for
+word, pairs with them as one (a PDF's page break cut it at a sentence end, or a heading is
+a section of its own in one version only). An old clause left unpaired was removed, a new
+one added; a pair whose words differ changed; a pair out of order (off the longest run of
+pairs in the same order in both) moved.
 Nothing here reads files: two :class:`~westfall_legal.models.Review` in, a
 :class:`Comparison` out.
 """
@@ -47,6 +47,18 @@ PREAMBLE = "preamble"
 
 _PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00ad": ""})
 _ISO = re.compile(r"^P(\d+)([YMWD])$")
+# The number or letter a paragraph opens with: "ARTICLE IV", "Section 5.2.", "12.2", "(a)",
+# "B.", "iv)" (bounded, anchored: linear).
+_ENUMERATOR = re.compile(
+    r"^(?:(?:ARTICLE|Article|SECTION|Section|SCHEDULE|Schedule|EXHIBIT|Exhibit|§)\s*"
+    r"(?:\d{1,3}(?:\.\d{1,3}){0,4}|[IVXLC]{1,7})\.?|\d{1,3}(?:\.\d{1,3}){0,4}\.?"
+    r"|[IVXLC]{1,7}\.|\(?[A-Za-z0-9]{1,4}\)|[A-Za-z]\.)(?:\s+|$)"
+)
+# The same where a paragraph runs on from one that ends no sentence: only a marked number
+# ("2.", "2.1", "(c)", "B."), not a bare one ("Schedule 2" cut by a page break before "2").
+_LISTED = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3}){0,4}\.|\d{1,3}(?:\.\d{1,3}){1,4}|\(?[A-Za-z0-9]{1,4}\)|[A-Za-z]\.)(?:\s+|$)"
+)
 _ENDS = re.compile(r"[.;:!?][\"')\]]*$")  # a paragraph that ends a sentence
 _BROKEN = re.compile(r"[A-Za-z]-$")  # a compound word broken at its hyphen by a line end
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
@@ -169,6 +181,9 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).translate(_PLAIN).split())
 
 
+Para = tuple[int, int, str, tuple[str, ...]]  # start, end, text, the words compared
+
+
 # -- units -----------------------------------------------------------------------------------
 def units(review: Review) -> list[Unit]:
     """The clauses of ``review`` as compared, in document order: each section's own text,
@@ -191,17 +206,14 @@ def units(review: Review) -> list[Unit]:
 
 
 def _units(
-    found: list[tuple[int, int, str]], key: str, number: str | None, title: str | None, path: str
+    found: list[Para], key: str, number: str | None, title: str | None, path: str
 ) -> list[Unit]:
     """A section's paragraphs as units: the first with the section's number, the others
     as its paragraphs 2, 3, ..."""
     out = []
-    for n, (start, end, text) in enumerate(found, 1):
-        if n == 1:
-            out.append(_unit(key, number, title, path, start, end, text))
-        else:
-            out.append(Unit(f"{key}.p{n}", number, title, f"{path}¶{n}", start, end, text,
-                            tuple(text.split()), n))  # fmt: skip
+    for n, (start, end, text, words) in enumerate(found, 1):
+        own_key, own_path = (key, path) if n == 1 else (f"{key}.p{n}", f"{path}¶{n}")
+        out.append(Unit(own_key, number, title, own_path, start, end, text, words, n))
     return out
 
 
@@ -218,16 +230,16 @@ def _path(section: Section, by_id: dict[str, Section]) -> str:
     return "".join(parts)
 
 
-def paragraphs(
-    doc: DocumentText, starts: Sequence[int], start: int, end: int
-) -> list[tuple[int, int, str]]:
+def paragraphs(doc: DocumentText, starts: Sequence[int], start: int, end: int) -> list[Para]:
     """The paragraphs of ``[start, end)`` (``starts``: the lines' starts) as (start, end,
-    normalised text), margin lines left out. A paragraph that ends no sentence (a heading's
+    normalised text, its words), margin lines left out. The words compared leave out the
+    number or letter each paragraph opens with ("ARTICLE 3", "12.2", "(a)", "B."), so that
+    renumbering changes no clause. A paragraph that ends no sentence (a heading's
     "ARTICLE 3" line, a paragraph cut by a page break) runs on into the next, so that a
     PDF's blocks and a draft's paragraphs make the same units."""
     if not doc.lines:
         text = normalise(doc.text[start:end])
-        return [(start, end, text)] if text else []
+        return [(start, end, text, _words(text, _ENUMERATOR))] if text else []
     first = max(bisect.bisect_right(starts, start) - 1, 0)
     groups: list[list[tuple[int, int]]] = []
     key: tuple[int, int] | None = None
@@ -242,17 +254,25 @@ def paragraphs(
         else:
             groups.append([span])
         key = (line.page, line.block)
-    out: list[tuple[int, int, str]] = []
+    out: list[Para] = []
     for group in groups:
         text = normalise(join_lines([doc.text[a:b] for a, b in group]))
         if not text:
             continue
         if out and not _ENDS.search(out[-1][2]):
             last = out[-1]
-            out[-1] = (last[0], group[-1][1], join_lines([last[2], text]))
+            words, more = last[3], _words(text, _LISTED)
+            if words and more and _BROKEN.search(words[-1]) and more[0][:1].isalpha():
+                words, more = words[:-1], (words[-1] + more[0], *more[1:])  # "Co-" "Branded"
+            words += more
+            out[-1] = (last[0], group[-1][1], join_lines([last[2], text]), words)
         else:
-            out.append((group[0][0], group[-1][1], text))
+            out.append((group[0][0], group[-1][1], text, _words(text, _ENUMERATOR)))
     return out
+
+
+def _words(text: str, enumerator: re.Pattern[str]) -> tuple[str, ...]:
+    return tuple(enumerator.sub("", text, count=1).split())
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -265,19 +285,6 @@ def join_lines(lines: Sequence[str]) -> str:
         elif line:
             pieces.append(line)
     return " ".join(pieces)
-
-
-def _unit(
-    key: str, number: str | None, title: str | None, path: str, start: int, end: int, text: str
-) -> Unit:
-    words = text.split()
-    if number:  # "ARTICLE 1", "1.1", "(a)", "Section 5.2.": drop up to the number
-        bare = number.strip("().")
-        for i, w in enumerate(words[:3]):
-            if bare and bare in w:
-                words = words[i + 1 :]
-                break
-    return Unit(key, number, title, path, start, end, text, tuple(words))
 
 
 # -- alignment ---------------------------------------------------------------------------------
@@ -364,39 +371,36 @@ def redline(a: Sequence[str], b: Sequence[str]) -> tuple[Op, ...]:
     return tuple(ops)
 
 
-def _section(unit: Unit) -> str:
-    return unit.key.rsplit(".p", 1)[0]
-
-
 def _rejoined(
     short: Sequence[Unit], long: Sequence[Unit], pairs: dict[int, int]
 ) -> dict[int, tuple[int, list[int]]]:
     """Paragraphs of ``short`` that one paragraph of ``long`` holds together (a page break
     cut a PDF's paragraph at a sentence end): ``{long index: (first, [the others])}``.
     ``pairs`` maps ``short`` indices to their partners in ``long``."""
-    taken = set(pairs)
-    by_long = {j: i for i, j in pairs.items()}
+    by_first: dict[str, list[int]] = defaultdict(list)
+    for i, u in enumerate(short):
+        if u.words:
+            by_first[u.words[0]].append(i)
+    taken: set[int] = set()
     found: dict[int, tuple[int, list[int]]] = {}
     for j, b in enumerate(long):
-        paired = by_long.get(j)
-        if paired is not None and short[paired].words == b.words:
+        if not b.words:
             continue
-        starts = (
-            [paired] if paired is not None else [i for i in range(len(short)) if i not in taken]
-        )
-        for i in starts:
+
+        def free(k: int, j: int = j) -> bool:  # unpaired, or paired with ``b`` itself
+            return k not in taken and pairs.get(k, j) == j
+
+        for i in by_first.get(b.words[0], ()):
             words, k, run = list(short[i].words), i + 1, []
-            if tuple(words) != b.words[: len(words)]:
+            if not free(i) or tuple(words) != b.words[: len(words)] or len(words) == len(b.words):
                 continue
-            while len(words) < len(b.words) and k < len(short) and k not in taken:
-                if _section(short[k]) != _section(short[i]):
-                    break
+            while len(words) < len(b.words) and k < len(short) and free(k):
                 words += short[k].words
                 run.append(k)
                 k += 1
             if run and tuple(words) == b.words:
                 found[j] = (i, run)
-                taken.update(run)
+                taken.update([i, *run])
                 break
     return found
 
