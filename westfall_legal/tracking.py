@@ -160,7 +160,11 @@ class Run:
             return
         from mlflow.entities import Param
 
-        items = [Param(k, str(v)[:_PARAM_CHARS]) for k, v in flatten(values, prefix).items()]
+        items = [
+            Param(k, str(v)[:_PARAM_CHARS])
+            for k, v in flatten(values, prefix).items()
+            if v is not None
+        ]
         for i in range(0, len(items), 100):
             self._do("log_batch", params=items[i : i + 100])
 
@@ -271,6 +275,9 @@ class Run:
         self.metrics({"macro": report.get("macro") or {}, "facts": report.get("facts") or {},
                       **scalars})  # fmt: skip
         self.per_category(report.get("per_category") or {})
+        model = report.get("model") or {}
+        if model.get("id"):
+            self.tags({"evaluated.model": str(model["id"])})
         self.artifact(json_out, "evaluation")
         if html_out is not None:
             self.artifact(html_out, "evaluation")
