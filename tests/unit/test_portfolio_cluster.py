@@ -67,3 +67,17 @@ def test_a_job_carries_no_passphrase_or_key(monkeypatch: pytest.MonkeyPatch) -> 
     wire = pickle.dumps((job, settings))
     assert secret.encode() not in wire and b"WESTFALL_PASSPHRASE" not in wire
     assert settings.use_llm is False and settings.ocr_workers == 1
+
+
+def test_a_bad_document_sent_to_a_worker_names_the_clients_file(tmp_path: Path) -> None:
+    from westfall_legal.hashing import sha256_bytes
+    from westfall_legal.portfolio.task import review_job
+
+    payload = b"%PDF-1.4 this is not a whole PDF"
+    job = Job(sha256_bytes(payload), "/room/deals/broken.pdf", "", payload=payload)
+    outcome = review_job(job, Settings())
+    assert not outcome.ok and outcome.data is None
+    assert outcome.error and outcome.error.startswith("/room/deals/broken.pdf: ")
+    assert "westfall-portfolio-" not in outcome.error  # not the worker's temporary copy
+    tampered = review_job(Job("0" * 64, "/room/x.pdf", "", payload=payload), Settings())
+    assert tampered.error and "sha256 differs" in tampered.error

@@ -92,9 +92,10 @@ def model_sha256(settings: Settings) -> str:
 def review_job(job: Job, settings: Settings) -> Outcome:
     """Review one document; every failure becomes an :class:`Outcome` with its error."""
     start = time.perf_counter()
+    read_at = job.path or job.shown  # where the worker reads it: errors name job.shown
     try:
         if job.payload is None:
-            return _review(Path(job.path or job.shown), job, settings, start)
+            return _review(Path(read_at), job, settings, start)
         if sha256_bytes(job.payload) != job.sha256:
             raise KnownError(
                 f"{job.shown}: the bytes that reached the worker are not the file's "
@@ -103,10 +104,11 @@ def review_job(job: Job, settings: Settings) -> Outcome:
             )
         with tempfile.TemporaryDirectory(prefix="westfall-portfolio-") as folder:
             path = Path(folder) / f"document{Path(job.shown).suffix.lower()}"
+            read_at = str(path)
             path.write_bytes(job.payload)
             return _review(path, job, settings, start)
     except KnownError as exc:
-        line = exc.user_line().replace(str(job.path or job.shown), job.shown)
+        line = exc.user_line().replace(read_at, job.shown)
         return _failed(job, line, exc.exit_code, start)
     except Exception as exc:  # a bug, in this document's review only
         saved = save_crash_report(exc)  # the traceback only, never the message (text)
