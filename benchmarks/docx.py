@@ -206,7 +206,8 @@ def _median_s(fn: Any, repeats: int = 3) -> float:
 
 
 def _contracts(limit: int) -> list[tuple[str, Path, Path]]:
-    rows = list(csv.DictReader((CUAD / "contract_types.dev.csv").open(encoding="utf-8")))
+    with (CUAD / "contract_types.dev.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     picked = []
     seen: set[str] = set()
     for row in rows:

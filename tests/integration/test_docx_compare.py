@@ -10,8 +10,10 @@ against its Word draft must differ in nothing but the tracked changes the PDF ca
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -181,3 +183,47 @@ def test_export_docx_bad_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["export-docx", "-q", "--no-llm", str(doc)]) == ExitCode.BAD_INPUT
     err = capsys.readouterr().err
     assert "old.doc" in err and "save it as a Word Document (.docx)" in err
+
+
+def _cuad_text(cuad_dir: Path) -> str:
+    """The first development contract with a dozen numbered clauses."""
+    with (cuad_dir / "contract_types.dev.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        text = (cuad_dir / "full_contract_txt" / row["txt_file"]).read_text(encoding="utf-8")
+        if len(re.findall(r"(?m)^\s*\d{1,2}\.\d?\s+[A-Z]", text)) >= 12:
+            return text
+    pytest.skip("no CUAD development contract with a dozen numbered clauses")
+
+
+def test_a_cuad_contract_as_text_and_as_word_reads_alike_and_an_edit_is_found(
+    cuad_dir: Path, tmp_path: Path
+) -> None:
+    """A real contract (CUAD) as its .txt and as a Word file made from it by python-docx:
+    nothing differs; one word changed in the Word file: that clause, and nothing else."""
+    text = _cuad_text(cuad_dir)
+    blocks = [" ".join(b.split()) for b in text.split("\n\n") if b.strip()]
+    blocks = ["".join(c for c in b if c >= " ") for b in blocks]
+    txt = tmp_path / "contract.txt"
+    txt.write_text("\n\n".join(blocks), encoding="utf-8")
+    target = max(
+        range(len(blocks) // 2, len(blocks)),
+        key=lambda i: len(blocks[i]) * (" shall " in blocks[i]),
+    )
+    for name, edit in (("same", False), ("edited", True)):
+        document = docx.Document()
+        for i, block in enumerate(blocks):
+            document.add_paragraph(
+                block.replace(" shall ", " may ", 1) if edit and i == target else block
+            )
+        document.save(str(tmp_path / f"{name}.docx"))
+    same = _compare(txt, tmp_path / "same.docx", tmp_path / "o1")
+    assert same["old"]["kind"] == "text" and same["new"]["kind"] == "docx"
+    assert same["counts"]["unchanged"] > 20
+    assert same["counts"]["changed"] == same["counts"]["added"] == same["counts"]["removed"] == 0
+    edited = _compare(txt, tmp_path / "edited.docx", tmp_path / "o2")
+    changed = [c for c in edited["clauses"] if c["status"] != "unchanged"]
+    assert len(changed) == 1 and changed[0]["status"] == "changed"
+    assert ["delete", "shall"] in changed[0]["redline"] and ["insert", "may"] in changed[0][
+        "redline"
+    ]
