@@ -4,11 +4,14 @@ that mlflow, as the adapter imports it, opens no connection."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -166,3 +169,46 @@ def test_mlflow_opens_no_connection_as_the_adapter_imports_it(tmp_path: Path) ->
     assert _probe("adapter", tmp_path / "a") == "ATTEMPTS []"
     # the same probe sees mlflow's telemetry when it is imported without the adapter's setup
     assert "mlflow-telemetry" in _probe("plain", tmp_path / "b")
+
+
+def test_the_training_commands_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What finetune, train-encoder and retrain hand over: an adapter's manifest with its
+    loss per step, an encoder's loss log and weights, bundles, a comparison."""
+    pytest.importorskip("mlflow")
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    manifest = {"id": "legal-lora-x", "sha256": "cd" * 32, "training_data": "ef" * 32,
+                "params": {"rank": 16}, "metrics": {"final_loss": 0.4},
+                "train": {"losses": [0.9, 0.6, 0.4]}}  # fmt: skip
+    (adapter / "manifest.json").write_text(json.dumps(manifest))
+    (adapter / "MODEL_CARD.md").write_text("# card\n")
+    encoder = tmp_path / "run"
+    (encoder / "final").mkdir(parents=True)
+    (encoder / "final" / "model.safetensors").write_bytes(b"weights")
+    (encoder / "log.jsonl").write_text('{"step": 10, "loss": 0.5}\n{"step": 20, "loss": 0.3}\n')
+    bundle = SimpleNamespace(bundle_id="b1", zip_bytes=b"zip")
+    comparison = {"sets": {"cuad_validation": {
+        "macro": {"doc_f1": {"active": 0.7, "candidate": 0.75, "delta": 0.05}},
+        "per_category": {"Governing Law": {"doc_f1": {"active": 0.8, "candidate": 0.9},
+                                           "doc_f1_delta": 0.1}}}},
+        "gate": {"passed": False}}  # fmt: skip
+    with tracked("finetune") as run:
+        run.bundles([bundle])
+        run.model_folder(adapter, registry="models registry")
+    with tracked("train-encoder") as run:
+        run.loss_log(encoder / "log.jsonl")
+        run.encoder(encoder / "final")
+        run.comparison(comparison)
+    capsys.readouterr()
+    encoded, tuned = list_runs()
+    assert tuned.model == {"id": "legal-lora-x", "sha256": "cd" * 32,
+                           "registry": "models registry", "folder": str(adapter)}  # fmt: skip
+    assert tuned.params["rank"] == "16" and tuned.params["data.training_data"] == "ef" * 32
+    assert tuned.params["data.bundle.b1"] == hashlib.sha256(b"zip").hexdigest()
+    assert tuned.metrics["final_loss"] == 0.4
+    assert tracking.metric_history(tuned.id, "loss") == [(1, 0.9), (2, 0.6), (3, 0.4)]
+    assert encoded.model["sha256"] == hashlib.sha256(b"weights").hexdigest()
+    assert tracking.metric_history(encoded.id, "loss") == [(10, 0.5), (20, 0.3)]
+    assert encoded.metrics["cuad_validation.doc_f1.candidate"] == 0.75
+    assert encoded.metrics["cuad_validation.category.Governing Law.doc_f1"] == 0.9
+    assert encoded.tags["gate.passed"] == "False"
