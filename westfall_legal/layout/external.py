@@ -44,7 +44,7 @@ _STATUTE = re.compile(
 _OTHER_DOCUMENT = re.compile(
     rf"{_CHAIN}{_ITEM_TAIL}\s*(?:of|under|in)\s+(?:the|that|each|such)\s+"
     r"(?!(?:Agreement|Exhibit|Schedule|Annex|Appendix|Attachment|Section|Article)\b)"
-    r"(?P<inst>(?:(?:[A-Z][\w.'’&-]*|of|and|on|for)\s+){0,7}?"
+    r"(?P<inst>(?:(?:[A-Z][\w.'’&-]*|of|and|on|for)\s+){0,7}"
     r"(?:Agreements?|SPA|Plan|Indenture|Supplement|Terms|Conditions|Manual|Policy|Warrants?|"
     r"Disclosure\s+(?:Schedule|Letter)|Certificate\s+of\s+Incorporation|Charter|By-?[Ll]aws|"
     r"[A-Z]{2,6})\b)"
@@ -53,10 +53,12 @@ _OTHER_DOCUMENT = re.compile(
 # "Louisiana Civil Code Article 2520", "Treasury Regulation Section 1.1502-6", "Tax Code
 # Section 171.0001", "Nasdaq Listing Rule 5635".
 _BEFORE = re.compile(
-    r"(?P<inst>(?:[A-Z][\w.&-]*\s+){0,3}(?:U\.S\.C|C\.F\.R|Code|Regulations?|Reg|Listing)"
+    r"(?P<inst>(?:\d{1,2}\s+)?(?:[A-Z][\w.&-]*\s+){0,3}(?:U\.S\.C|C\.F\.R|Code|Regulations?|Reg|Listing)"
     r"|Rate\s+Schedule\s+[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,4})?)\.?,?\s*$"
 )
-_RULE = re.compile(r"\b[Rr]ules?\s+(?P<items>\d{1,4}[a-z]?(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))*)")
+_RULE = re.compile(
+    r"\b[Rr]ules?\s+(?P<items>\d{1,4}[a-z]?\d{0,2}(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))*)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,10 @@ class Heading:
 
 
 _TITLE_END = re.compile(r"(?<![.\s][A-Z])(?<=[A-Za-z\)\]])\.(?:\s|$)|:\s")
-_SMALL_WORDS = {"of", "and", "or", "to", "the", "for", "in", "on", "by", "a", "an", "with", "upon"}
+_SMALL_WORDS = {
+    "of", "and", "or", "to", "the", "for", "in", "on", "by", "a", "an", "with", "upon",
+    "between", "from", "at", "as", "into",
+}  # fmt: skip
 
 
 def _title_from(rest: str, alone: bool = True) -> str | None:
@@ -154,8 +157,8 @@ def _is_caps_heading(text: str) -> bool:
 def _title_line(text: str) -> bool:
     """A line that is only a heading's title: capitals, or a short Title Case phrase."""
     text = text.strip()
-    if not text or classify_line(text) is not None:
-        return False
+    if not any(c.isalpha() for c in text) or classify_line(text) is not None:
+        return False  # "6.1" under "6." is the next number, not its title
     if _is_caps_heading(text):
         return True
     title = _title_from(text)
@@ -359,14 +362,19 @@ def build_sections(doc_text: DocumentText) -> list[Section]:
 
     The kind of number ranks a heading; it nests under the nearest open heading of a higher
     rank, so a numbering that skips a rank (1.1 straight under ARTICLE 1) does not leave a
-    level empty.
+    level empty. After a schedule or exhibit heading, numbered headings nest under it (the
+    exhibit's own "1.", "2." when the numbering restarts there).
     """
     headings = find_headings(doc_text)
     levels = _kind_levels(headings)
     placed: list[tuple[Heading, int, str | None]] = []  # heading, level, parent id
     stack: list[tuple[int, str]] = []  # (level, id) of the open ancestors
+    in_annex = False  # after a schedule's heading, its own numbering nests under it
     for index, h in enumerate(headings):
+        in_annex = in_annex or h.kind == "annex"
         level = (stack[-1][0] + 1 if stack else 1) if h.kind == "caps" else levels[h.kind]
+        if in_annex and h.kind not in ("annex", "caps"):
+            level += 1
         while stack and stack[-1][0] >= level:
             stack.pop()
         placed.append((h, level, stack[-1][1] if stack else None))

@@ -1,0 +1,171 @@
+"""Section detection for the layout families of the EDGAR gold set (issue 26): numbers alone
+on a line or in a left column, three- and four-level numbering, numbering that restarts in an
+exhibit, bare top-level numbers, and tables of contents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from westfall_legal.layout.sections import build_sections
+from westfall_legal.layout.text import build_text
+from westfall_legal.models import Document, DocumentText, Page, Section, Word
+
+Placed = tuple[float, float, str, int]  # x, y, text, block
+
+
+def _doc(*pages: Sequence[Placed]) -> DocumentText:
+    """Pages of lines placed at (x, y) in the blocks given; a running head and a page number
+    frame each page (the margins the text builder marks)."""
+    built = []
+    for number, lines in enumerate(pages, 1):
+        placed = [(72.0, 30.0, "ACME Cooperation Agreement", 900), *lines]
+        placed.append((300.0, 760.0, str(number), 901))
+        words = []
+        for row, (x, y, text, block) in enumerate(placed):
+            for w in text.split():
+                words.append(Word(w, (x, y, x + 6 * len(w), y + 10), block=block, line=row))
+                x += 6 * len(w) + 4
+        built.append(Page(number, 612.0, 792.0, tuple(words)))
+    return build_text(Document(Path("x.pdf"), "0" * 64, tuple(built)))
+
+
+def _numbered(sections: list[Section]) -> list[tuple[str | None, str | None]]:
+    return [(s.number, s.title) for s in sections if s.number and not s.number.startswith("(")]
+
+
+def test_a_number_alone_on_its_line_heads_the_sentence_below_it() -> None:
+    dt = _doc(
+        [
+            (72, 100, "1. Definitions", 1),
+            (72, 120, "1.44", 2),
+            (90, 132, "“CSR Notification Date” has the meaning set forth in Section 12.6.", 2),
+            (72, 150, "1.45", 3),
+            (90, 162, "Appointment. The Company appoints the Agent for the Territory.", 3),
+        ]
+    )
+    assert _numbered(build_sections(dt)) == [
+        ("1", "Definitions"),
+        ("1.44", None),
+        ("1.45", "Appointment"),
+    ]
+
+
+def test_a_number_in_a_left_column_beside_its_text() -> None:
+    dt = _doc(
+        [
+            (72, 100, "2.", 1),
+            (100, 100, "Exclusive Cooperation", 2),
+            (72, 120, "2.1", 3),
+            (110, 120, "8% of the fees shall be paid to Party A within ten days.", 4),
+            (72, 140, "2.2", 5),
+            (110, 140, "Party B shall keep records of the services it provides.", 6),
+        ]
+    )
+    assert _numbered(build_sections(dt)) == [
+        ("2", "Exclusive Cooperation"),
+        ("2.1", None),
+        ("2.2", None),
+    ]
+
+
+def test_four_levels_nest_under_each_other() -> None:
+    dt = _doc(
+        [
+            (72, 100, "7. Billing", 1),
+            (72, 120, "7.4 Modes of distribution are the following two.", 2),
+            (72, 140, "7.4.1 Rules for content cooperation", 3),
+            (90, 160, "7.4.1.1", 4),
+            (122, 160, "All communication fees belong to Party A in full.", 5),
+            (90, 180, "7.4.1.2", 6),
+            (122, 180, "Party B bears its own costs of the services.", 7),
+        ]
+    )
+    sections = build_sections(dt)
+    by_id = {s.id: s for s in sections}
+    deepest = next(s for s in sections if s.number == "7.4.1.2")
+    chain = [deepest.number]
+    node = deepest
+    while node.parent:
+        node = by_id[node.parent]
+        chain.append(node.number)
+    assert chain == ["7.4.1.2", "7.4.1", "7.4", "7"]
+
+
+def test_numbering_restarts_inside_an_exhibit() -> None:
+    dt = _doc(
+        [
+            (72, 100, "1. Term. This Agreement runs for two years.", 1),
+            (72, 120, "2. Fees. The fees are set out in Exhibit A.", 2),
+        ],
+        [
+            (250, 100, "EXHIBIT A", 3),
+            (72, 120, "1. Scope. The services cover the hosting of the site.", 4),
+            (72, 140, "2. Price. The price is fixed for the term.", 5),
+        ],
+    )
+    sections = build_sections(dt)
+    by_id = {s.id: s for s in sections}
+    ones = [s for s in sections if s.number == "1"]
+    assert [s.page for s in ones] == [1, 2]
+    assert ones[0].parent is None
+    assert by_id[ones[1].parent or ""].number == "Exhibit A"
+
+
+def test_a_bare_top_level_number_with_a_title_but_not_an_address() -> None:
+    dt = _doc(
+        [
+            (72, 100, "1 Definitions", 1),
+            (72, 120, "The following words have the meanings given to them.", 1),
+            (72, 140, "2 Cooperation between the Parties in the Course of a Project", 2),
+            (72, 160, "The Parties shall cooperate in good faith.", 2),
+            (72, 180, "Notices go to the Company at:", 3),
+            (72, 200, "35 West Wacker Drive", 4),
+            (72, 220, "3 Payments", 5),
+            (72, 240, "The fees are payable monthly.", 5),
+        ]
+    )
+    assert [n for n, _ in _numbered(build_sections(dt))] == ["1", "2", "3"]
+
+
+def test_a_table_of_contents_is_not_the_sections_it_lists() -> None:
+    contents = [(250.0, 80.0, "TABLE OF CONTENTS", 1)]
+    for row, (number, title) in enumerate(
+        [("1.1", "Definitions"), ("1.2", "Term"), ("2.1", "Fees"), ("2.2", "Taxes")]
+    ):
+        y = 100.0 + 30 * row
+        contents += [(72.0, y, number, 10 + row), (110.0, y, title, 20 + row)]
+        contents.append((540.0, y, str(row + 2), 30 + row))
+    body = [
+        (72, 100, "1. General", 1),
+        (72, 120, "1.1 Definitions. Words have the meanings given here.", 2),
+        (72, 140, "1.2 Term. The term is two years.", 3),
+    ]
+    sections = build_sections(_doc(contents, body))
+    assert [(s.number, s.page) for s in sections if s.number] == [
+        ("1", 2),
+        ("1.1", 2),
+        ("1.2", 2),
+    ]
+
+
+def test_a_column_of_section_numbers_but_not_a_numbered_list() -> None:
+    column = _doc(
+        [
+            (72, 100, "6.", 1),
+            (72, 130, "6.1", 2),
+            (72, 160, "6.2", 3),
+            (110, 200, "The parties agree to the following terms and conditions.", 4),
+        ]
+    )
+    assert [n for n, _ in _numbered(build_sections(column))] == ["6", "6.1", "6.2"]
+    listed = _doc(
+        [
+            (72, 100, "The economic terms are:", 1),
+            (77, 130, "1.", 2),
+            (77, 160, "2.", 3),
+            (77, 190, "3.", 4),
+            (77, 220, "Each is to be agreed by the parties.", 5),
+        ]
+    )
+    assert _numbered(build_sections(listed)) == []

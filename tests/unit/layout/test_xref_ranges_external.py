@@ -1,0 +1,139 @@
+"""Reference resolution for the EDGAR gold set's forms (issue 26): ranges, lists, references
+split by a line or page break, "Part B of Schedule 1", dotted articles, items written 5.2.2.a,
+and references to another instrument kept apart with the instrument named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from westfall_legal.layout.external import find_rules, instrument_of
+from westfall_legal.layout.sections import build_sections
+from westfall_legal.layout.text import build_text, plain_text
+from westfall_legal.layout.xrefs import find_cross_references, find_references
+from westfall_legal.models import Document, DocumentText, Page, Word
+
+CONTRACT = "\n\n".join(
+    [
+        "ARTICLE 5 SUPPLY",
+        "5.1 Orders. The Buyer orders by notice.",
+        "5.2 Delivery. The Supplier delivers within ten days.",
+        "ARTICLE 7 QUALITY",
+        "7.2 Inspection.",
+        "7.2.2 Sampling. Samples are taken weekly.",
+        "7.2.3 Testing. Samples are tested.",
+        "7.2.4 Records. Results are recorded.",
+        "9.1 Board. The Board manages the venture.",
+        "11.1 Claims. Claims are notified.",
+        "11.2 Defence. The indemnifier defends.",
+        "11.3 Settlement. No settlement without consent.",
+        "11.4 Cap. Liability is capped.",
+        "5.2.2 Carriers. The Supplier chooses the carrier.",
+        "Remedies follow Sections 7.2.2 through 7.2.4, and Sections 5.1 or 5.2 apply to orders.",
+        "Sections 11.1-11.4 survive. The Board is defined in Article 9.1.",
+        "The carrier is chosen under Section 5.2.2.a and under Section\n5.1 as well.",
+        "Both Section 2(a) of the Securities Act and Rule 144 under the Securities Act apply, as "
+        "does Section 351(l)(6) of the PHS Act and 17 C.F.R. Sections 200.80(b)(4).",
+        "The rates follow Article VIII, Section 1 of the General Terms and Conditions, and "
+        "Section 2.3 of the Warrant.",
+        "The prices are in Part B of Schedule 1.",
+        "Schedule 1 Prices",
+        "Part A Products",
+        "Part B Services",
+    ]
+)
+
+
+def _targets(dt: DocumentText) -> dict[str, list[str | None]]:
+    sections = build_sections(dt)
+    numbers = {s.id: s.number for s in sections}
+    found: dict[str, list[str | None]] = {}
+    for r in find_cross_references(dt, sections):
+        found.setdefault(r.label, []).append(numbers[r.target] if r.target else None)
+    return found
+
+
+def test_ranges_give_their_two_ends_and_lists_each_item() -> None:
+    refs = _targets(plain_text(CONTRACT))
+    assert refs["Section 7.2.2"] == ["7.2.2"] and refs["Section 7.2.4"] == ["7.2.4"]
+    assert "Section 7.2.3" not in refs  # a range is its two ends
+    assert refs["Section 11.1"] == ["11.1"] and refs["Section 11.4"] == ["11.4"]
+    assert refs["Section 5.2"] == ["5.2"]
+    assert refs["Section 5.1"] == ["5.1", "5.1"]  # the second split over a line break
+
+
+def test_dotted_articles_items_written_with_a_letter_and_parts_of_a_schedule() -> None:
+    dt = plain_text(CONTRACT)
+    refs = _targets(dt)
+    assert refs["Article 9.1"] == ["9.1"]
+    assert refs["Section 5.2.2.a"] == ["5.2.2"]  # item a of 5.2.2: the tree has no (a)
+    sections = build_sections(dt)
+    by_id = {s.id: s for s in sections}
+    part = next(r for r in find_cross_references(dt, sections) if r.label == "Part B")
+    target = by_id[part.target or ""]
+    assert target.number == "Part B" and by_id[target.parent or ""].number == "Schedule 1"
+
+
+def test_external_references_are_apart_named_and_never_dangling() -> None:
+    dt = plain_text(CONTRACT)
+    internal, external = find_references(dt, build_sections(dt))
+    named = {(e.label, e.instrument) for e in external}
+    assert ("Section 2(a)", "Securities Act") in named
+    assert ("Rule 144", "Securities Act") in named
+    assert ("Section 351(l)(6)", "PHS Act") in named
+    assert ("Section 200.80(b)(4)", "17 C.F.R") in named
+    assert ("Article VIII", "General Terms and Conditions") in named
+    assert ("Section 1", "General Terms and Conditions") in named
+    assert ("Section 2.3", "Warrant") in named
+    labels = {r.label for r in internal}
+    assert not labels & {"Section 2(a)", "Section 351(l)(6)", "Article VIII", "Section 2.3"}
+    assert not [r for r in internal if r.dangling]
+
+
+def test_a_bare_rule_names_no_instrument_and_ours_is_not_external() -> None:
+    text = "Shares may be sold under Rule 144 or Rule 10b5-1(c). See Section 4 of this Agreement."
+    rules = find_rules(text)
+    assert [(r.label, r.instrument) for r in rules] == [("Rule 144", ""), ("Rule 10b5-1(c)", "")]
+    end = text.index("Section 4") + len("Section 4")
+    assert instrument_of(text, text.index("Section 4"), end) is None
+
+
+def _page(number: int, lines: list[str]) -> Page:
+    words = []
+    placed = [(30.0, "ACME Supply Agreement", 900)]
+    placed += [(100.0 + 20 * i, line, i) for i, line in enumerate(lines)]
+    placed.append((760.0, f"Page {number}", 901))
+    for row, (y, text, block) in enumerate(placed):
+        x = 72.0
+        for w in text.split():
+            words.append(Word(w, (x, y, x + 6 * len(w), y + 10), block=block, line=row))
+            x += 6 * len(w) + 4
+    return Page(number, 612.0, 792.0, tuple(words))
+
+
+def test_a_reference_split_by_a_page_break_reads_across_the_running_head() -> None:
+    pages = (
+        _page(1, ["4.1 Price. The price is fixed.", "Any change is made under Section"]),
+        _page(2, ["4.1 and the Buyer accepts it.", "4.2 Taxes. Taxes are extra."]),
+    )
+    dt = build_text(Document(Path("x.pdf"), "0" * 64, pages))
+    sections = build_sections(dt)
+    numbers = {s.id: s.number for s in sections}
+    refs = find_cross_references(dt, sections)
+    assert [(r.label, numbers.get(r.target or "")) for r in refs] == [("Section 4.1", "4.1")]
+
+
+def test_a_table_of_contents_line_is_not_what_a_reference_means() -> None:
+    text = "\n\n".join(
+        [
+            "3.1 Fees",
+            "3.2 Taxes",
+            "3.1 Fees. " + "The Buyer pays the fees monthly in arrears. " * 6,
+            "3.2 Taxes. The Buyer pays the taxes.",
+            "The fees are due under Section 3.1.",
+        ]
+    )
+    dt = plain_text(text)
+    sections = build_sections(dt)
+    by_id = {s.id: s for s in sections}
+    ref = next(r for r in find_cross_references(dt, sections) if r.label == "Section 3.1")
+    assert by_id[ref.target or ""].char_start == text.index("3.1 Fees. The Buyer")
