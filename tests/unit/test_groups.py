@@ -71,7 +71,9 @@ def test_unit_weights_reproduce_the_reports_metrics() -> None:
             accs[c].add_match(d.matches[c])
     support = {c: accs[c].n_gold for c in CATS}
     aupr = macro_average({c: accs[c].aupr() for c in CATS}, support)
-    f1 = macro_average({c: accs[c].doc_prf(thresholds[c]).f1 for c in CATS}, support)
+    prf = [accs[c].doc_prf(thresholds[c]) for c in CATS]  # pooled over the categories
+    hits = sum(round((p.recall or 0.0) * p.n_gold) for p in prf)
+    f1 = 2 * hits / sum(p.n_gold + p.n_pred for p in prf)
     assert figs["span_aupr"][0] == pytest.approx(aupr)
     assert figs["doc_f1"][0] == pytest.approx(f1)
     right = sum(d.facts_right for d in docs)
@@ -81,10 +83,12 @@ def test_unit_weights_reproduce_the_reports_metrics() -> None:
 def test_a_weak_group_is_flagged_with_its_size() -> None:
     good = _docs(60, seed=2, quality=0.95, group="Supply")
     bad = _docs(30, seed=3, quality=0.1, group="License")
-    table = group_table(good + bad, CATS, {c: 0.5 for c in CATS}, resamples=60)
+    alone = _docs(1, seed=4, quality=0.0, group="Hosting")  # one bad contract: not judged
+    table = group_table(good + bad + alone, CATS, {c: 0.5 for c in CATS}, resamples=60)
     rows = {r["group"]: r for r in table["groups"]["contract_type"]}
     assert "span_aupr" in rows["License"]["flags"] and not rows["Supply"]["flags"]
     assert rows["License"]["contracts"] == 30
+    assert rows["Hosting"]["too_few"] and not rows["Hosting"]["flags"]
     assert any("'License' (30 contracts)" in w for w in table["warnings"])
     span = rows["Supply"]["span_aupr"]
     assert span["low"] <= span["value"] <= span["high"]

@@ -46,7 +46,8 @@ def groups_section(groups: dict[str, Any]) -> str:
         "<h2>Where the model is weak: figures per group of contracts</h2>",
         f"<p class='note'>Each figure with its {e(groups['interval'])} "
         f"({groups['resamples']} draws). A group is flagged (red) when its interval lies wholly "
-        "below the overall figure (the black tick).</p>",
+        "below the overall figure (the black tick); groups of fewer than "
+        f"{groups.get('min_flag_size', 0)} contracts are not judged.</p>",
     ]
     if groups["warnings"]:
         items = "".join(f"<li>warning: {e(w)}</li>" for w in groups["warnings"])
@@ -72,7 +73,8 @@ def groups_section(groups: dict[str, Any]) -> str:
                 tds.append(f"<td{cls}>{_f(fig['value'])} [{_f(fig['low'])}, {_f(fig['high'])}]"
                            f"</td><td>{interval_svg(fig, overall[m]['value'])}</td>")  # fmt: skip
             weak = " class='weak'" if r["flags"] else ""
-            out.append(f"<tr{weak}><td>{e(r['group'])}</td><td>{r['contracts']}</td>"
+            few = " <span class='note'>(too few to judge)</span>" if r.get("too_few") else ""
+            out.append(f"<tr{weak}><td>{e(r['group'])}{few}</td><td>{r['contracts']}</td>"
                        f"{''.join(tds)}</tr>")  # fmt: skip
     out.append("</table>")
     return "\n".join(out)
@@ -108,7 +110,7 @@ def legalbench_section(lb: dict[str, Any]) -> str:
         f"Seen rows: {e(lb['seen']['rule'])} ({lb['seen']['rows']} of {lb['rows']} rows); "
         f"{lb['rows']} rows in {lb['seconds']:.1f} s.</p>",
         "<table><tr><th>stage (tasks)</th><th>BA all</th><th>acc all</th><th>BA seen</th>"
-        "<th>BA unseen</th><th>acc unseen</th></tr>",
+        "<th>BA unseen</th><th>acc unseen</th><th>ROC AUC unseen</th></tr>",
     ]
     for stage, parts in macro.items():
         if stage == "shipped":
@@ -117,14 +119,16 @@ def legalbench_section(lb: dict[str, Any]) -> str:
             f"<tr><td>{e(stage)} ({parts['train']['tasks']})</td><td>{_ba(parts['train'])}</td>"
             f"<td>{_f(parts['train']['accuracy'])}</td><td>{_ba(parts.get('seen'))}</td>"
             f"<td>{_ba(parts.get('unseen'))}</td>"
-            f"<td>{_f(parts.get('unseen', {}).get('accuracy'))}</td></tr>"
+            f"<td>{_f(parts.get('unseen', {}).get('accuracy'))}</td>"
+            f"<td>{_f(parts.get('unseen', {}).get('roc_auc'))}</td></tr>"
         )
     shipped = macro["shipped"]
     out.append(
         f"<tr><td>as shipped, CUAD thresholds ({shipped['cuad']['tasks']})</td>"
         f"<td>{_ba(shipped['cuad'])}</td><td>{_f(shipped['cuad']['accuracy'])}</td>"
         f"<td>{_ba(shipped.get('seen_cuad'))}</td><td>{_ba(shipped.get('unseen_cuad'))}</td>"
-        f"<td>{_f(shipped.get('unseen_cuad', {}).get('accuracy'))}</td></tr></table>"
+        f"<td>{_f(shipped.get('unseen_cuad', {}).get('accuracy'))}</td>"
+        f"<td>{_f(shipped.get('unseen_cuad', {}).get('roc_auc'))}</td></tr></table>"
     )
     absent = "".join(f"<li>{e(k)}: {e(v)}</li>" for k, v in lb["stages_absent"].items())
     out.append(f"<ul class='note'>{absent}</ul>")

@@ -2,14 +2,19 @@
 
 Groups: contract type, source (born-digital, OCR'd: any page read by OCR), length band (words
 of the text the app read) and year band (the filing year in CUAD's file name, else the first
-year the contract's opening names). Per group and overall: document F1 and span AUPR (macro
-over categories with gold spans in the group, as the overall report) and key-fact accuracy
-(pooled over the six facts with a gold answer), each with a 95% bootstrap interval from
-resampling the group's contracts (:data:`RESAMPLES` draws, fixed seed).
+year the contract's opening names). Per group and overall, each with a 95% bootstrap interval
+from resampling the group's contracts (:data:`RESAMPLES` draws, fixed seed):
+
+* document F1 pooled over every (contract, category) decision at the model's thresholds (a
+  macro over categories would judge each group on the categories its contracts happen to
+  contain, and drop the false alarms in the others);
+* span AUPR, the macro over the categories with gold spans in the group (as the report's);
+* key-fact accuracy pooled over the six facts with a gold answer.
 
 A group is flagged when its interval lies wholly below the overall figure (its upper bound
-is under it): below by more than its interval. Small groups have wide intervals and so are
-rarely flagged; the size is printed beside every flag.
+is under it): below by more than its interval; the size is printed beside every flag.
+Groups of fewer than :data:`MIN_FLAG` contracts are listed but not judged: resampling one or
+two contracts gives an interval of (almost) no width.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from westfall_legal.feedback.verify import Bundle
 from westfall_legal.training.metrics import SpanMatch
 
 RESAMPLES = 200
+MIN_FLAG = 5  # contracts a group needs before its interval can flag it
 SEED = 0
 CHUNK = 25  # resamples computed at once (bounds memory on large pools)
 KINDS = ("contract_type", "source", "length", "year")
@@ -108,10 +114,10 @@ class Pool:
         tp = weights @ (self.gold & self.pred).astype(float)
         npred = weights @ self.pred.astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            f1 = np.where(has > 0, 2 * tp / (has + npred), np.nan)
+            f1 = 2 * tp.sum(1) / (has.sum(1) + npred.sum(1))  # pooled over categories
             aupr = np.column_stack([self._aupr(weights, j) for j in range(len(self.ranked))])
             facts = (weights @ self.facts[:, 0]) / (weights @ self.facts[:, 1])
-        return {"doc_f1": _nanmean(f1), "span_aupr": _nanmean(aupr), "fact_accuracy": facts}
+        return {"doc_f1": f1, "span_aupr": _nanmean(aupr), "fact_accuracy": facts}
 
     def _aupr(self, weights: Floats, j: int) -> Floats:
         doc, correct, new, ends = self.ranked[j]
@@ -176,30 +182,45 @@ def group_table(
     rng = np.random.default_rng(SEED)
     overall = _interval(pool, np.arange(pool.n), rng, resamples)
     groups: dict[str, list[dict[str, Any]]] = {}
-    warnings = []
     for kind in KINDS:
         labels = Counter(d.groups.get(kind, "unknown") for d in docs)
         rows = []
         for label, size in sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])):
             members = np.array([i for i, d in enumerate(docs)
                                 if d.groups.get(kind, "unknown") == label], np.intp)  # fmt: skip
-            figs = _interval(pool, members, rng, resamples)
-            row: dict[str, Any] = {"group": label, "contracts": size, **figs, "flags": []}
-            for m in METRICS:
-                high, ref = figs[m]["high"], overall[m]["value"]
-                if high is not None and ref is not None and high < ref:
-                    row["flags"].append(m)
-                    warnings.append(
-                        f"{kind} '{label}' ({size} contracts): {m} {figs[m]['value']:.3f} "
-                        f"[{figs[m]['low']:.3f}, {high:.3f}] is below the overall {ref:.3f}"
-                    )
-            rows.append(row)
+            rows.append({"group": label, "contracts": size,
+                         **_interval(pool, members, rng, resamples)})  # fmt: skip
         groups[kind] = rows
         if progress:
             progress(f"groups: {kind} done")
     interval = "95% percentile bootstrap over contracts"
-    return {"overall": overall, "groups": groups, "warnings": warnings,
-            "resamples": resamples, "interval": interval}  # fmt: skip
+    table = {"overall": overall, "groups": groups, "resamples": resamples,
+             "interval": interval, "min_flag_size": MIN_FLAG}  # fmt: skip
+    return flag_groups(table)
+
+
+def flag_groups(table: dict[str, Any]) -> dict[str, Any]:
+    """Flag each group whose interval lies wholly below the overall figure, and list the
+    warnings with the group's size. Groups under ``min_flag_size`` contracts are not judged:
+    a bootstrap over one or two contracts has (almost) no width and would flag by chance."""
+    overall, warnings = table["overall"], []
+    for kind, rows in table["groups"].items():
+        for row in rows:
+            row["flags"] = []
+            if row["contracts"] < table["min_flag_size"]:
+                row["too_few"] = True
+                continue
+            for m in METRICS:
+                fig, ref = row[m], overall[m]["value"]
+                if fig["high"] is not None and ref is not None and fig["high"] < ref:
+                    row["flags"].append(m)
+                    warnings.append(
+                        f"{kind} '{row['group']}' ({row['contracts']} contracts): {m} "
+                        f"{fig['value']:.3f} [{fig['low']:.3f}, {fig['high']:.3f}] is below "
+                        f"the overall {ref:.3f}"
+                    )
+    table["warnings"] = warnings
+    return table
 
 
 # -- the feedback pool --------------------------------------------------------------------

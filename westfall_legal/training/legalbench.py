@@ -214,14 +214,13 @@ def train_threshold(score: Floats, labels: Bools) -> float | None:
 
 
 def _figures(labels: Bools, score: Floats, threshold: float | None) -> dict[str, Any]:
-    if threshold is None or not len(labels):
-        return {"rows": len(labels), "balanced_accuracy": None, "accuracy": None}
-    predicted = score >= threshold
-    return {
-        "rows": len(labels),
-        "balanced_accuracy": _round(balanced_accuracy(labels, predicted)),
-        "accuracy": _round(float(np.mean(predicted == labels))),
-    }
+    out: dict[str, Any] = {"rows": len(labels), "balanced_accuracy": None, "accuracy": None,
+                           "roc_auc": _round(roc_auc(labels, score))}  # fmt: skip
+    if threshold is not None and len(labels):
+        predicted = score >= threshold
+        out["balanced_accuracy"] = _round(balanced_accuracy(labels, predicted))
+        out["accuracy"] = _round(float(np.mean(predicted == labels)))
+    return out
 
 
 def _round(x: float | None) -> float | None:
@@ -397,7 +396,7 @@ def _parts(figs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 
 def _macro(figs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"tasks": len(figs)}
-    for key in ("balanced_accuracy", "accuracy"):
+    for key in ("balanced_accuracy", "accuracy", "roc_auc"):
         values = [f[key] for f in figs if f[key] is not None]
         out[key] = _round(float(np.mean(values))) if values else None
     out["rows"] = sum(f["rows"] for f in figs)
