@@ -4,7 +4,8 @@ Words are joined by spaces into lines, lines by newlines into blocks (paragraphs
 blank lines; pages follow one another with a blank line. A page in two columns reads down
 the left column, then the right one (see :mod:`westfall_legal.layout.columns`). Running
 headers, footers and page numbers stay in the text (a reviewer may want them) but their
-lines are marked ``is_margin`` so that clause segmentation leaves them out. Tables
+lines are marked ``is_margin`` so that clause segmentation leaves them out, and so are
+footnotes (see :func:`find_footnote_lines`), as a Word draft's are. Tables
 likewise: their cells stay in the text, their lines are marked ``in_table`` (see
 :mod:`westfall_legal.layout.tables`).
 """
@@ -12,6 +13,7 @@ likewise: their cells stay in the text, their lines are marked ``in_table`` (see
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -104,6 +106,42 @@ def find_margin_lines(lines: list[_RawLine], page_count: int) -> set[int]:
     return margin
 
 
+FOOTNOTE_SIZE = 0.85  # a footnote's line height, at most this share of the page's body lines
+FOOTNOTE_ZONE = 0.6  # footnotes start below this share of the page's height
+_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹]+)(?:\s|[.)]\s|(?=[A-Z]))")
+
+
+def find_footnote_lines(lines: list[_RawLine], margin: set[int]) -> set[int]:
+    """Indexes of the lines of footnotes: the last lines of a page, all in a smaller type
+    than the page's running text (``FOOTNOTE_SIZE``), starting below ``FOOTNOTE_ZONE`` with a
+    note's mark ("1", "*", "†"). Like a Word draft's footnotes they stay in the text, out of
+    clauses and headings (a note "2 See Section 4.1" is not Section 2)."""
+    by_page: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if i not in margin:
+            by_page.setdefault(line.page, []).append(i)
+    notes: set[int] = set()
+    for indexes in by_page.values():
+        heights = [lines[i].bottom - lines[i].top for i in indexes if len(lines[i].words) >= 4]
+        if len(heights) < 5:
+            continue
+        small = FOOTNOTE_SIZE * statistics.median(heights)
+        run: list[int] = []
+        for i in reversed(indexes):  # the page's last lines, upwards
+            line = lines[i]
+            if line.bottom - line.top > small:
+                break
+            run.append(i)
+        while run:  # the run starts at a note's mark in the footnote zone
+            first = lines[run[-1]]
+            if first.top >= first.page_height * FOOTNOTE_ZONE and _FOOTNOTE_MARK.match(first.text):
+                break
+            run.pop()
+        if run and len(run) < len(indexes):
+            notes.update(run)
+    return notes
+
+
 def _in_table(line: _RawLine, tables: list[Table]) -> bool:
     x0, y0, x1, y1 = line.box()
     x, y = (x0 + x1) / 2, (y0 + y1) / 2
@@ -116,6 +154,7 @@ def build_text(doc: Document) -> DocumentText:
     """The document text with a token per word and a Line per line."""
     raw_lines = _group_lines(doc)
     margin = find_margin_lines(raw_lines, len(doc.pages))
+    margin |= find_footnote_lines(raw_lines, margin)
     tables = [t for page in doc.pages for t in page_tables(page)]
     by_page: dict[int, list[Table]] = {}
     for t in tables:
