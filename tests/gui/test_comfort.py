@@ -133,6 +133,10 @@ def test_a_theme_saved_in_settings_applies_at_once_and_keeps_the_highlights(
             # every clause keeps its category's colour: the highlights mean the same
             after = {h.clause_id: h.colour.name() for h in window.view.highlight_items()}
             assert after == before
+        # a control that cannot be used now does not look like one that can
+        pal = window.palette()
+        text = QPalette.ColorRole.ButtonText
+        assert pal.color(QPalette.ColorGroup.Disabled, text) != pal.color(text)
         resting = [h for h in window.view.highlight_items() if not h.current]
         assert resting and all(h.pen().style() != Qt.PenStyle.NoPen for h in resting)
         assert all(h.opacity() >= 0.9 for h in resting)  # high contrast: full strength

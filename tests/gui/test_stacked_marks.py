@@ -97,3 +97,13 @@ def test_a_rejected_clause_leaves_the_margin(reviewed: MainWindow) -> None:
     window.corrector.actions["reject"].trigger()
     bars = {b.clause_id for b in window.view.layer_items("bars") if isinstance(b, MarginBar)}
     assert bars == {r.id for r in ws.rows} - {row.id}
+
+
+def test_selecting_the_current_row_again_outlines_it_on_the_page(reviewed: MainWindow) -> None:
+    """The first row is current once a document opens, without the page being told; going
+    to it (a finding, --clause) must still outline it."""
+    first = reviewed.clauses.current_id()
+    assert first is not None
+    assert not any(h.current for h in reviewed.view.highlight_items(first))
+    reviewed.clauses.select(first)
+    assert all(h.current for h in reviewed.view.highlight_items(first))

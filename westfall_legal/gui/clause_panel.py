@@ -295,6 +295,7 @@ class ClausePanel(QWidget):
         if not index.isValid():  # below the threshold: open the group
             self.set_weak_shown(True)
             index = self.proxy.mapFromSource(self.model.index(source, 0))
+        again = index == self.table.currentIndex()  # Qt says nothing: say it (notify)
         self.blockSignals(not notify)
         self.table.selectionModel().setCurrentIndex(
             index,
@@ -302,6 +303,8 @@ class ClausePanel(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.blockSignals(False)
+        if again and notify:
+            emit(self.clauseSelected, clause_id)
         self.table.scrollTo(index)
         return True
 

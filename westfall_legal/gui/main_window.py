@@ -316,7 +316,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.summary)  # the overview: what needs attention
         self.matters.refresh()
         seconds = time.perf_counter() - self._started
-        kept = " Earlier corrections of this document are kept." if workspace.reused else ""
+        earlier = workspace.reused and workspace.state.corrections
+        kept = " Earlier corrections of this document are kept." if earlier else ""
         note = (
             f" ({self.engines.llm_error})"
             if self.settings.use_llm and self.engines.llm_error

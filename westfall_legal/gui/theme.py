@@ -34,6 +34,8 @@ class Theme:
     page_background: str  # around the pages
     resting: float  # opacity of the highlights of the clauses not selected
     outline: float  # every highlight's outline in points (0: none, the selected one only)
+    disabled: str = ""  # a control that cannot be used now, and placeholder text ("": muted)
+    frames: str = ""  # a style sheet that draws the boxes' frames ("": the style's own)
 
 
 LIGHT = Theme(
@@ -52,7 +54,10 @@ HIGH_CONTRAST = Theme(
     "high-contrast", window="#000000", base="#000000", alternate="#101010", text="#ffffff",
     button="#000000", selection="#ffff00", selected_text="#000000", link="#00ffff",
     muted="#ffffff", panel="#000000", border="#ffffff", page_background="#000000",
-    resting=0.9, outline=1.0,
+    resting=0.9, outline=1.0, disabled="#9a9a9a",
+    frames="QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QAbstractItemView "
+    "{ border: 1px solid #ffffff; } QPushButton { border: 1px solid #ffffff; padding: 3px 10px; }"
+    " QPushButton:disabled { border: 1px dashed #9a9a9a; }",
 )  # fmt: skip
 _BY_NAME = {t.name: t for t in (LIGHT, DARK, HIGH_CONTRAST)}
 _current = LIGHT
@@ -82,7 +87,7 @@ def palette(t: Theme) -> QPalette:
         (roles.ButtonText, t.text),
         (roles.ToolTipBase, t.base),
         (roles.ToolTipText, t.text),
-        (roles.PlaceholderText, t.muted),
+        (roles.PlaceholderText, t.disabled or t.muted),
         (roles.Highlight, t.selection),
         (roles.HighlightedText, t.selected_text),
         (roles.Link, t.link),
@@ -92,8 +97,8 @@ def palette(t: Theme) -> QPalette:
         (roles.Light, t.alternate),
     ):
         p.setColor(role, QColor(colour))
-    disabled = QColor(t.muted)
-    if t.name != "high-contrast":
+    disabled = QColor(t.disabled or t.muted)
+    if not t.disabled:
         disabled.setAlphaF(0.6)
     for role in (roles.WindowText, roles.Text, roles.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
@@ -115,4 +120,5 @@ def apply(name: str) -> Theme:
         if _original is None:
             _original = app.palette()
         app.setPalette(palette(_current))
+    app.setStyleSheet(_current.frames)
     return _current
