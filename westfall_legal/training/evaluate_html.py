@@ -99,7 +99,8 @@ _HEAD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 table{border-collapse:collapse;font-size:.9em}td,th{border-bottom:1px solid #e3e6ee;
 padding:.25em .6em;text-align:right}td:first-child,th:first-child{text-align:left}
 th{background:#f3f5f9}tr.weak td{background:#fdecea}td.weak{color:#b3261e;font-weight:600}
-.warn{color:#b3261e}.note{color:#555;font-size:.9em}</style></head><body>
+.warn{color:#b3261e}.note{color:#555;font-size:.9em}table.groups td{white-space:nowrap}
+tr.few td{color:#8a8f99}.ci{color:#667;font-size:.8em}</style></head><body>
 """
 
 

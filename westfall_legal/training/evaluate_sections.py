@@ -19,12 +19,13 @@ def _f(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
-def interval_svg(fig: dict[str, float | None], overall: float | None, width: int = 90) -> str:
+def interval_svg(
+    fig: dict[str, float | None], overall: float | None, weak: bool = False, width: int = 64
+) -> str:
     """A small bar: the group's interval and value on [0, 1], the overall figure as a tick."""
     lo, hi, v = fig.get("low"), fig.get("high"), fig.get("value")
     if lo is None or hi is None or v is None:
         return ""
-    weak = overall is not None and hi < overall
     colour = "#b3261e" if weak else "#1f5fa8"
     tick = "" if overall is None else (
         f"<line x1='{overall * width:.1f}' x2='{overall * width:.1f}' y1='0' y2='12' "
@@ -39,6 +40,11 @@ def interval_svg(fig: dict[str, float | None], overall: float | None, width: int
     )
 
 
+def _cell(fig: dict[str, float | None]) -> str:
+    low, high = _f(fig["low"]), _f(fig["high"])
+    return f"{_f(fig['value'])} <span class='ci'>{low}–{high}</span>"
+
+
 def groups_section(groups: dict[str, Any]) -> str:
     overall = groups["overall"]
     head = "".join(f"<th colspan='2'>{METRIC_TITLES[m]}</th>" for m in METRICS)
@@ -47,17 +53,16 @@ def groups_section(groups: dict[str, Any]) -> str:
         f"<p class='note'>Each figure with its {e(groups['interval'])} "
         f"({groups['resamples']} draws). A group is flagged (red) when its interval lies wholly "
         "below the overall figure (the black tick); groups of fewer than "
-        f"{groups.get('min_flag_size', 0)} contracts are not judged.</p>",
+        f"{groups.get('min_flag_size', 0)} contracts (grey) are not judged.</p>",
     ]
     if groups["warnings"]:
         items = "".join(f"<li>warning: {e(w)}</li>" for w in groups["warnings"])
         out.append(f"<ul class='warn'>{items}</ul>")
     else:
         out.append("<p>No group is below the overall figure by more than its interval.</p>")
-    out.append(f"<table><tr><th>group</th><th>contracts</th>{head}</tr>")
+    out.append(f"<table class='groups'><tr><th>group</th><th>contracts</th>{head}</tr>")
     cells = "".join(
-        f"<td>{_f(overall[m]['value'])} [{_f(overall[m]['low'])}, {_f(overall[m]['high'])}]</td>"
-        f"<td>{interval_svg(overall[m], overall[m]['value'])}</td>"
+        f"<td>{_cell(overall[m])}</td><td>{interval_svg(overall[m], overall[m]['value'])}</td>"
         for m in METRICS
     )
     n = max((sum(r["contracts"] for r in rows) for rows in groups["groups"].values()), default=0)
@@ -70,11 +75,10 @@ def groups_section(groups: dict[str, Any]) -> str:
             for m in METRICS:
                 fig = r[m]
                 cls = " class='weak'" if m in r["flags"] else ""
-                tds.append(f"<td{cls}>{_f(fig['value'])} [{_f(fig['low'])}, {_f(fig['high'])}]"
-                           f"</td><td>{interval_svg(fig, overall[m]['value'])}</td>")  # fmt: skip
-            weak = " class='weak'" if r["flags"] else ""
-            few = " <span class='note'>(too few to judge)</span>" if r.get("too_few") else ""
-            out.append(f"<tr{weak}><td>{e(r['group'])}{few}</td><td>{r['contracts']}</td>"
+                svg = interval_svg(fig, overall[m]["value"], m in r["flags"])
+                tds.append(f"<td{cls}>{_cell(fig)}</td><td>{svg}</td>")
+            style = " class='weak'" if r["flags"] else " class='few'" if r.get("too_few") else ""
+            out.append(f"<tr{style}><td>{e(r['group'])}</td><td>{r['contracts']}</td>"
                        f"{''.join(tds)}</tr>")  # fmt: skip
     out.append("</table>")
     return "\n".join(out)
