@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from westfall_legal.layout.definitions import find_definitions
+from westfall_legal.layout.external import ExternalReference
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.spans import SectionIndex
 from westfall_legal.layout.text import build_text
-from westfall_legal.layout.xrefs import find_cross_references, roman_to_int
+from westfall_legal.layout.xrefs import find_references, roman_to_int
 from westfall_legal.models import CrossReference, Definition, Document, DocumentText, Section
 
 
@@ -135,18 +136,15 @@ class Structure:
     sections: list[Section]
     definitions: list[Definition]
     references: list[CrossReference]
+    external_references: list[ExternalReference] = field(default_factory=list)
 
 
 def structure_of(document: Document) -> Structure:
     """The layout stage over one read document, as the pipeline runs it."""
     doc_text = build_text(document)
     sections = build_sections(doc_text)
-    return Structure(
-        doc_text,
-        sections,
-        find_definitions(doc_text, sections),
-        find_cross_references(doc_text, sections),
-    )
+    references, external = find_references(doc_text, sections)
+    return Structure(doc_text, sections, find_definitions(doc_text, sections), references, external)
 
 
 def _number(text: str) -> str:
