@@ -387,7 +387,31 @@ def find_references(
                         at.id if at else None, located,
                     )
                 )  # fmt: skip
-    return sorted(refs, key=lambda r: r.char_start), sorted(external, key=lambda r: r.char_start)
+    return _named_before(refs, external)
+
+
+def _named_before(
+    refs: list[CrossReference], external: list[ExternalReference]
+) -> tuple[list[CrossReference], list[ExternalReference]]:
+    """Both lists in document order, an unresolved reference moved to the external ones when
+    another instrument's reference of its number came before it ("Section 365 of the
+    Bankruptcy Code (“Section 365(n)”)", then "subject to Section 365(n)")."""
+    refs.sort(key=lambda r: r.char_start)
+    external.sort(key=lambda r: r.char_start)
+    seen: dict[str, tuple[int, str]] = {}  # label (and its base) -> where first seen, instrument
+    for e in external:
+        for label in (e.label, e.label.split("(", 1)[0]):
+            seen.setdefault(label, (e.char_start, e.instrument))
+    kept: list[CrossReference] = []
+    for r in refs:
+        named = seen.get(r.label) or seen.get(r.label.split("(", 1)[0])
+        if r.dangling and named and named[0] < r.char_start:
+            external.append(
+                ExternalReference(r.text, r.char_start, r.char_end, r.kind, r.label, named[1])
+            )
+        else:
+            kept.append(r)
+    return kept, sorted(external, key=lambda r: r.char_start)
 
 
 def find_cross_references(

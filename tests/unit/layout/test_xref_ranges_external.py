@@ -137,3 +137,22 @@ def test_a_table_of_contents_line_is_not_what_a_reference_means() -> None:
     by_id = {s.id: s for s in sections}
     ref = next(r for r in find_cross_references(dt, sections) if r.label == "Section 3.1")
     assert by_id[ref.target or ""].char_start == text.index("3.1 Fees. The Buyer")
+
+
+def test_a_statute_section_named_once_stays_external_when_repeated_bare() -> None:
+    text = "\n\n".join(
+        [
+            "1. Licenses. The licenses are licenses of intellectual property.",
+            "They are so for the purposes of Section 365(n) of the Bankruptcy Code "
+            "(“Section 365(n)”).",
+            "2. Bankruptcy. The licensee may elect to retain its rights under Section 365(n).",
+        ]
+    )
+    dt = plain_text(text)
+    internal, external = find_references(dt, build_sections(dt))
+    assert not internal
+    assert [(e.label, e.instrument) for e in external] == [
+        ("Section 365(n)", "Bankruptcy Code"),
+        ("Section 365(n)", "Bankruptcy Code"),
+        ("Section 365(n)", "Bankruptcy Code"),
+    ]
