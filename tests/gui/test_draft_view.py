@@ -6,14 +6,18 @@ the review's own character spans."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import Qt
+from gui_helpers import SAMPLE, review
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.docx_samples import sample_bytes, write
 from westfall_legal.gui.draft_view import DELETED, INSERTED, DraftView
+from westfall_legal.gui.main_window import MainWindow
 from westfall_legal.ingest.docx import read_docx
 from westfall_legal.layout.paragraphs import draft_text
 from westfall_legal.layout.text import plain_text
@@ -111,3 +115,82 @@ def test_a_text_file_is_shown_by_its_blocks(qtbot: QtBot) -> None:
     assert view.text.toPlainText().split("\n") == ["AGREEMENT", "1. Term. One year.",
                                                     "2. Law. New York."]  # fmt: skip
     assert not view.margin.isVisible()
+
+
+class _Panel(QObject):
+    clauseSelected = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: list[str] = []
+
+    def select(self, clause_id: str, *, notify: bool = True) -> bool:
+        self.selected.append(clause_id)
+        return True
+
+
+class _Corrector:
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def select_span(self, char_start: int, char_end: int) -> None:
+        self.spans.append((char_start, char_end))
+
+
+def test_in_the_window_it_stands_in_for_the_pages(qtbot: QtBot, draft: DocumentText) -> None:
+    cap = _row(draft, "12.2 Cap on Liability", "c1", "Cap On Liability")
+    law = _row(draft, "Governing Law.", "c2", "Governing Law")
+    pages, find_box = QWidget(), QLineEdit()
+    qtbot.add_widget(pages)
+    qtbot.add_widget(find_box)
+    window = SimpleNamespace(clauses=_Panel(), corrector=_Corrector(), find_box=find_box,
+                             workspace=SimpleNamespace(rows=[cap, law]))  # fmt: skip
+    view = DraftView()
+    qtbot.add_widget(view)
+    view.follow(window)  # type: ignore[arg-type]
+    assert view.isHidden()
+    view.show_review(draft, [cap], pages)
+    assert not view.isHidden()
+    assert pages.isHidden() and len(view.text.extraSelections()) == 1
+    window.clauses.clauseSelected.emit("c2")  # the clause panel's choice, shown here
+    assert view.selected_span() == (law.char_start, law.char_end)
+    assert len(view.text.extraSelections()) == 2  # the workspace's rows, refreshed
+    view.text.released.emit(
+        view.offsets.shown(cap.char_start + 3), view.offsets.shown(cap.char_start + 3)
+    )
+    assert window.clauses.selected == ["c1"]  # a click on a clause, to the clause panel
+    find_box.setText("Statement of Work")
+    hits = view.search("statement of work")
+    assert len(hits) > 2
+    find_box.returnPressed.emit()
+    assert view.selected_span() == hits[0]
+    find_box.returnPressed.emit()
+    assert view.selected_span() == hits[1]
+    view.show_review(plain_text_of_pages(), [], pages)  # a PDF's review: the pages again
+    assert view.isHidden() and not pages.isHidden()
+
+
+def plain_text_of_pages() -> DocumentText:
+    doc = plain_text("1. Term. One year.\n")
+    return DocumentText(doc.text, doc.tokens, doc.lines, source="pages")
+
+
+def test_the_window_shows_a_word_draft_reflowed(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Open the sample as a Word draft in the main window: the draft view, not the pages,
+    with its clauses; a clause chosen in the clause panel is shown in the draft."""
+    if not hasattr(window, "draft"):
+        pytest.skip("the main window does not show drafts yet (the DraftView wiring hunk)")
+    review(qtbot, window, write(tmp_path, "msa.docx", sample_bytes()))
+    assert window.workspace is not None, window.status_text.text()
+    draft = window.draft
+    assert not draft.isHidden() and window.view.isHidden()
+    rows = window.workspace.rows
+    assert rows and len(draft.text.extraSelections()) == sum(r.status != "rejected" for r in rows)
+    assert "12.1 Exclusion of Certain Damages." in draft.text.toPlainText()
+    row = rows[len(rows) // 2]
+    window.clauses.select(row.id)
+    assert draft.selected_span() == (row.char_start, row.char_end)
+    review(qtbot, window, SAMPLE)  # a PDF: the pages again
+    assert draft.isHidden() and not window.view.isHidden()

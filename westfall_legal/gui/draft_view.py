@@ -18,11 +18,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QColor, QMouseEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QTextBrowser,
@@ -43,6 +45,35 @@ def category_colour(category: str) -> QColor:
     """A light shade per category, the same every time."""
     hue = sum(ord(c) * (n + 1) for n, c in enumerate(category)) % 360
     return QColor.fromHsv(hue, 60, 250)
+
+
+class _Panel(Protocol):
+    @property
+    def clauseSelected(self) -> SignalInstance: ...
+
+    def select(self, clause_id: str, *, notify: bool = True) -> bool: ...
+
+
+class _Corrector(Protocol):
+    def select_span(self, char_start: int, char_end: int) -> None: ...
+
+
+class _Workspace(Protocol):
+    @property
+    def rows(self) -> Sequence[ClauseRow]: ...
+
+
+class Window(Protocol):
+    """What the draft view uses of the main window."""
+
+    @property
+    def clauses(self) -> _Panel: ...
+    @property
+    def corrector(self) -> _Corrector: ...
+    @property
+    def find_box(self) -> QLineEdit: ...
+    @property
+    def workspace(self) -> _Workspace | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +143,8 @@ class DraftView(QWidget):
         self.offsets = _Offsets()
         self.rows: list[ClauseRow] = []
         self.doc_text: DocumentText | None = None
+        self._window: Window | None = None
+        self._query, self._hits, self._hit = "", list[tuple[int, int]](), -1
         self.text.released.connect(self._released)
         self.margin.itemClicked.connect(self._comment_clicked)
 
@@ -192,6 +225,45 @@ class DraftView(QWidget):
             selection.format = fmt
             selections.append(selection)
         self.text.setExtraSelections(selections)
+
+    # in the window ------------------------------------------------------------------------
+    def follow(self, window: Window) -> None:
+        """Take the page view's part for drafts in ``window``: clicks and selections go to
+        its clause panel and corrector, its clause panel's choice and its find box come
+        here (the shading follows the corrections each time a clause is chosen)."""
+        self._window = window
+        self.hide()
+        self.clauseClicked.connect(window.clauses.select)
+        self.spanSelected.connect(window.corrector.select_span)
+        window.clauses.clauseSelected.connect(self._chosen)
+        window.find_box.returnPressed.connect(self._find_next)
+
+    def show_review(
+        self, doc_text: DocumentText, rows: Sequence[ClauseRow], pages: QWidget
+    ) -> None:
+        """A document without pages (a draft, a text file) here, instead of ``pages``."""
+        drafted = not doc_text.lines or doc_text.source != "pages"
+        pages.setVisible(not drafted)
+        self.setVisible(drafted)
+        if drafted:
+            self.show_draft(doc_text, rows)
+
+    def _chosen(self, clause_id: str) -> None:
+        if self.isVisible() and self._window is not None:
+            workspace = self._window.workspace
+            if workspace is not None:
+                self.set_rows(workspace.rows)
+            self.select_clause(clause_id)
+
+    def _find_next(self) -> None:
+        if not self.isVisible() or self._window is None:
+            return
+        query = self._window.find_box.text()
+        if query != self._query:
+            self._query, self._hits, self._hit = query, self.search(query), -1
+        if self._hits:
+            self._hit = (self._hit + 1) % len(self._hits)
+            self.show_text_span(*self._hits[self._hit])
 
     # moving about ------------------------------------------------------------------------
     def select_clause(self, clause_id: str | None) -> None:
