@@ -227,3 +227,46 @@ def test_a_cuad_contract_as_text_and_as_word_reads_alike_and_an_edit_is_found(
     assert ["delete", "shall"] in changed[0]["redline"] and ["insert", "may"] in changed[0][
         "redline"
     ]
+
+
+def test_export_docx_from_a_matter_carries_the_reviewers_comments(
+    tmp_path: Path, app_home: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A draft reviewed into a matter, a reviewer's comments on a clause and on the whole
+    document: the Word copy made from the matter has them, on that clause's paragraphs."""
+    from westfall_legal.store import KdfParams, keys
+
+    fast = KdfParams(algorithm="argon2id", salt="", iterations=1, lanes=1, memory_cost=8)
+    monkeypatch.setattr(keys, "DEFAULT_KDF", fast)
+    monkeypatch.setenv("WESTFALL_PASSPHRASE", "tin roof rusted")
+    source = write(tmp_path, "msa.docx", sample_bytes())
+    assert main(["matter", "create", "Acme"]) == 0
+    out = tmp_path / "out"
+    review_args = ["review", "-q", "--no-llm", "--format", "json", "--out", str(out)]
+    assert main([*review_args, "--matter", "Acme", str(source)]) == 0
+    data = json.loads((out / "msa.review.json").read_text(encoding="utf-8"))
+    law = next(c for c in data["clauses"] if c["category"] == "Governing Law")
+    base = ["correct", "--matter", "Acme", "--document", "msa.docx", "--reviewer", "Ann Lee"]
+    assert main([*base, "--clause", law["id"], "comment", "Ask for Delaware law."]) == 0
+    assert main([*base, "comment", "Send back by Friday."]) == 0
+    copy = tmp_path / "msa.reviewed.docx"
+    assert main(["export-docx", "-q", "--no-llm", "--matter", "Acme", "--out", str(copy),
+                 str(source)]) == 0  # fmt: skip
+    assert "2 reviewer comments" in capsys.readouterr().out
+    notes = {c.text: c for c in read_docx(copy).comments if c.author == AUTHOR}
+    on_law = notes["Reviewer's comment: Ask for Delaware law."]
+    assert on_law.char_start <= law["char_start"] + 12 and on_law.char_end >= law["char_end"] - 1
+    assert "Reviewer's comment on the document: Send back by Friday." in notes
+    assert len(notes) == len(data["findings"]) + 2
+    # a file not in the matter is refused with its name and the next step
+    other = write(tmp_path, "other.docx", _edited())
+    code = main(["export-docx", "-q", "--no-llm", "--matter", "Acme", str(other)])
+    assert code == ExitCode.STORE
+    err = capsys.readouterr().err
+    assert "other.docx: this file is not in matter 'Acme'" in err and "review --matter" in err
+    # compare --matter keeps both versions' reviews in the matter
+    assert (
+        main(["compare", "-q", "--out", str(out), "--matter", "Acme", str(source), str(other)]) == 0
+    )
+    assert "stored in matter 'Acme'" in capsys.readouterr().out

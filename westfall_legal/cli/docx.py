@@ -160,8 +160,17 @@ def _stored(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, int, str]], list[str]]:
     """The findings, clauses and reviewer comments of the file's review as kept in
     ``matter`` (with its corrections); the file must be the one stored (same sha256)."""
+    from westfall_legal.errors import NotInStoreError
+
     with passphrases.open_store() as store:
-        doc = store.reviews.find(matter, data["document"]["sha256"])
+        try:
+            doc = store.reviews.find(matter, data["document"]["sha256"])
+        except NotInStoreError as exc:
+            raise NotInStoreError(
+                f"{path}: this file is not in matter {matter!r} ({exc.message})",
+                hint=f"Review it into the matter first (westfall review --matter {matter!r} "
+                "FILE), or leave out --matter to export a fresh review.",
+            ) from exc
         state = store.corrections.state(doc.id)
     clauses = [
         {"id": c.ref, "char_start": c.char_start, "char_end": c.char_end}
@@ -169,7 +178,8 @@ def _stored(
         if c.status != "rejected"
     ]
     comments = [(c.char_start, c.char_end, text) for c in state.clauses for text in c.comments]
-    return list(state.findings), clauses, comments, list(state.comments)
+    findings = cast(list[dict[str, Any]], list(state.findings))  # read as plain JSON here
+    return findings, clauses, comments, list(state.comments)
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
