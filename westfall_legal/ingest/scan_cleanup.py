@@ -12,6 +12,9 @@ run on a greyscale page before Tesseract, each only where the page needs it:
   paper, with the text taken out by a grey-level closing on a small copy). An evenly lit
   scan is left exactly as it is; an uneven one is evened out (:func:`even_out`: divided by
   its background, then thresholded with Sauvola's local threshold).
+- :func:`stamp_share` / :func:`remove_stamp`: on an evenly lit page of black text, the
+  thick mid-grey strokes away from the black ink (a stamp in red or blue ink, seen in grey,
+  or the shade of a fold) are painted white; the black text under a stamp stays.
 - :func:`speckle_count` / :func:`despeckle`: the lone dots a fax or a dirty scanner leaves;
   they are taken out only on a page with many, so the full stops of a clean page stay.
 
@@ -71,6 +74,15 @@ _PAGE_MARGIN = 0.01  # of the long side: a corner this near the frame is the fra
 # about 30). A page with fewer than SPECKLE_PAGE of
 # them is left alone: despeckling a clean page gains nothing and risks its punctuation.
 SPECKLE_MAX_AREA_300 = 12
+# Stamps: strokes of STAMP_GREY (a red or blue ink in grey), at least STAMP_STROKE_300 px wide,
+# further than STAMP_INK_REACH_300 px from black ink (the grey rims of black letters), over
+# more than STAMP_PAGE of the black ink's px. A page with under MIN_INK_SHARE of black ink
+# (blurred or faint text) is never taken for a stamped one.
+STAMP_GREY = (90, 190)
+STAMP_STROKE_300 = 5
+STAMP_INK_REACH_300 = 5
+STAMP_PAGE = 0.03
+MIN_INK_SHARE = 0.005
 SPECKLE_PAGE = 1000
 
 
@@ -80,13 +92,14 @@ class Cleanup:
 
     warped: bool = False
     evened: bool = False
+    destamped: bool = False
     despeckled: bool = False
     spread: float = 1.0
     speckles: int = 0
 
     @property
     def changed(self) -> bool:
-        return self.warped or self.evened or self.despeckled
+        return self.warped or self.evened or self.destamped or self.despeckled
 
 
 # --- lighting ----------------------------------------------------------------------------
@@ -102,10 +115,11 @@ def background(grey: Grey) -> Grey:
     return np.asarray(cv2.GaussianBlur(closed, (0, 0), 3), dtype=np.uint8)
 
 
-def illumination_spread(grey: Grey) -> float:
-    """The darker paper over the lighter (5th over 95th percentile of :func:`background`):
-    1.0 when evenly lit, lower the more the light falls off across the page."""
-    paper = background(grey)
+def illumination_spread(grey: Grey, paper: Grey | None = None) -> float:
+    """The darker paper over the lighter (5th over 95th percentile of :func:`background`,
+    ``paper`` when the caller has it already): 1.0 when evenly lit, lower the more the light
+    falls off across the page."""
+    paper = background(grey) if paper is None else paper
     low, high = np.percentile(paper, (5, 95))
     return float(low / high) if high > 0 else 1.0
 
@@ -168,6 +182,41 @@ def despeckle(grey: Grey, dpi: float) -> Grey:
     labels, small = _speckles(grey, dpi)
     dots = np.take(small.astype(np.uint8) * 255, labels)
     return np.asarray(cv2.max(grey, dots), dtype=np.uint8)
+
+
+# --- stamps -------------------------------------------------------------------------------
+
+
+def _stamp_strokes(grey: Grey, dpi: float) -> npt.NDArray[np.uint8]:
+    """Where mid-grey strokes lie away from the black ink (255 there): the marks of a stamp
+    in coloured ink, seen in grey, on a page of black text."""
+    mid = cv2.inRange(grey, STAMP_GREY[0], STAMP_GREY[1])
+    _, ink = cv2.threshold(grey, STAMP_GREY[0] - 1, 255, cv2.THRESH_BINARY_INV)
+    reach = max(3, round(STAMP_INK_REACH_300 * dpi / 300) | 1)
+    near_ink = cv2.dilate(ink, np.ones((reach, reach), np.uint8))
+    lone = cv2.bitwise_and(mid, cv2.bitwise_not(near_ink))
+    width = max(3, round(STAMP_STROKE_300 * dpi / 300) | 1)
+    return np.asarray(cv2.morphologyEx(lone, cv2.MORPH_OPEN, np.ones((width, width))), np.uint8)
+
+
+def stamp_share(grey: Grey, dpi: float) -> float:
+    """The stamp strokes' px over the black ink's, on a copy half the size (0.0 on a page
+    with too little black ink to tell a stamp from faint text)."""
+    half = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    ink = int(np.count_nonzero(half < STAMP_GREY[0]))
+    if ink < MIN_INK_SHARE * half.size:
+        return 0.0
+    return np.count_nonzero(_stamp_strokes(np.asarray(half, np.uint8), dpi / 2)) / ink
+
+
+def remove_stamp(grey: Grey, dpi: float) -> Grey:
+    """``grey`` with the stamp's strokes (and their rims) painted with the paper's white;
+    the black text under them stays."""
+    strokes = cv2.dilate(_stamp_strokes(grey, dpi), np.ones((5, 5), np.uint8))
+    _, lighter = cv2.threshold(grey, STAMP_GREY[0] - 1, 255, cv2.THRESH_BINARY)
+    out = grey.copy()
+    out[cv2.bitwise_and(strokes, lighter) > 0] = 255
+    return out
 
 
 # --- the page in a photo ------------------------------------------------------------------
@@ -272,16 +321,21 @@ def clean_page(grey: Grey, dpi: float) -> tuple[Grey, Homography | None, Cleanup
     page was not unwarped), and what was done. A clean scan comes back as it was."""
     warped = False
     back: Homography | None = None
-    corners = find_page(grey)
+    paper = background(grey)
+    corners = find_page(grey, paper)
     if corners is not None:
         grey, back = unwarp(grey, corners)
         warped = True
-    spread = illumination_spread(grey)
+    spread = illumination_spread(grey, None if warped else paper)
     evened = warped or spread < UNEVEN_BELOW
+    destamped = False
     if evened:
         grey = even_out(grey, dpi)
+    elif stamp_share(grey, dpi) > STAMP_PAGE:
+        grey = remove_stamp(grey, dpi)
+        destamped = True
     speckles = speckle_count(grey, dpi)
     despeckled = speckles >= SPECKLE_PAGE
     if despeckled:
         grey = despeckle(grey, dpi)
-    return grey, back, Cleanup(warped, evened, despeckled, round(spread, 3), speckles)
+    return grey, back, Cleanup(warped, evened, destamped, despeckled, round(spread, 3), speckles)

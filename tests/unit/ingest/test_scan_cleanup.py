@@ -193,3 +193,41 @@ def test_a_fax_full_of_specks_is_despeckled_and_keeps_its_full_stops() -> None:
 def test_a_clean_page_is_not_despeckled() -> None:
     assert sc.speckle_count(text_page(), DPI) < sc.SPECKLE_PAGE / 4
     assert sc.speckle_count(speckled(text_page(), 0.0002), DPI) < sc.SPECKLE_PAGE
+
+
+# --- stamps ---------------------------------------------------------------------------------
+
+
+def stamped(page: Grey) -> tuple[Grey, npt.NDArray[np.bool_]]:
+    """``page`` with a thick mid-grey frame and bar (a red stamp, in grey) over its text,
+    and where the stamp's ink is."""
+    mark = np.zeros(page.shape, bool)
+    mark[500:800, 300:900] = True
+    mark[510:790, 310:890] = False  # a frame 10 px wide
+    mark[630:660, 350:850] = True  # and a bar across it
+    out = page.copy()
+    out[mark] = np.minimum(out[mark], 130)
+    return out, mark
+
+
+def test_a_stamp_over_the_text_is_taken_out_and_the_text_under_it_stays() -> None:
+    page = text_page()
+    marked, mark = stamped(page)
+    assert sc.stamp_share(marked, DPI) > sc.STAMP_PAGE
+    cleaned, _, done = sc.clean_page(marked, DPI)
+    assert done.destamped and not done.evened
+    on_paper = mark & (page == 255)
+    assert (cleaned[on_paper] == 255).mean() > 0.95
+    assert (cleaned[page < 128] < 128).all()
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        pytest.param(text_page(), id="a clean page"),
+        pytest.param((255 - (255 - text_page()) // 2).astype(np.uint8), id="faint grey text"),
+    ],
+)
+def test_a_page_without_a_stamp_is_not_destamped(image: Grey) -> None:
+    assert sc.stamp_share(image, DPI) <= sc.STAMP_PAGE
+    assert not sc.clean_page(image, DPI)[2].destamped
