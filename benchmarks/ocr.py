@@ -16,7 +16,8 @@ pool) are timed one after the other in each run, their order rotating; ratios ar
 within each run, then the median over runs, so load from other work on the machine that
 comes and goes between runs cancels out.
 
-What the app does beyond the bare CLI, per page: render the page from the PDF, estimate
+What the app does beyond the bare CLI, per page: render the page from the PDF, decide
+whether it needs the scan cleanup (``ingest/scan_cleanup.py``; never on this sample), estimate
 and undo the skew (projection profiles, then a nearest-neighbour rotation), write the
 image for Tesseract, parse TSV and map every word box to PDF points, and map the ink of a
 page with a signature label; Tesseract's orientation detection (OSD) only runs when the
@@ -70,7 +71,7 @@ if not __package__:  # run as a file (python benchmarks/NAME.py), not as python 
 
 from benchmarks import degrade, ocr_degraded  # noqa: E402
 from benchmarks._report import report  # noqa: E402
-from westfall_legal.ingest import ocr, pdf  # noqa: E402
+from westfall_legal.ingest import ocr, pdf, scan_cleanup  # noqa: E402
 from westfall_legal.ingest.document import load_document, process_context  # noqa: E402
 from westfall_legal.models import Page  # noqa: E402
 
@@ -216,12 +217,14 @@ def cer(texts: list[str], truths: list[str]) -> tuple[float, list[float]]:
 def phases(path: Path, pages: int) -> dict[str, float]:
     """Median seconds per page of each step of the app's OCR path, one page at a time."""
     steps: dict[str, list[float]] = {
-        k: [] for k in ("render", "deskew", "recognise", "osd (fallback only)")
+        k: [] for k in ("render", "cleanup", "deskew", "recognise", "osd (fallback only)")
     }
     for number in range(1, pages + 1):
         t0 = time.perf_counter()
         samples, w, h = pdf.render_page_grey(path, number, DPI)
         image = Image.frombytes("L", (w, h), samples)
+        tc = time.perf_counter()
+        scan_cleanup.clean_page(np.asarray(image), DPI)  # the decision, on a clean scan
         t1 = time.perf_counter()
         image, _ = ocr.straighten(image)
         t2 = time.perf_counter()
@@ -232,7 +235,8 @@ def phases(path: Path, pages: int) -> dict[str, float]:
         t3 = time.perf_counter()
         pytesseract.image_to_osd(image, config=f"--psm 0 --dpi {DPI}")
         t4 = time.perf_counter()
-        for key, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        spans = (tc - t0, t1 - tc, t2 - t1, t3 - t2, t4 - t3)
+        for key, seconds in zip(steps, spans, strict=True):
             steps[key].append(seconds)
     return {k: round(statistics.median(v), 3) for k, v in steps.items()}
 
