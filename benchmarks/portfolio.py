@@ -110,15 +110,23 @@ def _timed_run(room: Path, work: Path, runner: Runner) -> dict[str, Any]:
     }
 
 
+OVERHEAD_JOBS = 200
+
+
 def _overhead(room: Path, run: Callable[[list[Any], Callable[[Outcome], object]], None]) -> float:
-    """Seconds per document of the dispatch alone (a job that reviews nothing)."""
+    """Seconds per document of the dispatch alone (a job that reviews nothing, carrying a
+    real document's bytes): 200 jobs against 1, so that starting the pool is left out."""
     found = scan(room)
     todo = list(jobs(found.items, "", send_bytes=True))
-    kept: list[Outcome] = []
-    start = time.perf_counter()
-    run(todo, kept.append)
-    assert len(kept) == len(todo)
-    return (time.perf_counter() - start) / len(todo)
+    many = (todo * (OVERHEAD_JOBS // len(todo) + 1))[:OVERHEAD_JOBS]
+    seconds = []
+    for batch in (todo[:1], many):
+        kept: list[Outcome] = []
+        start = time.perf_counter()
+        run(batch, kept.append)
+        seconds.append(time.perf_counter() - start)
+        assert len(kept) == len(batch)
+    return (seconds[1] - seconds[0]) / (len(many) - 1)
 
 
 def _memory_child(count: int) -> None:
@@ -143,6 +151,34 @@ def _memory(sizes: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
+def _store_cost(sizes: list[int]) -> list[dict[str, Any]]:
+    """Milliseconds the parent spends storing a new document's review (``reviews.add``, as
+    the portfolio does) in a matter that already holds N documents: the store finds a
+    document by sha256 by unsealing every document row of the matter, so this grows with N."""
+    from westfall_legal.pipeline import analyse
+    from westfall_legal.report import review_json
+
+    sample = ROOT / "resources" / "samples" / "master_services_agreement.pdf"
+    data = review_json(analyse(sample, settings=Settings(use_llm=False)))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="westfall-bench-") as tmp, _store(Path(tmp)) as store:
+        store.matters.create("Bench")
+        held = 0
+        for size in sizes:
+            while held < size:
+                data["document"]["sha256"] = f"{held:064x}"
+                store.reviews.add("Bench", data, size=1)
+                held += 1
+            start = time.perf_counter()
+            for n in range(5):
+                data["document"]["sha256"] = f"{10**9 + size * 10 + n:064x}"
+                store.reviews.add("Bench", data, size=1)
+            held += 5
+            rows.append({"documents": size, "ms": round((time.perf_counter() - start) * 200, 1)})
+            print(f"store: {rows[-1]}")
+    return rows
+
+
 def _slope(xs: list[float], ys: list[float]) -> float:
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     den = sum((x - mx) ** 2 for x in xs)
@@ -156,6 +192,7 @@ def main() -> int:
     parser.add_argument("--contracts", type=int, help="CUAD PDFs (default 100; --quick 6)")
     parser.add_argument("--scans", type=int, help="3-page scans (default 10; --quick 1)")
     parser.add_argument("--memory-sizes", help="comma-separated data-room sizes for memory")
+    parser.add_argument("--store-sizes", help="matter sizes for the store's cost per document")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -204,6 +241,8 @@ def main() -> int:
     figures["load_average_after_throughput"] = os.getloadavg()[0]
     memory = _memory(sizes)
     figures["memory"] = memory
+    store_sizes = args.store_sizes or ("10,100,300" if args.quick else "100,1000,2000")
+    figures["store_record_ms"] = _store_cost([int(s) for s in store_sizes.split(",")])
     slope = _slope([m["documents"] for m in memory], [m["parent_mb"] for m in memory])
     headline = {
         "contracts_per_hour": figures["all_cores"]["contracts_per_hour"],
@@ -212,6 +251,7 @@ def main() -> int:
         "peak_mb_per_1000_docs": round(slope * 1000, 1),
         "cluster_overhead_ms_per_doc": figures["cluster_overhead_ms_per_doc"],
         "pool_overhead_ms_per_doc": figures["pool_overhead_ms_per_doc"],
+        "store_record_ms_at_largest": figures["store_record_ms"][-1]["ms"],
     }
     report(headline, args.json, **figures)
     return 0

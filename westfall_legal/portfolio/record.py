@@ -5,7 +5,9 @@ For a reviewed document: its HTML review is written (atomically), then its journ
 (appended and fsynced), then the review is kept in the encrypted matter (one transaction).
 A run killed between two of these steps leaves the document unfinished (no stored review),
 so the next run reviews it again and overwrites the HTML; a stored review is never added
-twice (:func:`~westfall_legal.session.workspace.attach_review` keeps the identical one).
+twice: a document new to the matter is added once, by the one run that records it, and
+for one the matter held before :func:`~westfall_legal.session.workspace.attach_review`
+keeps the identical stored review.
 A document that failed is finished too: its journal line holds the error, and it is tried
 again only with ``--retry-failed``.
 
@@ -123,12 +125,21 @@ def finished(
 class Recorder:
     """Keeps each outcome (the parent process only: it holds the open store)."""
 
-    def __init__(self, store: Store, matter: str, out: Path, model: str, sizes: dict[str, int]):
+    def __init__(
+        self,
+        store: Store,
+        matter: str,
+        out: Path,
+        model: str,
+        sizes: dict[str, int],
+        stored: set[str],
+    ) -> None:
         self.store = store
         self.matter = matter
         self.out = out
         self.model = model
         self.sizes = sizes  # sha256 -> the file's bytes, for the store's document row
+        self.stored = stored  # the sha256 of the documents the matter held at the start
         self.journal = Journal(out / JOURNAL)
 
     def record(self, outcome: Outcome) -> Entry:
@@ -148,7 +159,11 @@ class Recorder:
         write_atomic(self.out / html, outcome.html)
         entry = Entry(status="reviewed", html=html, **common)
         self.journal.append(entry)
-        attach_review(self.store, self.matter, outcome.data, size=self.sizes.get(outcome.sha256))
+        size = self.sizes.get(outcome.sha256)
+        if outcome.sha256 in self.stored:  # keep the identical stored review, if it is one
+            attach_review(self.store, self.matter, outcome.data, size=size)
+        else:  # new to the matter: no stored review to compare with (half the store's work)
+            self.store.reviews.add(self.matter, outcome.data, size=size)
         return entry
 
     def close(self) -> None:

@@ -129,6 +129,7 @@ def review_portfolio(
         for item in found.items
         if not finished(journal.get(item.sha256), stored, out, model, retry_failed=retry_failed)
     ]
+    known = set(stored)
     del stored, journal  # the run may be long: keep nothing it does not need
     progress = Progress(len(found.items), already=len(found.items) - len(todo), stream=stream)
     if stream is not None:
@@ -139,7 +140,7 @@ def review_portfolio(
             f"{progress.already} finished before, {len(todo)} to review",
             file=stream,
         )
-    recorder = Recorder(store, matter, out, model, {i.sha256: i.size for i in todo})
+    recorder = Recorder(store, matter, out, model, {i.sha256: i.size for i in todo}, known)
 
     def keep(outcome: Outcome) -> None:
         recorder.record(outcome)
