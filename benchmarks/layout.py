@@ -47,6 +47,7 @@ from westfall_legal.layout.signatures import find_signature_blocks  # noqa: E402
 from westfall_legal.layout.text import build_text  # noqa: E402
 from westfall_legal.layout.xrefs import find_cross_references  # noqa: E402
 from westfall_legal.training import layout_gold  # noqa: E402
+from westfall_legal.training.layout_gold import nfc  # noqa: E402
 
 CUAD_PDFS = ROOT.parent / "shared" / "data" / "cuad" / "full_contract_pdf"
 GOLD = ROOT / "tests" / "data" / "layout_gold.json"
@@ -100,14 +101,14 @@ def _edgar_headline(found: dict[str, Any]) -> dict[str, Any]:
 
 def edgar(args: argparse.Namespace) -> dict[str, Any]:
     """The EDGAR gold set: per contract, per family, tune and held-out halves."""
-    pdfs = {p.name: p for p in CUAD_PDFS.rglob("*") if p.suffix.lower() == ".pdf"}
+    pdfs = layout_gold.pdfs_by_name(CUAD_PDFS)
     contracts = layout_gold.load_gold(EDGAR_GOLD)
     if args.split:
         contracts = [c for c in contracts if c.split == args.split]
     scored: list[tuple[layout_gold.GoldContract, layout_gold.Score]] = []
     print(layout_gold.HEADER + "  split")
     for i, contract in enumerate(contracts, 1):
-        found = layout_gold.structure_of(load_document(pdfs[contract.file], workers=1))
+        found = layout_gold.structure_of(load_document(pdfs[nfc(contract.file)], workers=1))
         score = layout_gold.score(contract, found)
         scored.append((contract, score))
         print(layout_gold.row(contract.file, contract.kind, score), f" {contract.split}")

@@ -100,16 +100,14 @@ def test_edgar_gold_set_on_cuad(cuad_dir: Path) -> None:
     from westfall_legal.training.cuad import read_gold, validation_split
 
     _, validation = validation_split(read_gold(cuad_dir / "labels.dev.jsonl"))
-    pdfs = {
-        p.name: p for p in (cuad_dir / "full_contract_pdf").rglob("*") if p.suffix.lower() == ".pdf"
-    }
+    pdfs = layout_gold.pdfs_by_name(cuad_dir / "full_contract_pdf")
     contracts = layout_gold.load_gold(EDGAR)
     assert not {c.file for c in contracts} & set(validation)  # development contracts only
     total = layout_gold.Score()
     for contract in contracts:
         if "ocr-scan" in contract.families:
             continue
-        found = layout_gold.structure_of(load_document(pdfs[contract.file]))
+        found = layout_gold.structure_of(load_document(pdfs[layout_gold.nfc(contract.file)]))
         total.add(layout_gold.score(contract, found))
     figures = total.figures()
     assert figures["section_precision"] is not None and figures["section_precision"] >= 0.95

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -112,6 +113,16 @@ class Score:
 
 def _ratio(num: int, den: int) -> float | None:
     return round(num / den, 3) if den else None
+
+
+def nfc(name: str) -> str:
+    """A file name as one Unicode form ("LECLANCHÉ" is spelt two ways on disk and in JSON)."""
+    return unicodedata.normalize("NFC", name)
+
+
+def pdfs_by_name(folder: Path) -> dict[str, Path]:
+    """The PDFs under ``folder`` by their NFC-normalised file name."""
+    return {nfc(p.name): p for p in folder.rglob("*") if p.suffix.lower() == ".pdf"}
 
 
 def load_gold(path: Path) -> list[GoldContract]:
