@@ -87,6 +87,9 @@ STAMP_PAGE = 0.03
 MIN_INK_SHARE = 0.005
 
 
+MIN_SIDE = 64  # px: an image narrower than this is left as it is
+
+
 @dataclass(frozen=True)
 class Cleanup:
     """What was done to a page, for the log and the benchmark (no document content)."""
@@ -320,6 +323,8 @@ def map_box_through(box: Box, homography: Homography) -> Box:
 def clean_page(grey: Grey, dpi: float) -> tuple[Grey, Homography | None, Cleanup]:
     """``grey`` made ready for Tesseract, the homography back to its pixels (None when the
     page was not unwarped), and what was done. A clean scan comes back as it was."""
+    if min(grey.shape) < MIN_SIDE:
+        return grey, None, Cleanup()  # a sliver, not a page: nothing here to clean
     warped = False
     back: Homography | None = None
     paper = background(grey)

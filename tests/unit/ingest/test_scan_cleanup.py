@@ -231,3 +231,15 @@ def test_a_stamp_over_the_text_is_taken_out_and_the_text_under_it_stays() -> Non
 def test_a_page_without_a_stamp_is_not_destamped(image: Grey) -> None:
     assert sc.stamp_share(image, DPI) <= sc.STAMP_PAGE
     assert not sc.clean_page(image, DPI)[2].destamped
+
+
+@pytest.mark.parametrize(
+    ("shape", "value"),
+    [((1, 1), 255), ((3, 500), 0), ((500, 3), 128), ((64, 64), 0), ((1650, 1275), 255)],
+)
+def test_slivers_and_blank_images_pass_through_unchanged(
+    shape: tuple[int, int], value: int
+) -> None:
+    image = np.full(shape, value, np.uint8)
+    cleaned, back, done = sc.clean_page(image, DPI)
+    assert cleaned is image and back is None and not done.changed
