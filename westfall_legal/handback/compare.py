@@ -12,7 +12,8 @@ of its text here: a renumbered clause is the same clause.
 
 Alignment, each pass on what the earlier ones left unpaired:
 
-1. the same text: moved and renumbered clauses pair up (repeated texts pair in order);
+1. the same words (the spaces between them aside: a PDF's "(b) (2)" is "(b)(2)"): moved
+   and renumbered clauses pair up (repeated texts pair in order);
 2. the most similar remaining pairs, best first, if their word-sequence similarity
    (difflib's ratio over words) reaches :data:`MIN_SIMILARITY`; the same number ("12.2",
    "12.2(a)" under its parent) adds :data:`SAME_NUMBER_BONUS`, so that among clauses alike
@@ -30,6 +31,7 @@ Nothing here reads files: two :class:`~westfall_legal.models.Review` in, a
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import re
 import time
@@ -59,6 +61,7 @@ _ENUMERATOR = re.compile(
 _LISTED = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3}){0,4}\.|\d{1,3}(?:\.\d{1,3}){1,4}|\(?[A-Za-z0-9]{1,4}\)|[A-Za-z]\.)(?:\s+|$)"
 )
+_PAGE_NUMBER = re.compile(r"^(?:Page )?-? ?\d{1,4} ?-?$")  # a paragraph of a page number alone
 _ENDS = re.compile(r"[.;:!?][\"')\]]*$")  # a paragraph that ends a sentence
 _BROKEN = re.compile(r"[A-Za-z]-$")  # a compound word broken at its hyphen by a line end
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
@@ -202,6 +205,32 @@ def units(review: Review) -> list[Unit]:
         end = min(first_child.get(s.id, s.char_end), s.char_end)
         found = paragraphs(doc, starts, s.char_start, end)
         out += _units(found, s.id, s.number, s.title, _path(s, by_id))
+    return _page_runs(out, _page_tops(doc)) if doc.source == "pages" else out
+
+
+def _page_tops(doc: DocumentText) -> set[int]:
+    """Where each page's text starts (its first line that is not a running head)."""
+    tops, page = set(), None
+    for line in doc.lines:
+        if not line.is_margin and line.page != page:
+            tops.add(line.char_start)
+            page = line.page
+    return tops
+
+
+def _page_runs(found: list[Unit], tops: set[int]) -> list[Unit]:
+    """A section that starts a page after text that ends no sentence is that text going on
+    ("... IN THE EVENT OF A BREACH OF" / "SECTION 11, NEITHER PARTY ..." read as a heading
+    at the top of the next page): it runs on into the clause before it."""
+    out: list[Unit] = []
+    for u in found:
+        if out and u.part == 1 and u.char_start in tops and not _ENDS.search(out[-1].text):
+            last = out[-1]
+            text = join_lines([last.text, u.text])
+            out[-1] = dataclasses.replace(last, char_end=u.char_end, text=text,
+                                          words=last.words + u.words)  # fmt: skip
+        else:
+            out.append(u)
     return out
 
 
@@ -232,11 +261,11 @@ def _path(section: Section, by_id: dict[str, Section]) -> str:
 
 def paragraphs(doc: DocumentText, starts: Sequence[int], start: int, end: int) -> list[Para]:
     """The paragraphs of ``[start, end)`` (``starts``: the lines' starts) as (start, end,
-    normalised text, its words), margin lines left out. The words compared leave out the
-    number or letter each paragraph opens with ("ARTICLE 3", "12.2", "(a)", "B."), so that
-    renumbering changes no clause. A paragraph that ends no sentence (a heading's
-    "ARTICLE 3" line, a paragraph cut by a page break) runs on into the next, so that a
-    PDF's blocks and a draft's paragraphs make the same units."""
+    normalised text, its words), margin lines and lone page numbers left out. The words
+    compared leave out the number or letter each paragraph opens with ("ARTICLE 3", "12.2",
+    "(a)", "B."), so that renumbering changes no clause. A paragraph that ends no sentence
+    (a heading's "ARTICLE 3" line, a paragraph cut by a page break) runs on into the next,
+    so that a PDF's blocks and a draft's paragraphs make the same units."""
     if not doc.lines:
         text = normalise(doc.text[start:end])
         return [(start, end, text, _words(text, _ENUMERATOR))] if text else []
@@ -257,7 +286,7 @@ def paragraphs(doc: DocumentText, starts: Sequence[int], start: int, end: int) -
     out: list[Para] = []
     for group in groups:
         text = normalise(join_lines([doc.text[a:b] for a, b in group]))
-        if not text:
+        if not text or _PAGE_NUMBER.match(text):
             continue
         if out and not _ENDS.search(out[-1][2]):
             last = out[-1]
@@ -297,12 +326,12 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
 def align(old: Sequence[Unit], new: Sequence[Unit]) -> list[tuple[int, int, float]]:
     """The pairs (old index, new index, similarity), by the passes in the module docstring."""
     pairs: list[tuple[int, int, float]] = []
-    free_new: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    free_new: dict[str, list[int]] = defaultdict(list)
     for j, u in enumerate(new):
-        free_new[u.words].append(j)
+        free_new[_solid(u.words)].append(j)
     left_old = []
     for i, u in enumerate(old):
-        same = free_new.get(u.words)
+        same = free_new.get(_solid(u.words))
         if same:
             pairs.append((i, same.pop(0), 1.0))
         else:
@@ -380,29 +409,41 @@ def _rejoined(
     by_first: dict[str, list[int]] = defaultdict(list)
     for i, u in enumerate(short):
         if u.words:
-            by_first[u.words[0]].append(i)
+            by_first[u.words[0][:1]].append(i)
     taken: set[int] = set()
     found: dict[int, tuple[int, list[int]]] = {}
     for j, b in enumerate(long):
-        if not b.words:
+        whole = _solid(b.words)
+        if not whole:
             continue
 
         def free(k: int, j: int = j) -> bool:  # unpaired, or paired with ``b`` itself
             return k not in taken and pairs.get(k, j) == j
 
-        for i in by_first.get(b.words[0], ()):
-            words, k, run = list(short[i].words), i + 1, []
-            if not free(i) or tuple(words) != b.words[: len(words)] or len(words) == len(b.words):
+        for i in by_first.get(whole[:1], ()):
+            joined, k, run = _solid(short[i].words), i + 1, []
+            if not free(i) or not whole.startswith(joined) or len(joined) == len(whole):
                 continue
-            while len(words) < len(b.words) and k < len(short) and free(k):
-                words += short[k].words
+            while len(joined) < len(whole) and k < len(short) and free(k):
+                # the next paragraph with its number (inside ``b`` it is text), or without
+                more = next((m for m in (_solid(short[k].text.split()), _solid(short[k].words))
+                             if whole.startswith(joined + m)), None)  # fmt: skip
+                if more is None:
+                    break
+                joined += more
                 run.append(k)
                 k += 1
-            if run and tuple(words) == b.words:
+            if run and joined == whole:
                 found[j] = (i, run)
                 taken.update([i, *run])
                 break
     return found
+
+
+def _solid(words: Sequence[str]) -> str:
+    """Words without the spaces between them: "(b) (2)" and "(b)(2)", "MHC- 2" and
+    "MHC-2" (a PDF's spacing and line breaks) read alike."""
+    return "".join(words)
 
 
 def _pairs(
@@ -430,7 +471,7 @@ def _entries(old: list[Unit], new: list[Unit]) -> list[Entry]:
     partner = {i: j for i, j, _ in pairs}
     for i, j, ratio in pairs:
         a, b = old[i], new[j]
-        changed = a.words != b.words and ratio < 1.0
+        changed = _solid(a.words) != _solid(b.words) and ratio < 1.0
         entry = Entry(
             "changed" if changed else "unchanged",
             a,
