@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pymupdf
 from gui_helpers import PASSPHRASE, REVIEWER, SAMPLE, review
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAccessible, QAction, QColor, QKeySequence, QPalette
@@ -187,3 +188,33 @@ def test_layout_splitters_and_zoom_are_kept_across_a_restart(
     review(qtbot, second, SAMPLE)
     assert abs(second.view.zoom - 1.7) < 1e-6 and not second.view.fitting
     second.close()
+
+
+def test_each_document_opens_at_the_zoom_it_was_read_at(
+    qtbot: QtBot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    other = tmp_path / "two_pages.pdf"
+    with pymupdf.open(SAMPLE) as source, pymupdf.open() as copy:
+        copy.insert_pdf(source, from_page=0, to_page=1)
+        copy.save(other)
+    review(qtbot, window, SAMPLE)
+    window.view.set_zoom(1.7)
+    review(qtbot, window, other)
+    assert window.view.fitting  # opened here for the first time: fitted to the width
+    window.view.set_zoom(0.8)
+    review(qtbot, window, SAMPLE)
+    assert abs(window.view.zoom - 1.7) < 1e-6 and not window.view.fitting
+    review(qtbot, window, other)
+    assert abs(window.view.zoom - 0.8) < 1e-6
+    window.view.fit_width()
+    window.close()  # keeps the open document's zoom: fit width
+
+    again = MainWindow(Settings(use_llm=False))
+    qtbot.addWidget(again)
+    again.show()
+    again.set_store(Store.open(PASSPHRASE), REVIEWER)
+    review(qtbot, again, SAMPLE)
+    assert abs(again.view.zoom - 1.7) < 1e-6  # kept, sealed beside the store
+    review(qtbot, again, other)
+    assert again.view.fitting
+    again.close()

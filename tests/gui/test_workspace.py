@@ -256,7 +256,7 @@ def test_a_protected_pdf_asks_for_its_password(
 
 
 def test_the_models_sentences_show_as_they_are_written(window: MainWindow) -> None:
-    window._summary_progress(ProgressEvent("summary", 1, 8, "Fees are fixed for three years."))
+    window.model_summary.progress(ProgressEvent("summary", 1, 8, "Fees are fixed for three years."))
     assert window.summary.sentences.item(0).text().startswith("Fees are fixed for three years.")
     assert "summary" in window.status_text.text()
 

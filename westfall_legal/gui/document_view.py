@@ -251,7 +251,7 @@ class DocumentView(QGraphicsView):
                 item.set_shared(shared)
             if not shared.isEmpty():
                 shades.append(SharedShade(shared))
-            right = max(item.path().boundingRect().right() for _, item in drawn)
+            right = max(item.path().boundingRect().right() for _, item in drawn)  # the text's edge
             bars.extend(margin_bars(drawn, right, page.width))
         self._replace_layer("shared", shades)
         self._replace_layer("bars", bars)

@@ -40,6 +40,7 @@ from westfall_legal.gui.errors import report_error
 from westfall_legal.gui.legend import Legend
 from westfall_legal.gui.matters import MattersPanel
 from westfall_legal.gui.menus import build_menus
+from westfall_legal.gui.model_summary import ModelSummary
 from westfall_legal.gui.recent import RecentPaths
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.summary_tab import SummaryTab
@@ -86,12 +87,12 @@ class MainWindow(QMainWindow):
         self.reviewer = ""
         self.workspace: Workspace | None = None
         self.task: Task[Review] | None = None
-        self.summary_task: Task[Review] | None = None  # the model's sentences, after the review
         self.error_box: QMessageBox | None = None  # the last error shown (tests read it)
         self._queued: tuple[Path, str | None] | None = None
         self._passwords: dict[Path, str] = {}  # PDF passwords typed this session, never saved
         self._started = 0.0
         self.layout_prefs: QSettings | None = None  # where the layout is kept (remember_layout)
+        self.default_zoom: float | None = None  # a document opens at it the first time (None: fit)
         theme.apply(self.settings.theme)
         self.setWindowTitle("Westfall Legal")
         self.setAcceptDrops(True)
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.thumbs = Thumbnails(self)
         self.clauses = ClausePanel(self)
         self.summary = SummaryTab(self)
+        self.model_summary = ModelSummary(self.summary, self.status, self.show_error, self)
         self.matters = MattersPanel(self)
         self.corrector = Corrector(self, self)
         self.detail = DetailPanel(self.corrector.actions, self)
@@ -245,13 +247,12 @@ class MainWindow(QMainWindow):
             self.task.cancel()
             return
         settings, engines = self.settings, self.engines
-        if self.summary_task is not None and self.summary_task.running:
-            self.summary_task.cancel()
+        self.model_summary.cancel()
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> Review:
             from westfall_legal.pipeline import analyse
 
-            # The review shows at once; the model's summary sentences follow (_start_summary).
+            # The review shows at once; the model's summary sentences follow (model_summary).
             return analyse(
                 path, settings=settings, engines=engines, password=password,
                 progress=progress, cancel=cancel, with_llm=False,
@@ -304,8 +305,12 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             self.show_error(exc)
             return
+        self._remember_zoom()  # the document shown until now
+        sha256 = review.document.sha256
+        zoom = self.recent.zoom_for(sha256) if self.recent is not None else None
+        self.view.preferred_zoom = self.default_zoom if zoom is None else (zoom or None)
         if self.recent is not None:
-            self.recent.remember(review.document.sha256, path)
+            self.recent.remember(sha256, path)
         self.workspace = workspace
         pages = [(p.number, p.width, p.height) for p in review.document.pages]
         password = self._password_of(path)
@@ -330,60 +335,7 @@ class MainWindow(QMainWindow):
         )
         self.setWindowTitle(f"{path.name} — Westfall Legal")
         if self.settings.use_llm:
-            self._start_summary(review)
-
-    def _start_summary(self, review: Review) -> None:
-        """The local model's summary sentences, written in the background once the review shows;
-        they stream into the summary tab and replace it, with their citations, when done."""
-        settings, engines = self.settings, self.engines
-
-        def work(progress: ProgressCallback, cancel: CancelToken) -> Review:
-            from westfall_legal.pipeline import summarise_review
-
-            return summarise_review(
-                review, settings=settings, engines=engines, progress=progress, cancel=cancel
-            )
-
-        task = Task(work, name="summary")
-        task.on_progress(self._summary_progress).on_success(self._summarised)
-        task.on_failure(self._summary_failed)
-        self.summary_task = task.start()
-
-    def _summary_progress(self, event: ProgressEvent) -> None:
-        if event.stage == "summary":
-            self.status(f"Writing the summary: {event.done} of {event.total} sections…")
-            if event.message:
-                self.summary.add_sentence(event.message, [], "llm")
-
-    def _summarised(self, review: Review) -> None:
-        from westfall_legal.report import summary_json
-
-        ws = self.workspace
-        if ws is None or ws.data.get("document", {}).get("sha256") != review.document.sha256:
-            return  # another document is open now
-        summary = summary_json(review.summary)  # the summary's part of the review JSON
-        ws.data["summary"] = summary  # what Export review writes
-        self.summary.show_review(
-            ws.data.get("contract_type"),
-            ws.state.facts,
-            ws.state.findings,
-            summary,
-            ws.clause_names(),
-        )
-        sentences = summary["sentences"] if summary else []
-        written = sum(1 for s in sentences if s["source"] == "llm")
-        if written == 0 and self.engines.llm_error:  # no model installed, or it did not load
-            self.status(
-                f"The summary is the rule-based one: {self.engines.llm_error} "
-                "Then choose it in File > Models and settings."
-            )
-        else:
-            self.status(f"Summary written: {written} sentences by the local model.")
-
-    def _summary_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, KnownError) and exc.exit_code == 130:
-            return  # cancelled by opening another document
-        self.show_error(exc)
+            self.model_summary.start(review, self.settings, self.engines, lambda: self.workspace)
 
     def _password_of(self, path: Path) -> str | None:
         return self._passwords.get(path)
@@ -469,6 +421,11 @@ class MainWindow(QMainWindow):
         window_state.restore(self, prefs)
 
     @property
+    def summary_task(self) -> Task[Review] | None:
+        """The local model writing the summary of the review shown (tests wait on it)."""
+        return self.model_summary.task
+
+    @property
     def engines(self) -> Engines:
         """The engines reviews share (the clause model and the LLM stay loaded between them)."""
         if self._engines is None:
@@ -489,7 +446,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_file(files[0])
 
+    def _remember_zoom(self) -> None:
+        """Keep the zoom the open document is read at, for the next time it is opened."""
+        if self.workspace is not None and self.recent is not None and self.view.pages:
+            sha256 = self.workspace.review.document.sha256
+            self.recent.remember_zoom(sha256, None if self.view.fitting else self.view.zoom)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_zoom()
         if self.layout_prefs is not None:
             window_state.save(self, self.layout_prefs)
         self.view.clear()

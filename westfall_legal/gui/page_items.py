@@ -123,7 +123,9 @@ class ClauseHighlight(QGraphicsPathItem):
 
     def set_shared(self, shared: QPainterPath) -> None:
         """The words this clause shares with others: shaded once, not in its colour."""
-        self.own = self.path().subtracted(shared) if not shared.isEmpty() else self.path()
+        path = self.path()
+        near = not shared.isEmpty() and path.boundingRect().intersects(shared.boundingRect())
+        self.own = path.subtracted(shared) if near and path.intersects(shared) else path
         self.update()
 
     def set_current(self, current: bool) -> None:
@@ -169,10 +171,11 @@ class MarginBar(QGraphicsRectItem):
 def shared_path(paths: Sequence[QPainterPath]) -> QPainterPath:
     """Where two or more of ``paths`` overlap."""
     shared = QPainterPath()
+    bounds = [p.boundingRect() for p in paths]
     for i, a in enumerate(paths):
-        for b in paths[i + 1 :]:
-            if a.intersects(b):
-                both = a.intersected(b)
+        for j in range(i + 1, len(paths)):
+            if bounds[i].intersects(bounds[j]) and a.intersects(paths[j]):
+                both = a.intersected(paths[j])
                 if not both.isEmpty():
                     shared = shared.united(both)
     return shared
@@ -205,18 +208,14 @@ def margin_bars(
     """One bar per clause on a page, from its first line to its last, side by side where
     clauses share lines; ``right`` is the right edge of the page's text, ``limit`` the
     page's width."""
-    extents = [
-        (h.clause_id, item.path().boundingRect().top(), item.path().boundingRect().bottom())
-        for h, item in page_items
-        if h.in_margin
-    ]
-    placed = lanes(extents)
+    spans = {h.clause_id: item.boundingRect() for h, item in page_items if h.in_margin}
+    placed = lanes([(name, span.top(), span.bottom()) for name, span in spans.items()])
     left = min(right + BAR_GAP, limit - BAR_STEP * (max(placed.values(), default=0) + 1))
     bars = []
-    for h, item in page_items:
+    for h, _item in page_items:
         if h.clause_id not in placed:
             continue
-        span = item.path().boundingRect()
+        span = spans[h.clause_id]
         x = left + placed[h.clause_id] * BAR_STEP
         bar = MarginBar(
             h.clause_id,

@@ -1,7 +1,9 @@
 """The window as the reviewer left it: its size and place, its toolbars, the sizes of its
 splitters, the tab shown, whether the thumbnails show, and the zoom (or fit width), kept in
 ``gui.ini`` in the data folder (the same QSettings file that keeps the reviewer's name; no
-document name or path goes in it) and given back at the next start."""
+document name or path goes in it) and given back at the next start. That zoom is the one a
+document opens at the first time; each document's own is kept with its path, sealed
+(``recent.py``)."""
 
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ def restore(window: MainWindow, prefs: QSettings) -> bool:
         window.tabs.setCurrentIndex(int(_number(prefs.value("tab"))))
         window.thumbnails_action.setChecked(str(prefs.value("thumbnails", "true")) == "true")
         zoom = _number(prefs.value("zoom"))
-        window.view.preferred_zoom = zoom or None
+        window.default_zoom = window.view.preferred_zoom = zoom or None
         return True
     finally:
         prefs.endGroup()
