@@ -9,16 +9,9 @@ import dataclasses
 import json
 from pathlib import Path
 
-from westfall_legal.handback.compare import (
-    compare,
-    join_lines,
-    normalise,
-    paragraphs,
-    redline,
-    shown,
-    units,
-)
+from westfall_legal.handback.compare import compare, redline, shown
 from westfall_legal.handback.redline import SCHEMA, compare_html, compare_json
+from westfall_legal.handback.units import join_lines, normalise, paragraphs, units
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import plain_text
 from westfall_legal.models import Clause, Document, Fact, Finding, Review

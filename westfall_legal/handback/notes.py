@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from westfall_legal.handback.compare import join_lines
+from westfall_legal.handback.units import join_lines
 from westfall_legal.models import DocumentText, Section
 
 SEVERITY = {"high": "High risk", "medium": "Medium risk", "low": "Low risk"}

@@ -9,7 +9,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from westfall_legal.handback.compare import Comparison, Entry, FactChange, RiskChange, Unit, shown
+from westfall_legal.handback.compare import Comparison, Entry, FactChange, RiskChange, shown
+from westfall_legal.handback.units import Unit
 from westfall_legal.models import Review
 
 SCHEMA = "westfall.compare/1"
