@@ -65,7 +65,8 @@ from tests.integration.test_docx_libreoffice import (  # noqa: E402
     numbering_agreement,
 )
 from westfall_legal.errors import KnownError  # noqa: E402
-from westfall_legal.handback.compare import Entry, compare, normalise  # noqa: E402
+from westfall_legal.handback.compare import Entry, compare  # noqa: E402
+from westfall_legal.handback.units import normalise  # noqa: E402
 from westfall_legal.ingest.document import load_document  # noqa: E402
 from westfall_legal.ingest.docx import read_docx  # noqa: E402
 from westfall_legal.models import Review  # noqa: E402
