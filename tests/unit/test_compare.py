@@ -157,6 +157,17 @@ def test_a_finding_that_moves_with_its_clause_is_the_same_finding() -> None:
     assert [e.label for e in comparison.entries if e.status == "removed"] == ["3 Fees"]
 
 
+def test_deleting_one_copy_of_a_repeated_clause_removes_that_copy() -> None:
+    same = "No Modification. Nothing in this Assignment modifies the Agreement."
+    old_text = (f"EXHIBIT A\n\n1. Patents. Assignor assigns the patents.\n\n2. {same}\n\n"
+                f"EXHIBIT B\n\n1. Marks. Assignor assigns the marks.\n\n2. {same}\n")  # fmt: skip
+    new_text = old_text.replace(f"2. {same}\n\nEXHIBIT B", "EXHIBIT B")
+    old, new = _review(old_text, "v1.txt"), _review(new_text, "v2.txt")
+    (removed,) = [e for e in compare(old, new).entries if e.status != "unchanged"]
+    assert removed.status == "removed" and removed.old is not None
+    assert removed.old.char_start == old_text.index(f"2. {same}")  # the first copy, not the last
+
+
 def test_pdf_and_word_spellings_read_alike() -> None:
     assert normalise("the “Services”\u00a0—  Provider’s") == 'the "Services" - Provider\'s'
     assert join_lines(["for non-", "payment of the", "  fees"]) == "for non-payment of the fees"

@@ -10,7 +10,7 @@ renumbered clause is the same clause).
 Alignment, each pass on what the earlier ones left unpaired:
 
 1. the same words (the spaces between them aside: a PDF's "(b) (2)" is "(b)(2)"): moved
-   and renumbered clauses pair up (repeated texts pair in order);
+   and renumbered clauses pair up (the copies of a repeated text by their neighbours);
 2. the most similar remaining pairs, best first, if their word-sequence similarity
    (difflib's ratio over words) reaches :data:`MIN_SIMILARITY`; the same number ("12.2",
    "12.2(a)" under its parent) adds :data:`SAME_NUMBER_BONUS`, so that among clauses alike
@@ -139,20 +139,51 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _same_words(old: Sequence[Unit], new: Sequence[Unit]) -> list[tuple[int, int, float]]:
+    """Pass 1: clauses with the same words. A text that stands more than once (an exhibit's
+    boilerplate repeated) pairs copy with copy by their neighbours first (the same words
+    before and after), then by where they stand, so that deleting one copy removes that
+    copy, not the last."""
+    keys_old = [_solid(u.words) for u in old]
+    keys_new = [_solid(u.words) for u in new]
+    groups: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i, key in enumerate(keys_old):
+        groups[key][0].append(i)
+    for j, key in enumerate(keys_new):
+        groups[key][1].append(j)
+
+    def context(i: int, j: int) -> int:
+        before = i > 0 and j > 0 and keys_old[i - 1] == keys_new[j - 1]
+        after = i + 1 < len(old) and j + 1 < len(new) and keys_old[i + 1] == keys_new[j + 1]
+        return int(before) + int(after)
+
+    pairs: list[tuple[int, int, float]] = []
+    for olds, news in groups.values():
+        if not olds or not news:
+            continue
+        if len(olds) == len(news) == 1:
+            pairs.append((olds[0], news[0], 1.0))
+            continue
+        ranked = sorted(
+            ((i, j) for i in olds for j in news),
+            key=lambda p: (-context(*p), abs(p[0] / len(old) - p[1] / len(new))),
+        )
+        used_old: set[int] = set()
+        used_new: set[int] = set()
+        for i, j in ranked:
+            if i not in used_old and j not in used_new:
+                used_old.add(i)
+                used_new.add(j)
+                pairs.append((i, j, 1.0))
+    return pairs
+
+
 def align(old: Sequence[Unit], new: Sequence[Unit]) -> list[tuple[int, int, float]]:
     """The pairs (old index, new index, similarity), by the passes in the module docstring."""
-    pairs: list[tuple[int, int, float]] = []
-    free_new: dict[str, list[int]] = defaultdict(list)
-    for j, u in enumerate(new):
-        free_new[_solid(u.words)].append(j)
-    left_old = []
-    for i, u in enumerate(old):
-        same = free_new.get(_solid(u.words))
-        if same:
-            pairs.append((i, same.pop(0), 1.0))
-        else:
-            left_old.append(i)
+    pairs = _same_words(old, new)
     taken = {j for _, j, _ in pairs}
+    paired_old = {i for i, _, _ in pairs}
+    left_old = [i for i in range(len(old)) if i not in paired_old]
     left_new = [j for j in range(len(new)) if j not in taken]
     bags = {("o", i): Counter(old[i].words) for i in left_old}
     bags |= {("n", j): Counter(new[j].words) for j in left_new}
