@@ -32,7 +32,8 @@ _ANNEX = re.compile(
 )
 _PART = re.compile(r"^(?:PART|Part)\s+([A-Z]|[IVX]{1,5}|\d{1,2})\b[.:\s-]*(.*)$")
 _DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})([.,]?)\s+(\S.*)$")
-_GLUED = re.compile(r"^(\d{1,2})\.([A-Z].*)$")  # "1.DGT shall pay": no space after the number
+# "1.DGT shall pay", "11.1.1.Igene or its Affiliates": no space after the number
+_GLUED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.([A-Z].*)$")
 _LONE_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})\.?$")  # "1." over its title line
 _BARE_NUMBER = re.compile(r"^(\d{1,2})\s+(\S*[A-Za-z]{2}.*)$")  # "1 Definitions": no full stop
 _OPENS_TEXT = re.compile(r"^[\"“‘'(]?[A-Z]")  # a sentence (or a defined term) starting
@@ -137,7 +138,7 @@ def classify_line(text: str, previous_kind: str | None = None) -> tuple[str, str
             return None
         return f"dotted{number.count('.') + 1}", number, rest
     if m := _GLUED.match(text):
-        return "dotted1", m.group(1), m.group(2)
+        return f"dotted{m.group(1).count('.') + 1}", m.group(1), m.group(2)
     if m := _PAREN.match(text):
         label = m.group(1)
         return _paren_kind(label, previous_kind), f"({label})", m.group(2)

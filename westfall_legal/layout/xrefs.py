@@ -44,7 +44,7 @@ from westfall_legal.models import ANNEX_KINDS, CrossReference, DocumentText, Sec
 _PAREN = r"\([a-zA-Z0-9]{1,4}\)"
 # "4 (b)" too; "11.1-11.4" is a range, "5-1401" (a statute's number) is not a number of ours
 _DOTTED = (
-    rf"\d{{1,3}}(?:\.\d{{1,3}})*(?:\.?[a-z](?![\w.]|\.\w))?"  # "5.2.2.a", "10.3.2b": item a
+    rf"\d{{1,3}}(?:\.\d{{1,3}})*(?:\.?[a-zA-Z](?!\w|\.\w))?"  # "5.2.2.a", "10.3.2b", "8A"
     rf"(?!\d|\.\d|[-–](?!\d{{1,3}}\.\d))(?: ?{_PAREN})*|(?:{_PAREN})+"
 )
 # "A", "A-1", "A1", "2", "10.37", "IV": not a word taken for an id ("EXHIBIT HAS BEEN")
@@ -108,7 +108,7 @@ def _split(number: str) -> tuple[str, list[str]]:
     number = number.replace(" ", "")
     base = number.split("(", 1)[0]
     parens = re.findall(_PAREN, number[len(base) :])
-    if letter := re.match(r"^(\d[\d.]*?)\.?([a-z])$", base):
+    if letter := re.match(r"^(\d[\d.]*?)\.?([a-zA-Z])$", base):
         return letter.group(1), [f"({letter.group(2)})", *parens]
     return base, parens
 
@@ -184,6 +184,8 @@ class _Resolver:
         return None
 
     def resolve(self, kind: str, number: str, at: Section | None) -> str | None:
+        if kind not in _ANNEX_KINDS and (whole := self._base(kind, number, at)):
+            return whole.id  # "Section 2A" where the document has a section 2A
         if kind in _ANNEX_KINDS:
             label = f"{kind} {number}".casefold()
             hits = [s for s in self.index.sections if (s.number or "").casefold() == label]
@@ -193,7 +195,7 @@ class _Resolver:
         if base and start is None:
             return None
         found = self._descend(start, parens) if start else self._relative(parens, at)
-        if found is None and start and re.search(r"\d\.?[a-z]$", number.split("(")[0]):
+        if found is None and start and re.search(r"\d\.?[a-zA-Z]$", number.split("(")[0]):
             return start.id  # "5.2.2.a": item a of 5.2.2, which the tree did not split out
         return found.id if found else None
 

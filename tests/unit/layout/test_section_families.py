@@ -169,3 +169,14 @@ def test_a_column_of_section_numbers_but_not_a_numbered_list() -> None:
         ]
     )
     assert _numbered(build_sections(listed)) == []
+
+
+def test_a_number_glued_to_its_text() -> None:
+    dt = _doc(
+        [
+            (72, 100, "11.1 Services. Each party provides services under agreements.", 1),
+            (99, 120, "11.1.1.Igene or its Affiliates will provide utilities.", 2),
+            (99, 140, "11.1.2.T&L or its Affiliates will provide waste treatment.", 3),
+        ]
+    )
+    assert [n for n, _ in _numbered(build_sections(dt))] == ["11.1", "11.1.1", "11.1.2"]

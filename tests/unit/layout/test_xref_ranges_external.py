@@ -31,6 +31,7 @@ CONTRACT = "\n\n".join(
         "Remedies follow Sections 7.2.2 through 7.2.4, and Sections 5.1 or 5.2 apply to orders.",
         "Sections 11.1-11.4 survive. The Board is defined in Article 9.1.",
         "The carrier is chosen under Section 5.2.2.a and under Section\n5.1 as well.",
+        "Inspections follow Section 7.2A.",
         "Both Section 2(a) of the Securities Act and Rule 144 under the Securities Act apply, as "
         "does Section 351(l)(6) of the PHS Act and 17 C.F.R. Sections 200.80(b)(4).",
         "The rates follow Article VIII, Section 1 of the General Terms and Conditions, and "
@@ -66,6 +67,7 @@ def test_dotted_articles_items_written_with_a_letter_and_parts_of_a_schedule() -
     refs = _targets(dt)
     assert refs["Article 9.1"] == ["9.1"]
     assert refs["Section 5.2.2.a"] == ["5.2.2"]  # item a of 5.2.2: the tree has no (a)
+    assert refs["Section 7.2A"] == ["7.2"]  # subsection A of 7.2, written without brackets
     sections = build_sections(dt)
     by_id = {s.id: s for s in sections}
     part = next(r for r in find_cross_references(dt, sections) if r.label == "Part B")
