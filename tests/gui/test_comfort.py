@@ -218,3 +218,26 @@ def test_each_document_opens_at_the_zoom_it_was_read_at(
     review(qtbot, again, other)
     assert again.view.fitting
     again.close()
+
+
+def test_the_overview_works_from_the_keyboard(qtbot: QtBot, reviewed: MainWindow) -> None:
+    """A finding opens its clause on Enter, as on a click; a fact goes to its words."""
+    window, tree = reviewed, reviewed.summary.findings
+    high = tree.topLevelItem(0)
+    assert high is not None and high.text(0).startswith("High")
+    finding = high.child(0)
+    assert finding is not None
+    tree.setFocus()
+    tree.setCurrentItem(finding)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is window.review_split
+    current = window.clauses.current_id()
+    ws = window.workspace
+    assert ws is not None and current is not None
+    assert ws.row(current).category == "Uncapped Liability"  # type: ignore[union-attr]
+    window.tabs.setCurrentWidget(window.summary)
+    facts = window.summary.facts
+    facts.setFocus()
+    facts.setCurrentCell(0, 1)
+    qtbot.keyClick(facts, Qt.Key.Key_Return)
+    assert window.view.layer_items("jump")  # its words marked on the page

@@ -87,6 +87,7 @@ class SummaryTab(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.facts.itemClicked.connect(self._fact_clicked)
+        self.facts.itemActivated.connect(self._fact_clicked)  # Enter, as a click
         self.facts.itemChanged.connect(self._fact_changed)
         self.facts.setToolTip(
             "Click: where it was read. Double click: correct it. Right click: its clauses"
