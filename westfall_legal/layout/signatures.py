@@ -24,8 +24,9 @@ mark) ``unknown``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from westfall_legal.layout.columns import MIN_LABELS, column_sides, reading_order
 from westfall_legal.layout.spans import body_lines, line_text
 from westfall_legal.models import (
     Box,
@@ -126,15 +127,7 @@ def _party(doc_text: DocumentText, above: Sequence[Line]) -> str | None:
 
 
 def _box(doc_text: DocumentText, start: int, end: int) -> Box | None:
-    boxes = [t.box for t in doc_text.tokens_in(start, end)]
-    if not boxes:
-        return None
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    return _union([t.box for t in doc_text.tokens_in(start, end)])
 
 
 def _starts(doc_text: DocumentText, lines: Sequence[Line]) -> list[int]:
@@ -148,6 +141,8 @@ def _starts(doc_text: DocumentText, lines: Sequence[Line]) -> list[int]:
             prev = line_text(doc_text, lines[i - 1])
             if _LABEL.match(prev):
                 continue  # part of a block that a "By:" above opened
+            if i > 1 and _label(doc_text, lines[i - 2]) == ("by", ""):
+                continue  # "By:" over "/s/ Jane Doe" over "Name:": one block, opened above
             if _UNDERSCORES.match(prev) or _CONFORMED.search(prev):
                 starts.append(i - 1)
     return starts
@@ -209,15 +204,24 @@ def _ink_status(doc_text: DocumentText, line: Line, ink: InkMap) -> SignatureSta
 
 
 def _block(
-    doc_text: DocumentText, lines: Sequence[Line], first: int, executed: bool
+    doc_text: DocumentText,
+    lines: Sequence[Line],
+    first: int,
+    executed: bool,
+    position: Mapping[int, int],
 ) -> SignatureBlock:
     fields, last = _fields(doc_text, lines, first)
     party = _party(doc_text, lines[max(0, first - MAX_PARTY_LOOKBACK) : first])
     top = first
     if party is not None:
         top = next(i for i in range(first - 1, -1, -1) if party in line_text(doc_text, lines[i]))
-    start, end = lines[top].char_start, lines[last].char_end
-    block_text = doc_text.text[lines[first].char_start : end]
+    own = lines[top : last + 1]
+    at = sorted(position[ln.char_start] for ln in own)
+    if at == list(range(at[0], at[0] + len(at))):  # one run of the text
+        start, end = lines[top].char_start, lines[last].char_end
+    else:  # read from a column of blocks side by side: its signature line alone
+        start, end = lines[first].char_start, lines[first].char_end
+    block_text = "\n".join(line_text(doc_text, ln) for ln in lines[first : last + 1])
     signatory = _value(fields.get("name", ""))
     conformed = _CONFORMED.search(block_text)
     if signatory is None and conformed:
@@ -227,20 +231,55 @@ def _block(
     ink = doc_text.ink.get(lines[first].page)
     if ink is not None and not conformed:
         status = _ink_status(doc_text, lines[first], ink)
+    boxes = [b for b in (_box(doc_text, ln.char_start, ln.char_end) for ln in own) if b]
     return SignatureBlock(
         party=party,
         signatory=signatory,
         title=_value(fields.get("title", "") or fields.get("its", "")),
         page=lines[first].page,
-        box=_box(doc_text, start, end),
+        box=_union(boxes),
         status=status,
         char_start=start,
         char_end=end,
     )
 
 
+def _union(boxes: Sequence[Box]) -> Box | None:
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def in_block_order(doc_text: DocumentText, lines: Sequence[Line]) -> list[Line]:
+    """The lines with each page of signature blocks set side by side read block by block:
+    down the left column, then the right one (``layout.columns``). A PDF may draw such a
+    page row by row across both blocks ("ACME CORP.  BETA INC.", "By: ...  By: ..."), and
+    its text then runs row by row; the text keeps that order, the blocks are read here."""
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    out: list[Line] = []
+    for page_lines in by_page.values():
+        labelled = [bool(_LABEL.match(line_text(doc_text, ln))) for ln in page_lines]
+        if sum(labelled) < 2 * MIN_LABELS or not page_lines[0].page:
+            out += page_lines
+            continue
+        boxes = [ln.box for ln in page_lines]
+        width = max(b[2] for b in boxes) + min(b[0] for b in boxes)  # margins alike
+        sides = column_sides(boxes, width, labelled)
+        out += page_lines if sides is None else [page_lines[i] for i in reading_order(sides)]
+    return out
+
+
 def find_signature_blocks(doc_text: DocumentText) -> list[SignatureBlock]:
     """Every signature block in document order."""
-    lines = body_lines(doc_text)
+    body = body_lines(doc_text)
+    position = {ln.char_start: i for i, ln in enumerate(body)}
+    lines = in_block_order(doc_text, body)
     executed = _execution_part(doc_text, lines)
-    return [_block(doc_text, lines, i, executed[i]) for i in _starts(doc_text, lines)]
+    return [_block(doc_text, lines, i, executed[i], position) for i in _starts(doc_text, lines)]
