@@ -99,6 +99,11 @@ def test_a_weak_group_is_flagged_with_its_size() -> None:
     assert not table["groups"]["source"][0]["flags"]
 
 
+def test_no_contract_gives_an_empty_table() -> None:
+    table = group_table([], CATS, {})
+    assert table["overall"] is None and table["groups"] == {} and table["warnings"] == []
+
+
 def test_bands_and_years() -> None:
     assert length_band(2999) == "under 3k words" and length_band(30000) == "25k words or more"
     assert year_of("ADAMSGOLFINC_03_21_2005-EX-10.17-ENDORSEMENT AGREEMENT.PDF", "") == 2005

@@ -47,6 +47,8 @@ def _cell(fig: dict[str, float | None]) -> str:
 
 def groups_section(groups: dict[str, Any]) -> str:
     overall = groups["overall"]
+    if overall is None:
+        return "<h2>Where the model is weak</h2><p>No contract was read: no group table.</p>"
     head = "".join(f"<th colspan='2'>{METRIC_TITLES[m]}</th>" for m in METRICS)
     out = [
         "<h2>Where the model is weak: figures per group of contracts</h2>",

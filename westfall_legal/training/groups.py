@@ -178,6 +178,10 @@ def group_table(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """The per-group table: overall, then per kind and group, with warnings."""
+    interval = "95% percentile bootstrap over contracts"
+    if not docs:  # every contract failed to read: nothing to group
+        return {"overall": None, "groups": {}, "warnings": [], "resamples": resamples,
+                "interval": interval, "min_flag_size": MIN_FLAG}  # fmt: skip
     pool = Pool(docs, categories, thresholds)
     rng = np.random.default_rng(SEED)
     overall = _interval(pool, np.arange(pool.n), rng, resamples)
@@ -193,7 +197,6 @@ def group_table(
         groups[kind] = rows
         if progress:
             progress(f"groups: {kind} done")
-    interval = "95% percentile bootstrap over contracts"
     table = {"overall": overall, "groups": groups, "resamples": resamples,
              "interval": interval, "min_flag_size": MIN_FLAG}  # fmt: skip
     return flag_groups(table)
