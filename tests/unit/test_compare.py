@@ -209,3 +209,7 @@ def test_json_and_html(tmp_path: Path) -> None:
     assert "<del>3 years</del>" in page and "<ins>5 years</ins>" in page
     assert "<script" not in page and "http" not in page  # self-contained, no outside resource
     assert page.count("class='clause") == 4  # changed, removed, moved, added; not the same
+    # a scan's OCR may find a number the other version's reading has not
+    same = next(c for c in data["clauses"] if c["status"] == "unchanged" and not c["moved"])
+    same["old"]["number"], same["renumbered"] = None, True
+    assert "(was not numbered)" in compare_html(data)

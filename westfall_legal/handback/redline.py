@@ -184,7 +184,7 @@ def compare_html(data: dict[str, Any]) -> str:
         was = " <span class='meta'>(was {})</span>"
         items = "".join(
             f"<li>{e(c['label'])}"
-            + (was.format(e(c["old"]["number"])) if c["renumbered"] else "")
+            + (was.format(e(c["old"]["number"] or "not numbered")) if c["renumbered"] else "")
             + "</li>"
             for c in same
         )
