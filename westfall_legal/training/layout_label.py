@@ -1,7 +1,13 @@
 """The labelling aid behind the layout gold set (tests/data/layout_gold.json).
 
     python -m westfall_legal.training.layout_label show PDF [--refs]
+    python -m westfall_legal.training.layout_label review DECISIONS.json INDEX
     python -m westfall_legal.training.layout_label build DECISIONS.json OUT.json
+
+The decisions behind tests/data/layout_gold_edgar.json are tests/data/layout_gold_decisions.json
+(line indices, numbers, titles and reference offsets per contract; PDF paths relative to the
+CUAD folder, ../shared/data/cuad unless WESTFALL_CUAD says otherwise). Document texts are
+cached in the temporary folder between runs.
 
 ``show`` lists every line that could open a section (a number, ``ARTICLE``, ``Section``,
 ``Schedule``/``Exhibit``, ``Part``, a number alone on its line) with its page, its left
@@ -21,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +40,9 @@ from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import build_text
 from westfall_legal.models import DocumentText
 
-CACHE = Path("/tmp/layout_label_cache")
+CACHE = Path(tempfile.gettempdir()) / "layout_label_cache"
+_SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "cuad"
+CUAD = Path(os.environ.get("WESTFALL_CUAD", _SHARED))
 _CANDIDATE = re.compile(
     r"^\s*(?:"
     r"(?P<art>(?i:article))\s+(?P<artn>[IVXLC]+|\d{1,2})\b"
@@ -288,7 +298,7 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
     of that number (``targets`` overrides, by "start:label"); ``external`` maps a mention's
     start to the instrument it names; ``skip`` lists starts that are not references.
     """
-    doc_text = load(Path(contract["pdf"]))
+    doc_text = load(CUAD / contract["pdf"])
     cands = candidates(doc_text)
     reject, add = set(contract.get("reject", [])), set(contract.get("add", []))
     skip_pages = set(contract.get("skip_pages", []))  # a table of contents
@@ -400,7 +410,7 @@ _SUSPECT = re.compile(
 
 def review(contract: dict[str, Any]) -> None:
     """The references of one contract as the decisions read them, suspects marked."""
-    doc_text = load(Path(contract["pdf"]))
+    doc_text = load(CUAD / contract["pdf"])
     gold = gold_of(contract)
     rows = iter(gold["cross_references"])
     skip = set(contract.get("skip", []))
