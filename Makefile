@@ -39,7 +39,7 @@ system-deps:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[gui,train,dev,finetune]'
+	$(BIN)/python -m pip install -q -e '.[gui,train,dev,finetune,portfolio,tracking]'
 	@touch $(STAMP)
 
 # llama.cpp's LoRA -> GGUF conversion scripts, from the source archive of the very

@@ -37,6 +37,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "pipeline": CORE | {"ingest", "layout", "analysis", "llm", "feedback"},
     "report": CORE | {"layout", "llm", "pipeline"},
     "session": CORE | {"pipeline", "report", "store"},  # the review session both ends share
+    # portfolio review: above the session and the pipeline, below the front ends
+    "portfolio": CORE | {"ingest", "pipeline", "report", "store", "session"},
+    "handback": CORE,  # compare two reviews, a review's notes for Word: plain data in and out
+    "tracking": CORE,  # experiment tracking (MLflow): training writes it, cli reads it
     "training": EVERYTHING - FRONT_ENDS,
     "cli": EVERYTHING - {"gui"},
     "gui": EVERYTHING - {"cli", "training"},
@@ -52,6 +56,7 @@ ADAPTERS: dict[str, tuple[str, ...]] = {
     "pymupdf": ("ingest/pdf.py",),
     "fitz": ("ingest/pdf.py",),
     "pytesseract": ("ingest/ocr.py",),
+    "cv2": ("ingest/scan_cleanup.py",),
     "llama_cpp": ("llm/engine.py",),
     "cryptography": ("store/crypto.py",),
     "docx": ("ingest/docx.py",),
@@ -62,6 +67,7 @@ ADAPTERS: dict[str, tuple[str, ...]] = {
     "torch": ("training/deps.py",),
     "transformers": ("training/deps.py",),
     "peft": ("training/deps.py",),
+    "mlflow": ("tracking.py",),
 }
 
 

@@ -19,7 +19,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from westfall_legal import __version__
-from westfall_legal.cli import feedback, models, review, store, training
+from westfall_legal.cli import (
+    docx,
+    feedback,
+    models,
+    portfolio,
+    report,
+    review,
+    runs,
+    store,
+    training,
+)
 from westfall_legal.cli.common import Command, Passphrases
 from westfall_legal.errors import ExitCode, KnownError
 
@@ -36,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     # in the order --help lists them (and docs/cli.md)
     review.add_commands(sub)  # review
+    docx.add_commands(sub)  # compare, export-docx
+    portfolio.add_parser(sub)  # portfolio
     training.add_training_commands(sub)  # evaluate, train-clauses, train-encoder
     models.add_commands(sub)  # models
     store.add_commands(sub)  # matter, store, verify-audit, correct
@@ -43,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_retraining_commands(sub)  # retrain, finetune
     feedback.add_drift_command(sub)  # drift
     training.add_clause_model_command(sub)  # clause-model
+    runs.add_parser(sub)  # runs
+    report.add_parser(sub)  # report accuracy
     return parser
 
 

@@ -36,6 +36,7 @@ from westfall_legal.gui.clause_panel import ClausePanel
 from westfall_legal.gui.corrections import Corrector
 from westfall_legal.gui.detail_panel import DetailPanel
 from westfall_legal.gui.document_view import DocumentView
+from westfall_legal.gui.draft_view import DraftView
 from westfall_legal.gui.errors import report_error
 from westfall_legal.gui.legend import Legend
 from westfall_legal.gui.matters import MattersPanel
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.legend)
         column.addWidget(self.view, 1)
+        self.draft = DraftView(self)  # a Word draft or a text file, reflowed (no pages)
+        column.addWidget(self.draft, 1)
         split = QSplitter(self)
         split.addWidget(self.thumbs)
         split.addWidget(centre)
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
         build_menus(self)
 
         self.view.clauseClicked.connect(self.clauses.select)
+        self.draft.follow(self)
         self.view.spanSelected.connect(self.corrector.select_span)
         self.view.pageChanged.connect(self.thumbs.show_page)
         self.view.pageChanged.connect(self.corrector.show_legend)
@@ -315,6 +319,7 @@ class MainWindow(QMainWindow):
         pages = [(p.number, p.width, p.height) for p in review.document.pages]
         password = self._password_of(path)
         self.view.load(path, pages, password)
+        self.draft.show_review(review.doc_text, workspace.rows, self.view)
         self.thumbs.load(path, pages, password)
         self.banner.show_warnings(review.document.warnings)
         self.corrector.document_opened()
