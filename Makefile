@@ -5,12 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 # Qt's xcb platform plugin (westfall-gui on an X display) links the libxcb-* and
 # libxkbcommon-x11 libraries below (packaging/README.md); without them Qt aborts with
-# "no Qt platform plugin could be initialized".
+# "no Qt platform plugin could be initialized". Xvfb gives the GUI a real X display for
+# screenshots; LibreOffice (headless) checks that Word drafts are numbered as Word shows them
+# (tests/integration/test_docx_libreoffice.py).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libegl1 libgl1 \
 	libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxkbcommon-x11-0 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 \
 	libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 \
-	libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
+	libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 \
+	xvfb libreoffice-writer-nogui
 SCAN := resources/samples/master_services_agreement_scanned.pdf
 export QT_QPA_PLATFORM ?= offscreen
 
