@@ -302,6 +302,19 @@ ANNEX_KINDS = frozenset({"schedule", "exhibit", "annex", "appendix"})
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalReference:
+    """``Section 2(a) of the Securities Act``: a part of another instrument, named. Never
+    resolved against this document's sections, so never dangling."""
+
+    text: str
+    char_start: int
+    char_end: int
+    kind: str  # "section", "article", "rule", ...
+    label: str  # "Section 2(a)", "Rule 144"
+    instrument: str  # "Securities Act"; "" when the text does not name it
+
+
+@dataclass(frozen=True, slots=True)
 class CrossReference:
     """``Section 5.2(b)``, ``Article IV``, ``Schedule 2``... and the section it points to."""
 
@@ -386,4 +399,5 @@ class Review:
     timings: dict[str, float] = field(default_factory=dict)
     definitions: list[Definition] = field(default_factory=list)
     cross_references: list[CrossReference] = field(default_factory=list)
+    external_references: list[ExternalReference] = field(default_factory=list)
     signature_blocks: list[SignatureBlock] = field(default_factory=list)

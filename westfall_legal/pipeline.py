@@ -35,7 +35,7 @@ from westfall_legal.layout.paragraphs import draft_text
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text, plain_text
-from westfall_legal.layout.xrefs import find_cross_references
+from westfall_legal.layout.xrefs import find_references
 from westfall_legal.llm.clause_verify import yes_probability
 from westfall_legal.llm.default_model import ensure_bundled_model
 from westfall_legal.llm.engine import LlmEngine
@@ -353,7 +353,7 @@ def _analyse_document(
         doc_text = to_text(document)
         sections = build_sections(doc_text)
         definitions = find_definitions(doc_text, sections)
-        cross_references = find_cross_references(doc_text, sections)
+        cross_references, external_references = find_references(doc_text, sections)
         signature_blocks = find_signature_blocks(doc_text)
     progress(ProgressEvent("layout", 1, 1))
     with _timed(timings, "analysis"):
@@ -407,5 +407,6 @@ def _analyse_document(
         timings=timings,
         definitions=definitions,
         cross_references=cross_references,
+        external_references=external_references,
         signature_blocks=signature_blocks,
     )

@@ -230,6 +230,17 @@ def _structure(review: Review) -> StructureJson:
             }
             for r in review.cross_references
         ],
+        "external_references": [
+            {
+                "text": r.text,
+                "kind": r.kind,
+                "label": r.label,
+                "instrument": r.instrument,
+                "char_start": r.char_start,
+                "char_end": r.char_end,
+            }
+            for r in review.external_references
+        ],
         "signature_blocks": [
             {
                 "party": b.party,
@@ -318,6 +329,7 @@ def _structure_html(structure: StructureJson) -> list[str]:
     # A review stored before "dangling" was recorded: every unresolved reference, as then.
     dangling = [r for r in refs if r.get("dangling", r["target"] is None)]
     odd = structure.get("numbering_issues", [])
+    external = structure.get("external_references", [])
     revisions = structure.get("revisions", [])
     parts = [
         "<h2>Structure</h2>",
@@ -336,7 +348,8 @@ def _structure_html(structure: StructureJson) -> list[str]:
         )
         + ".</p>",
         f"<p>{len(defs)} defined terms, {len(refs)} cross-references "
-        f"({len(dangling)} pointing nowhere).</p>",
+        f"({len(dangling)} pointing nowhere), {len(external)} references to other "
+        "instruments.</p>",
     ]
     if defs:
         terms = ", ".join(f"{e(d['term'])} ({d['uses']})" for d in defs)
@@ -344,6 +357,17 @@ def _structure_html(structure: StructureJson) -> list[str]:
     if dangling:
         items = "".join(f"<li>{e(r.get('label', r['text']))}</li>" for r in dangling)
         parts.append(f"<p class='review'>Cross-references to nothing:</p><ul>{items}</ul>")
+    if external:
+        named: dict[str, list[str]] = defaultdict(list)
+        for r in external:
+            named[r["instrument"] or "not named"].append(r["label"])
+        items = "".join(
+            f"<li>{e(name)}: {e(', '.join(dict.fromkeys(labels)))}</li>"
+            for name, labels in sorted(named.items())
+        )
+        parts.append(
+            f"<details><summary>References to other instruments</summary><ul>{items}</ul></details>"
+        )
     blocks = structure.get("signature_blocks", [])
     if blocks:
         parts.append("<table><tr><th>Party</th><th>Signatory</th><th>Page</th><th>Status</th></tr>")

@@ -118,6 +118,7 @@ class StructureJson(TypedDict, total=False):
     sections: list[dict[str, Any]]
     definitions: list[dict[str, Any]]
     cross_references: list[dict[str, Any]]
+    external_references: list[dict[str, Any]]
     signature_blocks: list[dict[str, Any]]
     tables: list[dict[str, Any]]
     revisions: list[dict[str, Any]]

@@ -59,6 +59,15 @@ def test_cross_references_of_the_sample(review: dict[str, Any]) -> None:
             assert numbers[ref["target"]] == ref["label"].removeprefix("Section ")
 
 
+def test_a_statute_is_an_external_reference_never_a_dangling_one(review: dict[str, Any]) -> None:
+    """"17 U.S.C. section 101" (the Copyright Act's definition of a work made for hire)."""
+    (ref,) = review["structure"]["external_references"]
+    assert (ref["label"], ref["instrument"]) == ("Section 101", "17 U.S.C")
+    assert review["text"][ref["char_start"] : ref["char_end"]] == ref["text"]
+    refs = review["structure"]["cross_references"]
+    assert not any(r["char_start"] == ref["char_start"] for r in refs)
+
+
 def test_signature_blocks_of_the_sample(review: dict[str, Any]) -> None:
     blocks = review["structure"]["signature_blocks"]
     assert [(b["party"], b["signatory"], b["status"]) for b in blocks] == [

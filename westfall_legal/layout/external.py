@@ -18,7 +18,10 @@ external. "of this Agreement" and a bare "of the Agreement" are this document.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from westfall_legal.models import ExternalReference
+
+__all__ = ["ExternalReference", "find_rules", "instrument_of"]
 
 _CHAIN_WORDS = r"(?:[Ss]ections?|[Aa]rticles?|[Pp]aragraphs?|[Cc]lauses?|[Rr]ules?)"
 # "Section 513(i) and Section 512 of the Code", "Article VIII, Section 1 of the GT&C": the
@@ -59,18 +62,6 @@ _BEFORE = re.compile(
 _RULE = re.compile(
     r"\b[Rr]ules?\s+(?P<items>\d{1,4}[a-z]?\d{0,2}(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))*)"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalReference:
-    """``Section 2(a) of the Securities Act``: a part of another instrument, named."""
-
-    text: str
-    char_start: int
-    char_end: int
-    kind: str  # "section", "article", "rule", ...
-    label: str  # "Section 2(a)", "Rule 144"
-    instrument: str  # "Securities Act"; "" when the text does not name it
 
 
 def _clean(name: str) -> str:
