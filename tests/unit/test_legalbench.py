@@ -109,3 +109,31 @@ def test_the_default_playbook_covers_three_unfair_classes() -> None:
     assert covered == {"Limitation of liability", "Choice of law", "Unilateral termination"}
     assert [r.id for r in rules["Choice of law"]] == ["governing-law-outside-list"]
     assert not rules["Arbitration"]
+
+
+def test_the_verifier_stage_runs_on_a_sample_and_keeps_its_baseline(tmp_path: Path) -> None:
+    from westfall_legal.pipeline import load_clause_model
+    from westfall_legal.training.legalbench import IsolatedScorer, run_legalbench
+
+    law = "This Agreement shall be governed by the laws of the State of {}."
+    other = "The Supplier shall deliver {} units to the Customer each month."
+    states = ["Delaware", "New York", "Texas", "Ohio", "Utah", "Iowa"]
+    rows = [("Yes", law.format(s)) for s in states] + [("No", other.format(n)) for n in range(6)]
+    _task(tmp_path, "cuad_governing_law", rows)
+    model = load_clause_model("clauses-v1")
+    scorer = IsolatedScorer(model)
+    j = model.categories.index("Governing Law")
+    asked: list[str] = []
+
+    def echo(text: str, category: str) -> float:  # answers the n-gram score back
+        asked.append(category)
+        return float(scorer.ngram([text])[0, j])
+
+    lb = run_legalbench(tmp_path, model, verifier=echo, llm_rows=5)
+    stages = lb["tasks"]["cuad_governing_law"]["stages"]
+    assert stages["llm_verifier"]["train"]["rows"] == 5 and set(asked) == {"Governing Law"}
+    base = stages["context_on_llm_rows"] if "context" in stages else stages["ngram_on_llm_rows"]
+    # a P(Yes) that ranks the rows as the base stage does leaves their ranking as it was
+    assert stages["llm_verifier"]["roc_auc"] == base["roc_auc"]
+    assert "llm_verifier" not in lb["stages_absent"] and lb["llm_rows_per_task"] == 5
+    assert lb["tasks"]["cuad_governing_law"]["shipped"]["cuad"]["rows"] == 12

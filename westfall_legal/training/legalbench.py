@@ -343,6 +343,8 @@ def _stages(
         texts = [task.test.texts[i] for i in rows]
         train_v = _verified(last.train, task.train.texts, task.category, verifier)
         test_v = _verified(last.test[rows], texts, task.category, verifier)
+        # the stage before the verifier on the very rows the verifier answered, to compare
+        out.append(Stage(f"{last.name}_on_llm_rows", last.train, last.test[rows], rows))
         out.append(Stage("llm_verifier", train_v, test_v, rows))
     return out
 
@@ -358,7 +360,7 @@ def _task_report(
         "seen_rows": None if seen is None else int(seen.sum()),
         "stages": {},
     }
-    decides = [s for s in stages if s.name != "llm_verifier"][-1]
+    decides = [s for s in stages if s.rows is None][-1]  # the last stage over all rows
     for stage in stages:
         labels = task.test.labels if stage.rows is None else task.test.labels[stage.rows]
         part_seen = seen if seen is None or stage.rows is None else seen[stage.rows]
