@@ -56,7 +56,7 @@ def _entry(e: Entry) -> dict[str, Any]:
         "label": e.label,
         "old": _unit(e.old),
         "new": _unit(e.new),
-        "similarity": e.similarity,
+        "similarity": e.similarity if e.old and e.new else 0.0,  # an added clause's too
         "moved": e.moved,
         "renumbered": e.renumbered,
         **({"redline": [list(op) for op in e.redline]} if e.redline else {}),
