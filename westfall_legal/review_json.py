@@ -1,4 +1,4 @@
-"""The `westfall.review/1` document as Python types: what report.py writes and the store,
+"""The `westfall.review/1` document as Python types: what report/ writes and the store,
 the session and feedback read back.
 
 These mirror `data/schema/review.schema.json` key for key (tests/unit/test_review_json.py

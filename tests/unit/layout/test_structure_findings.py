@@ -109,7 +109,7 @@ def test_a_conformed_signature_is_signed() -> None:
 
 
 def test_the_html_report_lists_only_references_that_point_nowhere() -> None:
-    from westfall_legal.report import _structure_html
+    from westfall_legal.report.page import _structure_html
 
     refs = _refs(
         *BODY,
