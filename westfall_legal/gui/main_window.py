@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # the core is loaded once the window is up
 
 log = logging.getLogger(__name__)
 
-OPEN_FILTER = "Contracts (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
+OPEN_FILTER = "Contracts (*.pdf *.docx *.txt *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
 STAGES = {
     "ingest": "Reading page",
     "ocr": "Reading page",
@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
     open_action: QAction  # made with the menus (menus.py)
     export_action: QAction
     print_action: QAction
+    compare_action: QAction  # File > Compare with another version… (handback_actions.py)
+    export_docx_action: QAction  # File > Export for Word…
     thumbnails_action: QAction
     shortcuts_sheet: QDialog | None = None  # the last one shown (F1)
     recent_menu: QMenu
@@ -317,7 +319,7 @@ class MainWindow(QMainWindow):
             self.recent.remember(sha256, path)
         self.workspace = workspace
         pages = [(p.number, p.width, p.height) for p in review.document.pages]
-        password = self._password_of(path)
+        password = self.password_of(path)
         self.view.load(path, pages, password)
         self.draft.show_review(review.doc_text, workspace.rows, self.view)
         self.thumbs.load(path, pages, password)
@@ -342,7 +344,8 @@ class MainWindow(QMainWindow):
         if self.settings.use_llm:
             self.model_summary.start(review, self.settings, self.engines, lambda: self.workspace)
 
-    def _password_of(self, path: Path) -> str | None:
+    def password_of(self, path: Path) -> str | None:
+        """The password of a protected PDF typed this session (None: none typed)."""
         return self._passwords.get(path)
 
     def _review_failed(self, exc: BaseException, path: Path) -> None:

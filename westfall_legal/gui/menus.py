@@ -1,6 +1,7 @@
 """The main window's menus and toolbar: File (open, recent, export and print the review,
-feedback bundles, settings, quit), Review (the corrector's actions and their keys), View
-(zoom, find, thumbnails, the highlight legend)."""
+compare with another version, export for Word, feedback bundles, settings, quit), Review
+(the corrector's actions and their keys), View (zoom, find, thumbnails, the highlight
+legend)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,18 @@ def _print_review(window: MainWindow) -> None:
     choose_print(window)
 
 
+def _compare(window: MainWindow) -> None:
+    from westfall_legal.gui.handback_actions import choose_compare
+
+    choose_compare(window)
+
+
+def _export_docx(window: MainWindow) -> None:
+    from westfall_legal.gui.handback_actions import choose_export_docx
+
+    choose_export_docx(window)
+
+
 def _fill_recent(window: MainWindow) -> None:
     menu = window.recent_menu
     menu.clear()
@@ -100,6 +113,11 @@ def build_menus(window: MainWindow) -> None:
     w.print_action = action(w, "&Print review…", lambda: _print_review(w), "Ctrl+P")
     menu.addAction(w.export_action)
     menu.addAction(w.print_action)
+    menu.addSeparator()
+    w.compare_action = action(w, "&Compare with another version…", lambda: _compare(w))
+    w.export_docx_action = action(w, "Export for &Word…", lambda: _export_docx(w))
+    menu.addAction(w.compare_action)
+    menu.addAction(w.export_docx_action)
     menu.addSeparator()
     menu.addAction(action(w, "&Export feedback…", lambda: _export_feedback(w)))
     menu.addAction(action(w, "&Import feedback…", lambda: _import_feedback(w)))
