@@ -212,7 +212,14 @@ def main() -> int:
     if not (CUAD / "full_contract_pdf").exists():
         print(f"note: {CUAD} not found; the portfolio benchmark needs CUAD's PDFs")
         return 0
-    distributed: Any = importlib.import_module("distributed")
+    try:
+        distributed: Any = importlib.import_module("distributed")
+        importlib.import_module("openpyxl")
+    except ImportError:
+        print(
+            'note: the portfolio benchmark needs the extra: pip install "westfall-legal[portfolio]"'
+        )
+        return 0
     contracts = args.contracts or (6 if args.quick else 100)
     scans = args.scans if args.scans is not None else (1 if args.quick else 10)
     sizes = [int(s) for s in (args.memory_sizes or ("20,40,80" if args.quick else

@@ -114,3 +114,19 @@ def test_progress_says_documents_pages_per_second_and_the_time_left() -> None:
     line = progress.line()
     assert line.startswith("portfolio: 6/10 documents, 1 failed, 5.0 pages/s")
     assert "ETA 0m20s" in line  # 2 done in 10 s, 4 left
+
+
+def test_a_file_gone_since_the_scan_is_a_row_not_a_stop(tmp_path: Path) -> None:
+    from westfall_legal.portfolio.review import jobs
+    from westfall_legal.portfolio.task import review_job
+    from westfall_legal.settings import Settings
+
+    gone = _write(tmp_path / "room" / "gone.pdf", b"%PDF-1.4 one")
+    kept = _write(tmp_path / "room" / "kept.pdf", b"%PDF-1.4 two")
+    found = scan(tmp_path / "room")
+    gone.unlink()
+    made = list(jobs(found.items, "", send_bytes=True))
+    assert [j.shown for j in made] == [str(gone), str(kept)]
+    assert made[1].payload == b"%PDF-1.4 two" and not made[1].unreadable
+    outcome = review_job(made[0], Settings())
+    assert outcome.error == f"{gone}: cannot be read (No such file or directory)."

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from westfall_legal.errors import InputNotFoundError, NotInStoreError
+from westfall_legal.errors import NotInStoreError
 from westfall_legal.portfolio.dashboard import Dashboard
 from westfall_legal.portfolio.record import JOURNAL, Recorder, finished, read_journal
 from westfall_legal.portfolio.rows import rows
@@ -93,8 +93,10 @@ def jobs(
             continue
         try:
             payload = item.path.read_bytes()
-        except OSError as exc:
-            raise InputNotFoundError(f"{item.path}: cannot be read ({exc.strerror}).") from exc
+        except OSError as exc:  # gone or locked since the scan: a row with the error
+            why = f"{item.path}: cannot be read ({exc.strerror})."
+            yield Job(item.sha256, str(item.path), model, unreadable=why)
+            continue
         yield Job(item.sha256, str(item.path), model, payload=payload)
 
 

@@ -42,6 +42,7 @@ class Job:
     payload: bytes | None = None
     attempt: int = 1
     ocr_workers: int = 1  # processes for a scan's pages (1 on a Dask worker: no children)
+    unreadable: str = ""  # the client could not read the file: the row's error
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ def review_job(job: Job, settings: Settings) -> Outcome:
     """Review one document; every failure becomes an :class:`Outcome` with its error."""
     start = time.perf_counter()
     read_at = job.path or job.shown  # where the worker reads it: errors name job.shown
+    if job.unreadable:
+        return _failed(job, job.unreadable, ExitCode.INPUT_MISSING, start)
     try:
         if job.payload is None:
             return _review(Path(read_at), job, settings, start)
