@@ -129,8 +129,11 @@ class _Panel(QObject):
         return True
 
 
-class _Corrector:
+class _Corrector(QObject):
+    refreshed = Signal()
+
     def __init__(self) -> None:
+        super().__init__()
         self.spans: list[tuple[int, int]] = []
 
     def select_span(self, char_start: int, char_end: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPen
 
 from westfall_legal.errors import KnownError
@@ -108,6 +108,8 @@ class Host(Protocol):
 
 
 class Corrector(QObject):
+    refreshed = Signal()  # redrawn from the stored state (a correction made, undone, refused)
+
     def __init__(self, host: Host, parent: QObject) -> None:
         super().__init__(parent)
         self.w = host  # the panels are made after the corrector: read them when used
@@ -189,6 +191,7 @@ class Corrector(QObject):
         self.show_detail()
         self.w.detail.show_progress(*ws.reviewed())
         self.update_actions()
+        self.refreshed.emit()  # the draft view's shading (draft_view.py)
 
     def draw_highlights(self) -> None:
         """Every clause on its words: its category's colour, fainter as the model is less

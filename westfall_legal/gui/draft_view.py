@@ -55,6 +55,9 @@ class _Panel(Protocol):
 
 
 class _Corrector(Protocol):
+    @property
+    def refreshed(self) -> SignalInstance: ...
+
     def select_span(self, char_start: int, char_end: int) -> None: ...
 
 
@@ -230,12 +233,14 @@ class DraftView(QWidget):
     def follow(self, window: Window) -> None:
         """Take the page view's part for drafts in ``window``: clicks and selections go to
         its clause panel and corrector, its clause panel's choice and its find box come
-        here (the shading follows the corrections each time a clause is chosen)."""
+        here, and the shading follows each correction as soon as it is made (undone, or
+        refused) and each time a clause is chosen."""
         self._window = window
         self.hide()
         self.clauseClicked.connect(window.clauses.select)
         self.spanSelected.connect(window.corrector.select_span)
         window.clauses.clauseSelected.connect(self._chosen)
+        window.corrector.refreshed.connect(self._corrected)
         window.find_box.returnPressed.connect(self._find_next)
 
     def show_review(
@@ -248,11 +253,15 @@ class DraftView(QWidget):
         if drafted:
             self.show_draft(doc_text, rows)
 
+    def _corrected(self) -> None:
+        """The clauses shaded as the stored state has them now."""
+        workspace = self._window.workspace if self._window is not None else None
+        if self.isVisible() and workspace is not None:
+            self.set_rows(workspace.rows)
+
     def _chosen(self, clause_id: str) -> None:
-        if self.isVisible() and self._window is not None:
-            workspace = self._window.workspace
-            if workspace is not None:
-                self.set_rows(workspace.rows)
+        if self.isVisible():
+            self._corrected()
             self.select_clause(clause_id)
 
     def _find_next(self) -> None:
