@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from westfall_legal.cli.common import Passphrases, ProgressBar
 from westfall_legal.errors import ExitCode, KnownError, UnsupportedFileError
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from westfall_legal.models import Review
     from westfall_legal.pipeline import Engines
     from westfall_legal.settings import Settings
+    from westfall_legal.store import DocumentState
 
 FORMATS = ("json", "html")
 
@@ -122,21 +123,22 @@ def _counts(data: dict[str, Any]) -> str:
 
 # export-docx ---------------------------------------------------------------------------------
 def cmd_export_docx(args: argparse.Namespace, passphrases: Passphrases) -> int:
-    from westfall_legal.handback.notes import clean_paragraphs, review_notes
+    from westfall_legal.handback.notes import clean_paragraphs, review_notes, reviewed_notes
     from westfall_legal.ingest.docx import annotate_docx, write_docx
     from westfall_legal.pipeline import Engines
     from westfall_legal.report import review_json
 
     path = Path(args.file)
     review = _review(path, _settings(args.no_llm), Engines(), args.password, args.quiet)
-    data = cast(dict[str, Any], review_json(review))  # read as plain JSON here
-    findings: list[dict[str, Any]] = data["findings"]
-    clauses: list[dict[str, Any]] = data["clauses"]
-    comments: list[tuple[int, int, str]] = []
-    overall: list[str] = []
+    data = review_json(review)
     if args.matter:
-        findings, clauses, comments, overall = _stored(passphrases, args.matter, path, data)
-    notes = [n.anchored() for n in review_notes(findings, clauses, comments, overall)]
+        state = _stored(passphrases, args.matter, path, data["document"]["sha256"])
+        found, mine = reviewed_notes(state)
+        findings = len(state.findings)
+    else:
+        found, mine = review_notes(data["findings"], data["clauses"]), 0
+        findings = len(data["findings"])
+    notes = [n.anchored() for n in found]
     out = Path(args.out) if args.out else Path("out") / f"{path.stem}.reviewed.docx"
     if out.suffix.lower() != ".docx":
         raise KnownError(f"{out}: the Word copy must be named .docx.", hint="Use --out NAME.docx.")
@@ -147,39 +149,28 @@ def cmd_export_docx(args: argparse.Namespace, passphrases: Passphrases) -> int:
         paragraphs = clean_paragraphs(review.doc_text, review.sections)
         written = write_docx(paragraphs, notes, out, title=path.stem)
         how = f"a clean Word file of the reviewed text ({len(paragraphs)} paragraphs)"
-    mine = sum(1 for _ in comments) + len(overall)
     print(
-        f"{path}: wrote {out}, {how}, with {written} comments ({len(findings)} findings, "
+        f"{path}: wrote {out}, {how}, with {written} comments ({findings} findings, "
         f"{mine} reviewer comments); the original is unchanged"
     )
     return ExitCode.OK
 
 
-def _stored(
-    passphrases: Passphrases, matter: str, path: Path, data: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, int, str]], list[str]]:
-    """The findings, clauses and reviewer comments of the file's review as kept in
-    ``matter`` (with its corrections); the file must be the one stored (same sha256)."""
+def _stored(passphrases: Passphrases, matter: str, path: Path, sha256: str) -> DocumentState:
+    """The file's review as kept in ``matter``, with its corrections; the file must be the
+    one stored (same sha256)."""
     from westfall_legal.errors import NotInStoreError
 
     with passphrases.open_store() as store:
         try:
-            doc = store.reviews.find(matter, data["document"]["sha256"])
+            doc = store.reviews.find(matter, sha256)
         except NotInStoreError as exc:
             raise NotInStoreError(
                 f"{path}: this file is not in matter {matter!r} ({exc.message})",
                 hint=f"Review it into the matter first (westfall review --matter {matter!r} "
                 "FILE), or leave out --matter to export a fresh review.",
             ) from exc
-        state = store.corrections.state(doc.id)
-    clauses = [
-        {"id": c.ref, "char_start": c.char_start, "char_end": c.char_end}
-        for c in state.clauses
-        if c.status != "rejected"
-    ]
-    comments = [(c.char_start, c.char_end, text) for c in state.clauses for text in c.comments]
-    findings = cast(list[dict[str, Any]], list(state.findings))  # read as plain JSON here
-    return findings, clauses, comments, list(state.comments)
+        return store.corrections.state(doc.id)
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

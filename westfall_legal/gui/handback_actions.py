@@ -208,17 +208,10 @@ Notes = list[tuple[int, int, str]]
 def review_notes_of(ws: Workspace) -> tuple[Notes, int, int]:
     """The notes of the review shown as the reviewers left it: (notes, findings, reviewer
     comments), as ``westfall export-docx --matter`` takes them from the store."""
-    from westfall_legal.handback.notes import review_notes
+    from westfall_legal.handback.notes import reviewed_notes
 
-    state = ws.state
-    clauses = [
-        {"id": c.ref, "char_start": c.char_start, "char_end": c.char_end}
-        for c in state.clauses
-        if c.status != "rejected"
-    ]
-    on_clauses = [(c.char_start, c.char_end, text) for c in state.clauses for text in c.comments]
-    notes = review_notes(state.findings, clauses, on_clauses, state.comments)
-    return [n.anchored() for n in notes], len(state.findings), len(on_clauses) + len(state.comments)
+    notes, mine = reviewed_notes(ws.state)
+    return [n.anchored() for n in notes], len(ws.state.findings), mine
 
 
 def export_work(ws: Workspace, out: Path) -> Work[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from westfall_legal.handback.units import join_lines
 from westfall_legal.models import DocumentText, Section
@@ -66,6 +66,46 @@ def review_notes(
         notes.append(Note(0, 0, f"Reviewer's comment on the document: {text}", "comment"))
     notes.sort(key=lambda n: (n.char_start, n.char_end, n.kind))
     return notes
+
+
+class ReviewedClause(Protocol):
+    """A clause as the reviewers left it (the store's ``ClauseState``, read structurally)."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def char_start(self) -> int: ...
+    @property
+    def char_end(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def comments(self) -> Sequence[str]: ...
+
+
+class Reviewed(Protocol):
+    """A review as the reviewers left it (the store's ``DocumentState``)."""
+
+    @property
+    def findings(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def clauses(self) -> Sequence[ReviewedClause]: ...
+    @property
+    def comments(self) -> Sequence[str]: ...
+
+
+def reviewed_notes(state: Reviewed) -> tuple[list[Note], int]:
+    """The notes of a review as the reviewers left it, rejected clauses left out, and how many
+    of them are the reviewers' comments (``export-docx --matter`` and the window's Export for
+    Word both hand these back)."""
+    clauses = [
+        {"id": c.ref, "char_start": c.char_start, "char_end": c.char_end}
+        for c in state.clauses
+        if c.status != "rejected"
+    ]
+    on_clauses = [(c.char_start, c.char_end, text) for c in state.clauses for text in c.comments]
+    notes = review_notes(state.findings, clauses, on_clauses, state.comments)
+    return notes, len(on_clauses) + len(state.comments)
 
 
 def clean_paragraphs(
