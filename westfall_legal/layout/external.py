@@ -13,6 +13,12 @@ An instrument is named after the reference ("of the 1934 Act", "under the Exchan
 1.1502-6"). A chain ends in the instrument: "Section 13(d)(3) or Section 14(d)(2) of the
 Exchange Act" and "Article VIII, Section 1 of the General Terms and Conditions" are both
 external. "of this Agreement" and a bare "of the Agreement" are this document.
+
+An instrument can also be named apart from the reference: earlier in its sentence, with the
+reference ending in "thereof" ("the Agency Agreement is terminated pursuant to Section
+9.02(c)(iii) thereof": :func:`document_named_before`), or on the next page, after a legend
+at the foot of the reference's page ("Section 1.2 of" [legend, page number] "the Securities
+Purchase Agreement"; :mod:`westfall_legal.layout.xrefs` joins the two).
 """
 
 from __future__ import annotations
@@ -21,7 +27,13 @@ import re
 
 from westfall_legal.models import ExternalReference
 
-__all__ = ["ExternalReference", "find_rules", "instrument_of"]
+__all__ = [
+    "ExternalReference",
+    "document_named_before",
+    "find_rules",
+    "instrument_of",
+    "sentence_start",
+]
 
 _CHAIN_WORDS = r"(?:[Ss]ections?|[Aa]rticles?|[Pp]aragraphs?|[Cc]lauses?|[Rr]ules?)"
 # "Section 513(i) and Section 512 of the Code", "Article VIII, Section 1 of the GT&C": the
@@ -58,6 +70,19 @@ _OTHER_DOCUMENT = re.compile(
 _BEFORE = re.compile(
     r"(?P<inst>(?:\d{1,2}\s+)?(?:[A-Z][\w.&-]*\s+){0,3}(?:U\.S\.C|C\.F\.R|Code|Regulations?|Reg|Listing)"
     r"|Rate\s+Schedule\s+[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,4})?)\.?,?\s*$"
+)
+# Another document named in running text: "the Agency Agreement", "the Non-Competition
+# Agreement" (a capitalised name before the kind; never "this Agreement" or "the Agreement").
+_DOCUMENT_NAME = re.compile(
+    r"\b(?:the|that|such)\s+(?P<inst>(?:[A-Z][\w.'’&-]*\s+)(?:(?:[A-Z][\w.'’&-]*|of|and|for)\s+){0,6}"
+    r"(?:Agreements?|Plan|Indenture|Supplement|Warrants?|Charter|By-?[Ll]aws))\b"
+)
+# A sentence ends at a full stop (or ";") before a capital, or at a blank line.
+_SENTENCE_END = re.compile(r"[.!?;][\"”’)]?\s+(?=[A-Z“\"(])|\n[ \t]*\n")
+# "Section 9.02 thereof", "Section 9.02(c)(iii) or 9.02(d)(i) thereof" (the items after it)
+_THEREOF = re.compile(
+    r"(?:\s*(?:,\s*)?(?:(?:or|and|through|to)\s+)?[\d.]*(?:\([a-zA-Z0-9]{1,4}\))+"
+    r"|\s*(?:,\s*)?(?:or|and|through|to)\s+\d[\d.]*(?:\([a-zA-Z0-9]{1,4}\))*){0,6}\s*,?\s*thereof\b"
 )
 _RULE = re.compile(
     r"\b[Rr]ules?\s+(?P<items>\d{1,4}[a-z]?\d{0,2}(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))*)"
@@ -98,3 +123,20 @@ def find_rules(text: str) -> list[ExternalReference]:
         label = f"Rule {m.group('items')}"
         found.append(ExternalReference(m.group(0), m.start(), m.end(), "rule", label, instrument))
     return found
+
+
+def sentence_start(text: str, pos: int, reach: int = 600) -> int:
+    """Where the sentence holding ``pos`` starts (at most ``reach`` characters back)."""
+    lo = max(0, pos - reach)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, pos + 1) if m.end() <= pos]
+    return ends[-1] if ends else lo
+
+
+def document_named_before(text: str, start: int, end: int) -> str | None:
+    """For a reference at ``text[start:end]`` followed by "thereof", the other document its
+    sentence names before it ("the Agency Agreement is terminated pursuant to Section 9.02
+    thereof"), or None."""
+    if not _THEREOF.match(text, end):
+        return None
+    names = list(_DOCUMENT_NAME.finditer(text, sentence_start(text, start), start))
+    return _clean(names[-1].group("inst")) if names else None

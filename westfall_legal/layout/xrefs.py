@@ -34,12 +34,20 @@ those apart, with the instrument named.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
-from westfall_legal.layout.external import ExternalReference, find_rules, instrument_of
+from westfall_legal.layout.external import (
+    ExternalReference,
+    document_named_before,
+    find_rules,
+    instrument_after,
+    instrument_of,
+    sentence_start,
+)
 from westfall_legal.layout.spans import SectionIndex
-from westfall_legal.models import ANNEX_KINDS, CrossReference, DocumentText, Section
+from westfall_legal.models import ANNEX_KINDS, CrossReference, DocumentText, Line, Section
 
 _PAREN = r"\([a-zA-Z0-9]{1,4}\)"
 # "4 (b)" too; "11.1-11.4" is a range, "5-1401" (a statute's number) is not a number of ours
@@ -352,6 +360,7 @@ def find_references(
     body = _body_text(doc_text)
     resolver = _Resolver(sections, doc_text)
     heading_starts = {s.char_start for s in sections}
+    line_starts = [ln.char_start for ln in doc_text.lines]
     refs: list[CrossReference] = []
     external = [r for r in find_rules(body) if r.char_start not in heading_starts]
     for kind, pattern in _GROUPS.items():
@@ -361,7 +370,11 @@ def find_references(
             items = [
                 (m.start() if i == 0 else a, b, n) for i, (a, b, n) in enumerate(_items(kind, m))
             ]
-            instrument = instrument_of(body, m.start(), m.end())
+            instrument = (
+                instrument_of(body, m.start(), m.end())
+                or _across_page(doc_text, line_starts, body, m.end())
+                or document_named_before(body, m.start(), m.end())
+            )
             if instrument is not None:
                 external += [
                     ExternalReference(text[a:b], a, b, kind, _label(kind, n), instrument)
@@ -389,24 +402,73 @@ def find_references(
                         at.id if at else None, located,
                     )
                 )  # fmt: skip
-    return _named_before(refs, external)
+    return _named_before(refs, external, body)
+
+
+_DANGLING_OF = re.compile(r"(?:of|under|in)(?:\s+the)?")  # "Section 1.2 of" ending its line
+_PAGE_NUMBER = re.compile(r"[ \t]*(?:-[ \t]*\d{1,3}[ \t]*-|\d{1,3}|[Pp]age[ \t]+\d{1,3})[ \t]*$")
+
+
+def _across_page(doc_text: DocumentText, starts: list[int], body: str, end: int) -> str | None:
+    """The instrument named at the top of the next page, for a reference that ends its page
+    with "of" ("Section 1.2 of" [a legend, the page number] "the Securities Purchase
+    Agreement"): up to three lines may stand between it and the page's end, which is a new
+    page or, in an EDGAR text filing laid out as one PDF page, a page number alone on its
+    line ("-12-")."""
+    lines = doc_text.lines
+    i = bisect.bisect_right(starts, end) - 1
+    tail = body[end : lines[i].char_end].strip() if i >= 0 else "?"
+    if tail and not _DANGLING_OF.fullmatch(tail):
+        return None
+    between = 0
+    top: Line | None = None
+    for j in range(i + 1, min(i + 6, len(lines))):
+        line = lines[j]
+        if line.is_margin:
+            continue
+        if line.page != lines[i].page:
+            top = line
+            break
+        if _PAGE_NUMBER.fullmatch(body, line.char_start, line.char_end):
+            top = next((ln for ln in lines[j + 1 : j + 4] if not ln.is_margin), None)
+            break
+        between += 1
+    else:
+        return None
+    if top is None or between > 3 or (between and not tail):
+        return None  # lines of running text stand between: not a page's foot
+    joined = body[end : lines[i].char_end] + " " + body[top.char_start : top.char_start + 200]
+    return instrument_after(joined, 0)
+
+
+# "Section 365(n) of the Bankruptcy Code (“Section 365(n)”)": a term defined
+_DEFINED = r"[^()\n]{{0,60}}?\(\s*[“\"]{}[”\"]\s*\)"
 
 
 def _named_before(
-    refs: list[CrossReference], external: list[ExternalReference]
+    refs: list[CrossReference], external: list[ExternalReference], text: str = ""
 ) -> tuple[list[CrossReference], list[ExternalReference]]:
     """Both lists in document order, an unresolved reference moved to the external ones when
     another instrument's reference of its number came before it ("Section 365 of the
-    Bankruptcy Code (“Section 365(n)”)", then "subject to Section 365(n)")."""
+    Bankruptcy Code (“Section 365(n)”)", then "subject to Section 365(n)"), or defined it as a
+    term anywhere in the text (the definitions list's "“Section 365(n)” has the meaning given
+    in Section 4.5" comes first), or came earlier in its sentence ("Section 2 of the
+    Non-Competition Agreement ... including Sections 5 and 6")."""
     refs.sort(key=lambda r: r.char_start)
     external.sort(key=lambda r: r.char_start)
     seen: dict[str, tuple[int, str]] = {}  # label (and its base) -> where first seen, instrument
     for e in external:
         for label in (e.label, e.label.split("(", 1)[0]):
             seen.setdefault(label, (e.char_start, e.instrument))
+        if text and re.match(
+            _DEFINED.format(re.escape(e.text)), text[e.char_end : e.char_end + 120]
+        ):
+            seen[e.label] = (-1, e.instrument)  # a defined term: meant everywhere
     kept: list[CrossReference] = []
     for r in refs:
         named = seen.get(r.label) or seen.get(r.label.split("(", 1)[0])
+        if r.dangling and not (named and named[0] < r.char_start) and text:
+            named = _in_sentence(text, r, external)
         if r.dangling and named and named[0] < r.char_start:
             external.append(
                 ExternalReference(r.text, r.char_start, r.char_end, r.kind, r.label, named[1])
@@ -414,6 +476,15 @@ def _named_before(
         else:
             kept.append(r)
     return kept, sorted(external, key=lambda r: r.char_start)
+
+
+def _in_sentence(
+    text: str, ref: CrossReference, external: list[ExternalReference]
+) -> tuple[int, str] | None:
+    """The last external reference of ``ref``'s kind earlier in its sentence, if any."""
+    start = sentence_start(text, ref.char_start)
+    before = [e for e in external if start <= e.char_start < ref.char_start and e.kind == ref.kind]
+    return (before[-1].char_start, before[-1].instrument) if before else None
 
 
 def find_cross_references(

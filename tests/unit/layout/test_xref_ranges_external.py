@@ -158,3 +158,82 @@ def test_a_statute_section_named_once_stays_external_when_repeated_bare() -> Non
         ("Section 365(n)", "Bankruptcy Code"),
         ("Section 365(n)", "Bankruptcy Code"),
     ]
+
+
+def test_a_defined_statute_term_is_external_before_the_statute_is_named() -> None:
+    text = "\n\n".join(
+        [
+            "1. Definitions. (a) “Section 365(n)” has the meaning given to it in Section 4.",
+            "2. Scope. The licences are of intellectual property.",
+            "3. Term. The licences are perpetual.",
+            "4. Bankruptcy. The licences are licences within the meaning of Section 365(n) of "
+            "the Bankruptcy Code (“Section 365(n)”).",
+        ]
+    )
+    dt = plain_text(text)
+    internal, external = find_references(dt, build_sections(dt))
+    assert [(r.label, r.dangling) for r in internal] == [("Section 4", False)]
+    assert [(e.label, e.instrument, e.char_start) for e in external] == [
+        ("Section 365(n)", "Bankruptcy Code", text.index("Section 365(n)")),
+        ("Section 365(n)", "Bankruptcy Code", text.index("Section 365(n) of")),
+        ("Section 365(n)", "Bankruptcy Code", text.index("Section 365(n)”)")),
+    ]
+
+
+def test_an_unresolved_reference_after_another_instruments_in_its_sentence_is_theirs() -> None:
+    text = "\n\n".join(
+        [
+            "1. Definitions. Terms have the meaning given in the Non-Competition Agreement.",
+            "2. Non-Competition. Section 2 of the Non-Competition Agreement is deleted, and the "
+            "provisions that relate to it, including Sections 3 and 6, are amended.",
+            "3. Term. This Amendment ends with the Non-Competition Agreement.",
+            "Nothing in Section 7 changes this.",
+        ]
+    )
+    dt = plain_text(text)
+    internal, external = find_references(dt, build_sections(dt))
+    assert [(e.label, e.instrument) for e in external] == [
+        ("Section 2", "Non-Competition Agreement"),
+        ("Section 6", "Non-Competition Agreement"),
+    ]
+    # ours where this document has it; a later sentence's unresolved one stays dangling
+    assert [(r.label, r.dangling) for r in internal] == [("Section 3", False), ("Section 7", True)]
+
+
+def test_a_reference_ending_in_thereof_is_the_document_its_sentence_named() -> None:
+    text = "\n\n".join(
+        [
+            "1. Licence. The Licensor grants the licence.",
+            "2. Termination. If the Agency Agreement is terminated under Section 9.02(c)(iii) or "
+            "9.02(d)(i) thereof, this Agreement terminates. Section 8 hereof governs notices.",
+        ]
+    )
+    dt = plain_text(text)
+    internal, external = find_references(dt, build_sections(dt))
+    assert [(e.label, e.instrument) for e in external] == [
+        ("Section 9.02(c)(iii)", "Agency Agreement"),
+        ("Section 9.02(d)(i)", "Agency Agreement"),
+    ]
+    assert [(r.label, r.dangling) for r in internal] == [("Section 8", True)]
+
+
+def test_an_instrument_named_after_a_page_break_legend_is_read_across_it() -> None:
+    legend = "***Confidential Information has been omitted and filed separately."
+    pages = (
+        _page(
+            1,
+            [
+                "4.1 Price. The price is fixed.",
+                "The shares are due under Section 1.2 of",
+                "---------------",
+                legend,
+            ],
+        ),
+        _page(2, ["the Securities Purchase Agreement and under Section 4.1.", "4.2 Taxes."]),
+    )
+    dt = build_text(Document(Path("x.pdf"), "0" * 64, pages))
+    internal, external = find_references(dt, build_sections(dt))
+    assert [(e.label, e.instrument) for e in external] == [
+        ("Section 1.2", "Securities Purchase Agreement")
+    ]
+    assert [(r.label, r.dangling) for r in internal] == [("Section 4.1", False)]
