@@ -68,6 +68,9 @@ ADAPTERS: dict[str, tuple[str, ...]] = {
     "transformers": ("training/deps.py",),
     "peft": ("training/deps.py",),
     "mlflow": ("tracking.py",),
+    "openpyxl": ("portfolio/sheets.py",),
+    "dask": ("portfolio/cluster.py",),
+    "distributed": ("portfolio/cluster.py",),
 }
 
 

@@ -62,7 +62,7 @@ class FeedbackHost:
     show_error: Callable[[BaseException], None]
 
 
-def _own_connection(store: Store) -> Store:
+def own_connection(store: Store) -> Store:
     """``store``, unlocked, on a connection of the calling (worker) thread's own: the GUI
     thread keeps using its connection meanwhile (``store/backup.py`` opens one the same way)."""
     from westfall_legal.store.core import Store
@@ -76,7 +76,7 @@ def _preview_work(store: Store, selection: Selection) -> Callable[..., ExportPre
         from westfall_legal.feedback import preview_export
         from westfall_legal.pipeline import label_schema
 
-        with _own_connection(store) as own:
+        with own_connection(store) as own:
             return preview_export(own, selection, label_schema())
 
     return work
@@ -292,7 +292,7 @@ def _import_work(
         from westfall_legal.store.signing import InstallationKeys
 
         schema = label_schema(contract_types=False)
-        with _own_connection(store) as own:
+        with own_connection(store) as own:
             if trust is None:
                 try:
                     return import_bundle(own, path, schema)

@@ -42,6 +42,7 @@ from westfall_legal.gui.legend import Legend
 from westfall_legal.gui.matters import MattersPanel
 from westfall_legal.gui.menus import build_menus
 from westfall_legal.gui.model_summary import ModelSummary
+from westfall_legal.gui.portfolio_view import PortfolioView
 from westfall_legal.gui.recent import RecentPaths
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.summary_tab import SummaryTab
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.summary, "Overview")  # what needs attention, first
         self.tabs.addTab(review_split, "Clauses")
         self.tabs.addTab(self.matters, "Matters")
+        self.portfolio = PortfolioView(self)  # the matter as one table, as portfolio.xlsx
+        self.tabs.addTab(self.portfolio, "Portfolio")
         centre = QWidget(self)
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -186,6 +189,15 @@ class MainWindow(QMainWindow):
         self.summary.spanRequested.connect(self.corrector.go_to_span)
         self.summary.factEdited.connect(self.corrector.edit_fact)
         self.matters.documentRequested.connect(self.open_stored)
+        self.portfolio.documentRequested.connect(self.open_stored)
+        self.matters.matterChanged.connect(self._portfolio_shown)
+        self.tabs.currentChanged.connect(self._portfolio_shown)
+
+    def _portfolio_shown(self, *_: object) -> None:
+        """The Portfolio tab shows the selected matter's contracts, read when it is shown."""
+        matter = self.matters.matter_id
+        if self.tabs.currentWidget() is self.portfolio and self.store is not None and matter:
+            self.portfolio.load(self.store, matter)
 
     # The store -----------------------------------------------------------------------------
 

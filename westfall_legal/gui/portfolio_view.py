@@ -36,8 +36,13 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.categories import TOP_CATEGORIES
+from westfall_legal.errors import Cancelled
+from westfall_legal.gui.feedback import own_connection
 from westfall_legal.gui.signals import emit
-from westfall_legal.portfolio.rows import COLUMNS, Row
+from westfall_legal.gui.tasks import Task
+from westfall_legal.portfolio.rows import COLUMNS, Row, stored_rows
+from westfall_legal.progress import CancelToken, ProgressCallback
+from westfall_legal.store import Store
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -129,6 +134,7 @@ class PortfolioView(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Filter: file, party, law, clause words…")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter the contracts")
         self.search.textChanged.connect(self._text_changed)
         self.clause = QComboBox(self)
         self.clause.addItems([ANY_CLAUSE, *TOP_CATEGORIES])
@@ -136,6 +142,7 @@ class PortfolioView(QWidget):
         self.clause.currentTextChanged.connect(self._clause_changed)
         self.count = QLabel(self)
         self.table = QTableView(self)
+        self.table.setAccessibleName("Contracts of the matter")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -156,10 +163,40 @@ class PortfolioView(QWidget):
         self.proxy.modelReset.connect(self._counted)
         self.proxy.layoutChanged.connect(self._counted)
 
+        self.loading: Task[list[Row]] | None = None
+
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self._counted()
+
+    def load(self, store: Store, matter: str) -> Task[list[Row]]:
+        """Read the matter's rows in the background (one stored review each, on a connection
+        of the worker's own) and show them; a load still running is cancelled."""
+        if self.loading is not None and self.loading.running:
+            self.loading.cancel()
+
+        def work(_progress: ProgressCallback, cancel: CancelToken) -> list[Row]:
+            rows = []
+            with own_connection(store) as own:
+                for row in stored_rows(own, matter):
+                    cancel.check()
+                    rows.append(row)
+            return rows
+
+        task: Task[list[Row]] = Task(work, name="portfolio")
+        self.loading = task
+        self.count.setText("Reading the matter's reviews…")
+
+        def shown(rows: list[Row]) -> None:
+            if self.loading is task:  # not a load the user has since replaced
+                self.set_rows(rows)
+
+        def failed(exc: BaseException) -> None:
+            if self.loading is task and not isinstance(exc, Cancelled):
+                self.count.setText(f"The matter's reviews could not be read: {exc}")
+
+        return task.on_success(shown).on_failure(failed).start()
 
     def _text_changed(self, text: str) -> None:
         self.proxy.set_text(text)
