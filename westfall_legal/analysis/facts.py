@@ -21,11 +21,19 @@ _NOT_A_PLACE = (
     r"(?!(?i:applicable|to|without|in|excluding|except|as|which|that|the|for|with|regard|shall"
     r"|governing|including|notwithstanding|its|their)\b)"
 )
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # a place's words may run over a line break ("New\nYork")
+# ... but only after a word that cannot end a place: "California\nEach party" stops at the break.
+_RUNS_ON = frozenset({
+    "New", "North", "South", "West", "East", "Rhode", "District", "Hong", "United", "British",
+    "Puerto", "Northern", "Great", "People", "Republic", "Kingdom", "Federal", "Commonwealth",
+    "State", "Province", "England", "Saudi", "Costa", "Sri", "El", "Isle", "Cayman", "Virgin",
+    "Marshall", "Solomon", "Czech", "Dominican", "Ivory", "Sierra", "San", "Santa", "and", "of",
+})  # fmt: skip
 _PLACE = (
     r"(?i:the\s+)?(?:(?i:state|commonwealth|province|federal\s+republic|republic|kingdom)"
     r"\s+(?i:of)\s+)?(?i:the\s+)?"
-    r"(?P<place>(?!(?i:agreement|contract|this|such|its|any|that|the)\b)[A-Z][A-Za-z]+(?:'s)?"
-    r"(?:[ \t]+(?:(?:and|of)[ \t]+)?" + _NOT_A_PLACE + r"[A-Z][A-Za-z]+){0,3})"
+    r"(?P<place>(?!(?i:agreement|contract|this|such|its|any|that|the)\b)[A-Z][A-Za-z]+(?:['’]s)?"
+    r"(?:" + _GAP + r"(?:(?:and|of)" + _GAP + r")?" + _NOT_A_PLACE + r"[A-Z][A-Za-z]+){0,3})"
 )
 _LAWS_OF = (
     r"\b(?i:(?:laws?|legislation)(?:\s+and\s+(?:\w+\s+)?(?:decisions|regulations|statutes))?"
@@ -140,7 +148,7 @@ def _expiration(
 
 
 def normalise_jurisdiction(place: str) -> str:
-    place = _TRAILING.sub("", place.strip().rstrip(".,"))
+    place = _TRAILING.sub("", " ".join(place.replace("’", "'").split()).rstrip(".,"))
     while _TRAILING.search(place):
         place = _TRAILING.sub("", place)
     words = place.split()
@@ -188,11 +196,13 @@ def extract_facts(doc_text: DocumentText, clauses: Sequence[Clause]) -> dict[str
         found = found or _first(doc_text, whole, pattern)
     if found:
         m, _ = found
-        place = normalise_jurisdiction(m.group("place"))
+        raw, end = m.group("place"), m.end()
+        first, broken, _rest = raw.partition("\n")
+        if broken and first.split()[-1].rstrip("'’s") not in _RUNS_ON:  # "California\nEach"
+            raw, end = first, m.start("place") + len(first.rstrip())
+        place = normalise_jurisdiction(raw)
         if place:
-            facts["governing_law"] = _fact(
-                doc_text, "governing_law", place, m.start(), m.end(), 0.9
-            )
+            facts["governing_law"] = _fact(doc_text, "governing_law", place, m.start(), end, 0.9)
 
     head = (0, min(len(text), 4000))
     signed = functools.cache(lambda: signature_date(doc_text))  # read once for both dates

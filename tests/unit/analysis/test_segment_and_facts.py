@@ -103,6 +103,24 @@ def test_governing_law_in_the_ways_contracts_say_it() -> None:
     assert _law("GOVERNING LAW OF THE AGREEMENT. Nothing here.") is None
 
 
+def test_a_place_over_a_line_break_or_with_a_typographic_apostrophe() -> None:
+    """Seen on a data room's dashboard as "New" and "People" (issue 21)."""
+    assert _law("governed by the laws of the State of New\nYork, without regard") == "New York"
+    assert _law("governed by the laws of England and\nWales.") == "England and Wales"
+    assert _law("governed by the laws of the People’s Republic of China.") == (
+        "People's Republic of China"
+    )
+    assert _law("governed by the laws of the People’s\nRepublic of China.") == (
+        "People's Republic of China"
+    )
+    # a line break after a whole place ends it: the next line's first word is not the place's
+    assert _law("governed by the laws of the State of California\nEach party shall") == (
+        "California"
+    )
+    fact = extract_facts(plain_text("governed by the laws of Ontario\nAnd the parties"), [])
+    assert fact["governing_law"].text == "governed by the laws of Ontario"
+
+
 def test_the_contracts_own_date_wins_over_filing_stamps() -> None:
     text = (
         "Source: ACME INC, 8-K, 8/22/2018\n\nSUPPLY AGREEMENT\n\nSigned copies received 7/1/2018."
