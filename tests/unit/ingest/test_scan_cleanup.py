@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from westfall_legal.ingest import scan_cleanup as sc
 
@@ -198,6 +198,11 @@ def test_a_clean_page_is_not_despeckled() -> None:
 # --- stamps ---------------------------------------------------------------------------------
 
 
+def blurred(page: Grey, sigma: float = 5.0) -> Grey:
+    """``page`` out of focus: its black strokes thick and mid-grey, as a stamp's are."""
+    return np.asarray(Image.fromarray(page).filter(ImageFilter.GaussianBlur(sigma)), np.uint8)
+
+
 def stamped(page: Grey) -> tuple[Grey, npt.NDArray[np.bool_]]:
     """``page`` with a thick mid-grey frame and bar (a red stamp, in grey) over its text,
     and where the stamp's ink is."""
@@ -226,6 +231,7 @@ def test_a_stamp_over_the_text_is_taken_out_and_the_text_under_it_stays() -> Non
     [
         pytest.param(text_page(), id="a clean page"),
         pytest.param((255 - (255 - text_page()) // 2).astype(np.uint8), id="faint grey text"),
+        pytest.param(blurred(text_page()), id="blurred text"),
     ],
 )
 def test_a_page_without_a_stamp_is_not_destamped(image: Grey) -> None:
