@@ -333,14 +333,14 @@ def main() -> int:
     pdf_pps = pages / sum(r["pdf_read_s"] for r in timed) if timed else 0.0
     reported = sum(t[0] for t in totals.values())
     right = sum(t[1] for t in totals.values())
-    found = sum(t[2] for t in totals.values())
+    found_n = sum(t[2] for t in totals.values())
     planted_n = sum(t[3] for t in totals.values())
     thirty = min(rows, key=lambda r: abs(r["pages"] - 30)) if rows else None
     headline = {
         "docx_vs_pdf_ratio": round(docx_pps / pdf_pps, 2) if pdf_pps else None,
         "numbering_agreement": round(agreed / numbered, 4) if numbered else None,
         "compare_precision": round(right / reported, 4) if reported else None,
-        "compare_recall": round(found / planted_n, 4) if planted_n else None,
+        "compare_recall": round(found_n / planted_n, 4) if planted_n else None,
         "docx_pages_per_s": round(docx_pps, 1),
         "pdf_pages_per_s": round(pdf_pps, 1),
         "numbered_paragraphs": numbered,

@@ -8,9 +8,7 @@ from pytestqt.qtbot import QtBot
 from westfall_legal.gui.main_window import MainWindow
 
 
-def test_the_portfolio_tab_lists_the_matters_contracts(
-    qtbot: QtBot, reviewed: MainWindow
-) -> None:
+def test_the_portfolio_tab_lists_the_matters_contracts(qtbot: QtBot, reviewed: MainWindow) -> None:
     window = reviewed
     assert window.workspace is not None
     sha256 = window.workspace.review.document.sha256

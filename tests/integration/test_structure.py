@@ -60,7 +60,7 @@ def test_cross_references_of_the_sample(review: dict[str, Any]) -> None:
 
 
 def test_a_statute_is_an_external_reference_never_a_dangling_one(review: dict[str, Any]) -> None:
-    """"17 U.S.C. section 101" (the Copyright Act's definition of a work made for hire)."""
+    """The sample cites "17 U.S.C. section 101", the Copyright Act's work made for hire."""
     (ref,) = review["structure"]["external_references"]
     assert (ref["label"], ref["instrument"]) == ("Section 101", "17 U.S.C")
     assert review["text"][ref["char_start"] : ref["char_end"]] == ref["text"]
