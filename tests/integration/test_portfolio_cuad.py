@@ -24,6 +24,10 @@ from westfall_legal.report import review_json
 from westfall_legal.settings import Settings
 from westfall_legal.store import Store
 
+# tests/conftest.py's CUAD folder ("from conftest import" finds whichever conftest.py is
+# first on sys.path in a full run, tests/unit/store's among them)
+CUAD_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "cuad"
+
 openpyxl = pytest.importorskip("openpyxl", reason="the portfolio extra (openpyxl) is missing")
 pytestmark = [pytest.mark.cuad, pytest.mark.slow]
 
@@ -55,8 +59,6 @@ def _portfolio(room: Path, out: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """CONTRACTS CUAD contracts in two folders, one of them twice, and an empty 'PDF'."""
-    from conftest import CUAD_DIR
-
     if not (CUAD_DIR / "labels.dev.jsonl").exists():
         pytest.skip(f"CUAD reference data not found at {CUAD_DIR} (only on development machines)")
     sources = sorted((CUAD_DIR / "full_contract_pdf").rglob("*.pdf"))[:CONTRACTS]

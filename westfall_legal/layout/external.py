@@ -68,7 +68,8 @@ _OTHER_DOCUMENT = re.compile(
 # "Louisiana Civil Code Article 2520", "Treasury Regulation Section 1.1502-6", "Tax Code
 # Section 171.0001", "Nasdaq Listing Rule 5635".
 _BEFORE = re.compile(
-    r"(?P<inst>(?:\d{1,2}\s+)?(?:[A-Z][\w.&-]*\s+){0,3}(?:U\.S\.C|C\.F\.R|Code|Regulations?|Reg|Listing)"
+    r"(?<![\w.&-])(?P<inst>(?:\d{1,2}\s++)?(?:[A-Z][\w.&-]*+\s++){0,3}"
+    r"(?:U\.S\.C|C\.F\.R|Code|Regulations?|Reg|Listing)"
     r"|Rate\s+Schedule\s+[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,4})?)\.?,?\s*$"
 )
 # Another document named in running text: "the Agency Agreement", "the Non-Competition
@@ -81,8 +82,9 @@ _DOCUMENT_NAME = re.compile(
 _SENTENCE_END = re.compile(r"[.!?;][\"”’)]?\s+(?=[A-Z“\"(])|\n[ \t]*\n")
 # "Section 9.02 thereof", "Section 9.02(c)(iii) or 9.02(d)(i) thereof" (the items after it)
 _THEREOF = re.compile(
-    r"(?:\s*(?:,\s*)?(?:(?:or|and|through|to)\s+)?[\d.]*(?:\([a-zA-Z0-9]{1,4}\))+"
-    r"|\s*(?:,\s*)?(?:or|and|through|to)\s+\d[\d.]*(?:\([a-zA-Z0-9]{1,4}\))*){0,6}\s*,?\s*thereof\b"
+    r"(?:\s*+(?:,\s*+)?(?:(?:or|and|through|to)\s++)?[\d.]*+(?:\([a-zA-Z0-9]{1,4}\))++"
+    r"|\s*+(?:,\s*+)?(?:or|and|through|to)\s++\d[\d.]*+(?:\([a-zA-Z0-9]{1,4}\))*+){0,6}"
+    r"\s*+,?\s*+thereof\b"
 )
 _RULE = re.compile(
     r"\b[Rr]ules?\s+(?P<items>\d{1,4}[a-z]?\d{0,2}(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))*)"

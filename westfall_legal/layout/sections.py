@@ -39,7 +39,8 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})\s+(\S*[A-Za-z]{2}.*)$")  # "1 Definitions
 _OPENS_TEXT = re.compile(r"^[\"“‘'(]?[A-Z]")  # a sentence (or a defined term) starting
 SAME_ROW = 3.0  # points: a number and its text side by side in two columns
 _PAGE_REF = re.compile(r"^(?:\d{1,3}|[ivxlc]{1,5}|[A-Z]-\d{1,2})$")  # "12", "iv", "A-1"
-_LEADERS = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}$")  # "Definitions . . . . 1"
+# "Definitions . . . . 1"; a match starts only at the first dot of a run (linear on a page of dots)
+_LEADERS = re.compile(r"(?<!\.)(?<!\.\s)(?:\.\s?+){4,}+\s*+\d{1,3}$")
 CONTENTS_REFS = 4  # page numbers down the right side that make a page a table of contents
 RIGHT_SIDE = 0.7  # of the page's text width
 _FILING_LABEL = re.compile(r"^Exhibit \d+\.\d+", re.IGNORECASE)  # EDGAR's "EXHIBIT 10.1"
