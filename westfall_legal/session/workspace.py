@@ -40,10 +40,8 @@ def attach_review(store: Store, matter: str, data: ReviewJson, *, size: int | No
     """Keep a review (its ``westfall.review/1`` JSON) in the matter (name or id), unless the
     document's latest stored review is the same output (same model, same clauses): then
     that one is kept, with its corrections, and nothing is added."""
-    sha256 = data["document"]["sha256"]
-    for doc in store.reviews.documents(matter):
-        if doc.sha256 != sha256:
-            continue
+    doc = store.reviews.by_sha256(matter, data["document"]["sha256"])  # the keyed index
+    if doc is not None:
         latest = store.reviews.latest(doc.id)
         if latest is not None and latest.model == data["model"]:
             annotations = store.reviews.annotations(doc.id, latest.id)

@@ -26,6 +26,7 @@ from westfall_legal.errors import (
     StoreNotFoundError,
     StoreTamperedError,
 )
+from westfall_legal.progress import ProgressCallback, ProgressEvent
 from westfall_legal.store import migrations
 from westfall_legal.store.audit import AuditLog, head_path
 from westfall_legal.store.common import dumps, now, random_id
@@ -68,6 +69,25 @@ def check_new_passphrase(passphrase: str) -> None:
     )
 
 
+def _log_progress(event: ProgressEvent) -> None:
+    """Where no one listens: a line when a long migration starts, one every 20,000 rows."""
+    if event.total >= 20_000 and (event.done <= migrations.FILL_BATCH or event.done % 20_000 == 0):
+        log.warning("store upgrade: %s, %d of %d", event.message, event.done, event.total)
+
+
+class _Unlocked:
+    """The open store as :func:`migrations.migrate` needs it (``migrations.Unlocked``)."""
+
+    def __init__(self, store: Store, progress: ProgressCallback) -> None:
+        self._store, self._progress = store, progress
+
+    def document_digest_of_row(self, matter_id: str, document_id: str, body: bytes) -> bytes | None:
+        return self._store.reviews.digest_of_row(matter_id, document_id, body)
+
+    def migration_progress(self, done: int, total: int) -> None:
+        self._progress(ProgressEvent("store upgrade", done, total, "indexing documents"))
+
+
 class Store:
     """An unlocked store. Use as a context manager, or call :meth:`close`."""
 
@@ -81,6 +101,7 @@ class Store:
         self.corrections = Corrections(self)
         self.audit = AuditLog(self)
         self.signers = TrustedSigners(self)
+        self.indexed = migrations.has_digests(db)  # documents found through their digest
 
     # Opening -------------------------------------------------------------------------------
 
@@ -89,7 +110,11 @@ class Store:
         return (path or paths.store_file()).exists()
 
     @classmethod
-    def open(cls, passphrase: str, path: Path | None = None) -> Store:
+    def open(
+        cls, passphrase: str, path: Path | None = None, *, progress: ProgressCallback | None = None
+    ) -> Store:
+        """Unlock the store at ``path``; ``progress`` hears a long migration (default: log
+        lines)."""
         path = path or paths.store_file()
         if not path.exists():
             raise StoreNotFoundError(f"{path}: no store yet.")
@@ -104,7 +129,7 @@ class Store:
             keyring = Keyring.unlock(passphrase, found[0], found[1], str(path))
             store = cls(db, path, keyring, found[2])
             with translated(path, "upgrade"):
-                store._upgrade()
+                store._upgrade(progress or _log_progress)
             store.audit.catch_up_head()
         except BaseException:
             db.close()
@@ -170,11 +195,12 @@ class Store:
             tmp.replace(path)
         return cls(connect(path), path, keyring, store_id)
 
-    def _upgrade(self) -> None:
+    def _upgrade(self, progress: ProgressCallback) -> None:
         before = len(migrations.applied(self.db))
         if before >= migrations.SCHEMA_VERSION:
             return
-        names = migrations.migrate(self.db)
+        names = migrations.migrate(self.db, unlocked=_Unlocked(self, progress))
+        self.indexed = migrations.has_digests(self.db)
         with self.write():
             self.audit.append(
                 None,

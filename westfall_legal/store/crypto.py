@@ -80,6 +80,11 @@ def keyed_digest(key: bytes, data: bytes) -> str:
     return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
+def keyed_mac(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA-256 of ``data`` under ``key``, 32 raw bytes (the documents' index)."""
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
 def subkey(key: bytes, purpose: str) -> bytes:
     """A key for one purpose derived from ``key`` (HMAC-SHA-256 as a PRF)."""
     return hmac.new(key, b"westfall-legal/" + purpose.encode(), hashlib.sha256).digest()

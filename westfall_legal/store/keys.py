@@ -3,7 +3,8 @@
 - The key-encryption key (KEK) is derived from the passphrase with Argon2id (scrypt where the
   OpenSSL build lacks Argon2); the algorithm, its cost and the salt are stored in clear in the
   ``keyring`` row, so the cost can be raised later (:meth:`Keyring.rewrap`).
-- The store key (random) seals store-level audit entries and keys the audit chain's HMAC.
+- The store key (random) seals store-level audit entries and keys the audit chain's HMAC
+  and the documents' index (HMAC of each document's sha256, under a key of its own).
 - Each matter has its own random data key, wrapped by the KEK into its ``matters`` row:
   deleting that row destroys the key (crypto-shredding).
 - No hash of the passphrase is stored: it is checked by unwrapping the store key.
@@ -54,9 +55,10 @@ class Keyring:
 
     kdf_json: str  # the stored parameters this KEK was derived with, verbatim
     kek: FieldCipher
-    store_key: bytes
+    store_key: bytes = field(repr=False)  # never in a log or a traceback's locals
     store_cipher: FieldCipher
-    audit_key: bytes
+    audit_key: bytes = field(repr=False)
+    index_key: bytes = field(repr=False)
     _matters: dict[str, FieldCipher] = field(default_factory=dict)
 
     @classmethod
@@ -67,6 +69,7 @@ class Keyring:
             store_key=store_key,
             store_cipher=FieldCipher(crypto.subkey(store_key, "fields")),
             audit_key=crypto.subkey(store_key, "audit"),
+            index_key=crypto.subkey(store_key, "document-index"),
         )
 
     @classmethod
@@ -92,6 +95,13 @@ class Keyring:
                 f"{where}: the passphrase does not unlock the store."
             ) from None
         return cls._from_kek(kdf_json, kek, store_key)
+
+    def document_digest(self, matter_id: str, sha256: str) -> bytes:
+        """The documents' index entry for a file of ``matter_id``: HMAC-SHA-256 over the
+        matter id and the file's sha256 (lower-case hex) under a key from the store key, so
+        that the file alone cannot tell whether a known contract is inside, nor which two
+        matters hold the same one."""
+        return crypto.keyed_mac(self.index_key, f"{matter_id}|{sha256.lower()}".encode())
 
     # Matter keys -------------------------------------------------------------------------
 

@@ -11,13 +11,36 @@ that has shipped.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Protocol
 
 from sqlite_utils import Database, Migrations
 
 from westfall_legal.errors import SchemaTooNewError, StoreError
 
+log = logging.getLogger(__name__)
 MIGRATION_SET = "westfall_store"
+
+
+class Unlocked(Protocol):
+    """What a migration that fills a keyed column needs of the unlocked store."""
+
+    def document_digest_of_row(self, matter_id: str, document_id: str, body: bytes) -> bytes | None:
+        """The index entry of one stored document row (its sealed body opened); None for a
+        row that cannot be opened (it stays out of the index rather than lock the store)."""
+
+    def migration_progress(self, done: int, total: int) -> None:
+        """Told every :data:`FILL_BATCH` rows while a migration fills a column."""
+
+
+# The unlocked store, for the length of :func:`migrate` (a migration takes only ``db``).
+_UNLOCKED: ContextVar[Unlocked | None] = ContextVar("westfall_store_unlocked", default=None)
+FILL_BATCH = 2000  # rows read, digested and written back at a time (memory stays bounded)
 
 
 def m001_initial(db: Database) -> None:
@@ -90,11 +113,43 @@ def m003_trusted_signers(db: Database) -> None:
     )
 
 
+def m004_document_digests(db: Database) -> None:
+    """Documents found by their sha256 through an index, not by opening every row: the
+    ``digest`` column holds HMAC-SHA-256(index key, matter id | sha256) (see
+    ``Keyring.document_digest``), filled here for the documents already stored. The rows are
+    read in batches by rowid; any failure rolls the whole migration back."""
+    db.execute("ALTER TABLE documents ADD COLUMN digest BLOB")
+    db.execute("CREATE INDEX idx_documents_matter_id_digest ON documents (matter_id, digest)")
+    total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    if not total:
+        return
+    unlocked = _UNLOCKED.get()
+    if unlocked is None:
+        raise StoreError("the store's documents can only be indexed once it is unlocked.")
+    done, last, started = 0, -1, time.monotonic()
+    while True:
+        rows = db.execute(
+            "SELECT rowid, id, matter_id, body FROM documents WHERE rowid > ? "
+            "ORDER BY rowid LIMIT ?",
+            [last, FILL_BATCH],
+        ).fetchall()
+        if not rows:
+            break
+        db.conn.executemany(
+            "UPDATE documents SET digest = ? WHERE rowid = ?",
+            [(unlocked.document_digest_of_row(m, i, body), r) for r, i, m, body in rows],
+        )
+        done, last = done + len(rows), rows[-1][0]
+        unlocked.migration_progress(done, total)
+    log.info("indexed %d documents in %.1f s", done, time.monotonic() - started)
+
+
 # The registry, in order: append, never reorder or edit.
 REGISTRY = [
     m001_initial,
     m002_close_matters_and_index_documents,
     m003_trusted_signers,
+    m004_document_digests,
 ]
 migrations = Migrations(MIGRATION_SET)
 for _fn in REGISTRY:
@@ -125,9 +180,28 @@ def check(db: Database, path: Path) -> int:
     return len(names)
 
 
-def migrate(db: Database, *, version: int | None = None) -> list[str]:
-    """Apply the pending migrations (up to ``version``, default all); returns their names."""
+def migrate(
+    db: Database, *, version: int | None = None, unlocked: Unlocked | None = None
+) -> list[str]:
+    """Apply the pending migrations (up to ``version``, default all); returns their names.
+    ``unlocked``: the open store, for migrations that fill keyed columns (not needed while
+    the store is empty)."""
     before = set(applied(db))
     stop = KNOWN[version] if version is not None and version < len(KNOWN) else None
-    migrations.apply(db, stop_before=stop)
+    with _lent(unlocked):
+        migrations.apply(db, stop_before=stop)
     return [n for n in applied(db) if n not in before]
+
+
+@contextlib.contextmanager
+def _lent(unlocked: Unlocked | None) -> Iterator[None]:
+    token = _UNLOCKED.set(unlocked)
+    try:
+        yield
+    finally:
+        _UNLOCKED.reset(token)
+
+
+def has_digests(db: Database) -> bool:
+    """Whether the store's documents carry their index entry (schema 4 on)."""
+    return m004_document_digests.__name__ in applied(db)

@@ -7,15 +7,22 @@ a review to the same document. Each clause, fact and
 finding becomes one sealed annotation row; the rest of the review (contract type, summary,
 model, timings, structure) is the review row's sealed body. The document's text is sealed in
 its own column, read only when asked for.
+
+The sha256 is sealed in the body, so it is found through the ``digest`` column (schema 4):
+HMAC-SHA-256 of the matter id and the sha256 under a key from the store key
+(``Keyring.document_digest``), one indexed equality query whatever the matter's size. The row
+found is opened and its sealed sha256 compared, so a digest copied onto another row is caught.
+A store of schema 3 or older (built for tests) is searched the old way, row by row.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from westfall_legal.errors import NotInStoreError, StoreError
+from westfall_legal.errors import KeyDestroyedError, NotInStoreError, StoreError, StoreTamperedError
 from westfall_legal.store.common import dumps, now, random_id
 from westfall_legal.store.crypto import associated_data
 from westfall_legal.store.records import Annotation, DocumentInfo, ReviewInfo, StoredReview
@@ -23,7 +30,9 @@ from westfall_legal.store.records import Annotation, DocumentInfo, ReviewInfo, S
 if TYPE_CHECKING:
     from westfall_legal.store.core import Store
 
+log = logging.getLogger(__name__)
 _NOT_IN_BODY = ("document", "text", "clauses", "facts", "findings")
+_SHA256 = frozenset("0123456789abcdef")
 
 
 def annotation_bodies(review: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -66,25 +75,12 @@ class Reviews:
             ) from None
         with store.write():
             owner = store.matters.require_open(matter)
-            known = [d for d in self.documents(owner.id) if d.sha256 == sha256]
-            if known:
-                document_id, new_document = known[0].id, False
+            known = self._lookup(owner.id, sha256)
+            if known is not None:
+                document_id, new_document = known, False
             else:
                 document_id, new_document = random_id(), True
-                body = {"file_name": file_name, "sha256": sha256, "pages": pages}
-                seal = store.seal
-                store.db.execute(
-                    "INSERT INTO documents (id, matter_id, created, size, body, text) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        document_id,
-                        owner.id,
-                        now(),
-                        size,
-                        seal(owner.id, "documents", document_id, "body", body),
-                        seal(owner.id, "documents", document_id, "text", review.get("text", "")),
-                    ],
-                )
+                self._insert(owner.id, document_id, size, file_name, sha256, pages, review)
             review_id = random_id()
             rest = {k: v for k, v in review.items() if k not in _NOT_IN_BODY}
             store.db.execute(
@@ -127,6 +123,86 @@ class Reviews:
             info = self.document(document_id)
         return StoredReview(review_id, info, len(rows), new_document)
 
+    def _insert(
+        self,
+        matter_id: str,
+        document_id: str,
+        size: int | None,
+        file_name: str,
+        sha256: str,
+        pages: list[Any],
+        review: Mapping[str, Any],
+    ) -> None:
+        store, seal = self._store, self._store.seal
+        values = {
+            "id": document_id,
+            "matter_id": matter_id,
+            "created": now(),
+            "size": size,
+            "body": seal(
+                matter_id,
+                "documents",
+                document_id,
+                "body",
+                {"file_name": file_name, "sha256": sha256, "pages": pages},
+            ),
+            "text": seal(matter_id, "documents", document_id, "text", review.get("text", "")),
+        }
+        if store.indexed:
+            values["digest"] = store.keyring.document_digest(matter_id, sha256)
+        columns = ", ".join(values)
+        store.db.execute(
+            f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
+
+    # Finding by sha256 ---------------------------------------------------------------------
+
+    def by_sha256(self, matter: str, sha256: str) -> DocumentInfo | None:
+        """The document of ``matter`` (name or id) that is the file with this sha256 (the
+        first stored, should there be two), or None; one indexed query."""
+        store = self._store
+        with store.read():
+            found = self._lookup(store.matters.get(matter).id, sha256)
+            return None if found is None else self.document(found)
+
+    def _lookup(self, matter_id: str, sha256: str) -> str | None:
+        """The id of the matter's document with this sha256, through the keyed index."""
+        store = self._store
+        if not store.indexed:
+            return self._scan(matter_id, sha256)
+        want = sha256.strip().lower()
+        rows = store.db.execute(
+            "SELECT id, body FROM documents WHERE matter_id = ? AND digest = ? "
+            "ORDER BY created, rowid",
+            [matter_id, store.keyring.document_digest(matter_id, want)],
+        ).fetchall()
+        for document_id, blob in rows:
+            body = store.unseal(matter_id, "documents", document_id, "body", blob)
+            if str(body["sha256"]).lower() == want:
+                return str(document_id)
+            raise StoreTamperedError(
+                f"store table documents, row {document_id}, column digest: the index entry "
+                "belongs to another document (it was altered, or copied from another row)."
+            )
+        return None
+
+    def _scan(self, matter_id: str, sha256: str) -> str | None:
+        """The lookup of schema 3 and older: every document row of the matter opened."""
+        want = sha256.strip().lower()
+        found = [d for d in self._rows("matter_id = ?", [matter_id]) if d.sha256.lower() == want]
+        return found[0].id if found else None
+
+    def digest_of_row(self, matter_id: str, document_id: str, blob: bytes) -> bytes | None:
+        """A stored row's index entry (the migration to schema 4); None when the row cannot
+        be opened: it is left out of the index (and said), not allowed to lock the store."""
+        try:
+            body = self._store.unseal(matter_id, "documents", document_id, "body", blob)
+            return self._store.keyring.document_digest(matter_id, str(body["sha256"]))
+        except (StoreTamperedError, KeyDestroyedError, KeyError, TypeError, ValueError):
+            log.warning("document %s cannot be opened: it is left out of the index", document_id)
+            return None
+
     # Reading -------------------------------------------------------------------------------
 
     def _info(self, row: dict[str, Any], reviews: int) -> DocumentInfo:
@@ -146,7 +222,11 @@ class Reviews:
         store = self._store
         with store.read():
             counts = dict(
-                store.db.execute("SELECT document_id, count(*) FROM reviews GROUP BY document_id")
+                store.db.execute(
+                    "SELECT document_id, count(*) FROM reviews WHERE document_id IN "
+                    f"(SELECT id FROM documents WHERE {where}) GROUP BY document_id",
+                    args,
+                )
             )
             rows = store.db.query(
                 "SELECT id, matter_id, created, size, body FROM documents "
@@ -167,7 +247,13 @@ class Reviews:
         return found[0]
 
     def find(self, matter: str, ref: str) -> DocumentInfo:
-        """A document of a matter by id, file name (case-insensitive) or sha256 prefix."""
+        """A document of a matter by id, file name (case-insensitive) or sha256 prefix (a
+        whole sha256 is found through the index)."""
+        whole = ref.strip().lower()
+        if len(whole) == 64 and set(whole) <= _SHA256:
+            found_by_hash = self.by_sha256(matter, whole)
+            if found_by_hash is not None:
+                return found_by_hash
         docs = self.documents(matter)
         want = ref.strip().casefold()
         found = (
