@@ -30,6 +30,10 @@ def cmd_evaluate(args: argparse.Namespace, passphrases: Passphrases) -> int:
     if not args.gold and not args.legalbench:
         example = "westfall evaluate --legalbench ../shared/data/legalbench"
         raise KnownError("evaluate needs --gold, --legalbench or both.", hint=f"e.g. `{example}`")
+    gold = Path(args.gold) if args.gold else None
+    if gold is not None and gold.is_dir():
+        raise KnownError(f"{gold}: a folder; --gold takes a CUAD-format labels file.",
+                         hint=f"e.g. `--gold {gold / 'labels.dev.jsonl'}`")  # fmt: skip
     pool = None
     if args.pool or args.feedback:  # the feedback pool's corrections per group
         bundle_args = argparse.Namespace(no_pool=not args.pool, feedback=args.feedback,
@@ -39,7 +43,7 @@ def cmd_evaluate(args: argparse.Namespace, passphrases: Passphrases) -> int:
     run_evaluation(
         EvaluationRun(
             out=Path(args.out),
-            gold=Path(args.gold) if args.gold else None,
+            gold=gold,
             source=args.source,
             html_out=Path(args.html) if args.html else None,
             split=args.split,
@@ -118,7 +122,7 @@ def cmd_retrain(args: argparse.Namespace, passphrases: Passphrases) -> int:
 
     bundles = training_bundles(args, passphrases)
     print(f"feedback: {len(bundles)} bundle(s)", file=sys.stderr)
-    params = Params(folds=args.folds) if args.folds else Params()
+    params = Params(folds=args.folds) if args.folds is not None else Params()
     with tracked("retrain", params={"feedback_weight": args.feedback_weight}) as run:
         run.bundles(bundles)
         run.digest_files({"cuad_labels": Path(args.cuad) / "labels.dev.jsonl"})

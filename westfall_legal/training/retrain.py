@@ -53,6 +53,7 @@ from westfall_legal.training.dataset import ContractRecord, build_records
 from westfall_legal.training.model_card import write_model_card
 from westfall_legal.training.train_clauses import (
     Params,
+    check_trainable,
     context_categories,
     evaluate_records,
     fit_shipped,
@@ -196,8 +197,16 @@ def retrain(
     if weight < 1:
         raise KnownError("--feedback-weight must be 1 or more.")
     labels, contracts, val_names = _cuad(cuad_dir, validation_size)
+    hint = (
+        f"{validation_size} CUAD contracts are held out for validation and about one feedback "
+        "document in four for the comparison: point --cuad at the full CUAD v1 folder (510 "
+        "contracts) or add feedback bundles."
+    )
     with tempfile.TemporaryDirectory(prefix="westfall-feedback-") as tmp:
         data = feedback_contracts(bundles, Path(tmp))
+        outside = [c for c in contracts if c.name not in val_names and c.name not in exclude]
+        check_trainable([c.contract_type for c in [*outside, *data.train]], params,
+                        source=labels, hint=hint)  # fmt: skip
         cuad_records = [
             r
             for r in _records(contracts, cache, progress, "CUAD contracts")
@@ -207,6 +216,8 @@ def retrain(
         fb_held = _records(data.held_out, None, progress, "held-out feedback documents")
     cuad_train = [r for r in cuad_records if r.name not in val_names]
     cuad_val = [r for r in cuad_records if r.name in val_names]
+    check_trainable([r.contract_type for r in [*cuad_train, *fb_train]], params, source=labels,
+                    hint=f"Some contracts could not be read (above). {hint}")  # fmt: skip
     progress(
         f"training on {len(cuad_train)} CUAD contracts + {len(fb_train)} feedback documents "
         f"(x{weight}); held out: {len(cuad_val)} CUAD, {len(fb_held)} feedback"

@@ -28,6 +28,7 @@ from westfall_legal.analysis.clause_model import ClauseModel, type_counts
 from westfall_legal.analysis.features import Vectoriser, build_vocabulary, candidate_counts
 from westfall_legal.analysis.stacked import StackedClauseModel
 from westfall_legal.categories import CATEGORIES, TOP_CATEGORIES
+from westfall_legal.errors import KnownError
 from westfall_legal.training.context_fit import fit_context
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.deps import sklearn_modules
@@ -57,6 +58,32 @@ class Params:
     seed: int = 0
     top_recall: float = 0.95  # out-of-fold document recall the top ten categories' thresholds keep
     context: bool = True  # fit the context re-scoring (analysis/context.py)
+
+
+def min_training(params: Params) -> int:
+    """Training contracts the fit needs: one per fold, and ``min_df`` for the vocabularies."""
+    return max(params.folds, params.min_df)
+
+
+def check_trainable(types: Sequence[str], params: Params, *, source: Path, hint: str) -> None:
+    """Refuse, with a clear error naming ``source``, a training set the fit cannot use:
+    ``types`` are the contract types of its contracts (outside the validation split)."""
+    if params.folds < 2:
+        raise KnownError(f"--folds {params.folds}: the thresholds need 2 folds or more.",
+                         hint="Leave --folds out (5) or give 2 or more.")  # fmt: skip
+    need = min_training(params)
+    if len(types) < need:
+        raise KnownError(
+            f"{source}: {len(types)} training contracts outside the validation split; "
+            f"training needs at least {need}.",
+            hint=hint,
+        )
+    if len(set(types)) < 2:
+        raise KnownError(
+            f"{source}: every training contract has the contract type {types[0]!r}; "
+            "the contract-type model needs at least two types.",
+            hint=hint,
+        )
 
 
 def _segment_counts(records: Sequence[ContractRecord]) -> list[Any]:
@@ -313,12 +340,21 @@ def train_and_save(
     progress: Callable[[str], None] = print,
 ) -> dict[str, float]:
     """Reproduce the shipped model from the CUAD folder; return its validation figures."""
-    from westfall_legal.training.cuad import read_gold, validation_split
+    from westfall_legal.training.cuad import VALIDATION_SIZE, read_gold, validation_split
     from westfall_legal.training.dataset import build_records
 
     params = params or Params()
-    contracts = read_gold(cuad_dir / "labels.dev.jsonl")
+    labels = cuad_dir / "labels.dev.jsonl"
+    contracts = read_gold(labels)
     _, val_names = validation_split(contracts)
+    need = VALIDATION_SIZE + min_training(params)
+    hint = (
+        f"{VALIDATION_SIZE} contracts are held out for validation, so the folder needs {need} "
+        "or more: point --cuad at the full CUAD v1 folder (510 contracts)."
+    )
+    val_set = set(val_names)
+    check_trainable([c.contract_type for c in contracts if c.name not in val_set], params,
+                    source=labels, hint=hint)  # fmt: skip
     done = timed("read contracts", progress)
     records = build_records(
         contracts,
@@ -327,9 +363,10 @@ def train_and_save(
     )
     done()
     failed = [r.name for r in records if r.error]
-    val_set = set(val_names)
     train = [r for r in records if r.name not in val_set and r.error is None]
     val = [r for r in records if r.name in val_set and r.error is None]
+    check_trainable([r.contract_type for r in train], params, source=labels,
+                    hint=f"{len(failed)} of them could not be read. {hint}")  # fmt: skip
     model = fit_shipped(train, params, progress)
     figures, per_category = validation_figures(model, val)
     progress("validation: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
