@@ -57,6 +57,7 @@ _PAREN = re.compile(r"^\(([a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivx]{1,6})\)\s+(\S.*)$"
 _ROMAN_LOWER = re.compile(r"^[ivx]+$")
 
 MAX_TITLE = 120
+WRAPPED_WORDS = 16  # a title over two lines
 SHORT_LINE = 0.25  # a line this much (of its block's width) short of the block's right edge
 
 
@@ -97,8 +98,30 @@ def _title_from(rest: str, alone: bool = True) -> str | None:
     terminated = len(parts) > 1 or rest.endswith((".", ":"))
     if not (terminated or alone or _is_caps_heading(head)):
         return None
-    titled = all(w[0].isupper() or not w[0].isalpha() or w.lower() in _SMALL_WORDS for w in words)
+    titled = all(map(_title_word, words))
     return head.rstrip(".") if titled else None
+
+
+def _title_word(word: str) -> bool:
+    return word[0].isupper() or not word[0].isalpha() or word.lower() in _SMALL_WORDS
+
+
+def _wrapped_title(rest: str, nxt: str) -> str | None:
+    """A title over two lines: "Retention of Capital Resources; Compensation; Sale" over
+    "and Delivery of the Shares. Subject to the terms ...". The first line is all title
+    words and runs to the block's edge; the next one's words down to the full stop are too,
+    and a sentence starts after it."""
+    first = rest.strip()
+    if not first or _TITLE_END.search(first) or first.endswith((",", ";", ".")):
+        return None
+    parts = _TITLE_END.split(nxt.strip(), maxsplit=1)
+    if len(parts) < 2 or not parts[0].strip() or not _OPENS_TEXT.match(parts[1].strip() or "A"):
+        return None
+    head = f"{first} {parts[0].strip()}"
+    words = head.split()
+    if len(words) > WRAPPED_WORDS or len(head) > MAX_TITLE or not all(map(_title_word, words)):
+        return None
+    return head
 
 
 def _heading_rest(rest: str) -> bool:
@@ -316,6 +339,8 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
                 kind = "paren-a-h"  # so that a following (i) reads as a letter
             # A heading line that stops short of the block's right edge ends its title there.
             title = _title_from(rest, alone or i in short or classify_line(nxt) is not None)
+            if title is None and not (alone or i in short):
+                title = _wrapped_title(rest, nxt)
             j = i + 1
             if kind.startswith("dotted") and number and number.split(".")[0].isdigit():
                 last_top = int(number.split(".")[0])  # "3.1" says section 3 has begun

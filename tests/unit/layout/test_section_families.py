@@ -180,3 +180,22 @@ def test_a_number_glued_to_its_text() -> None:
         ]
     )
     assert [n for n, _ in _numbered(build_sections(dt))] == ["11.1", "11.1.1", "11.1.2"]
+
+
+def test_a_title_wrapped_over_two_lines() -> None:
+    dt = _doc(
+        [
+            (72, 100, "SECTION 2. Retention of Capital Resources; Compensation; Sale", 1),
+            (72, 112, "and Delivery of the Shares. Subject to the terms the Company sells", 1),
+            (72, 124, "the Shares to the Agent on the Closing Date.", 1),
+            (72, 140, "SECTION 3. Capital Resources represents and warrants to the", 2),
+            (72, 152, "Company and the Association that it holds every licence required:", 2),
+            (72, 168, "SECTION 4. The Supplier shall deliver the Products in their", 3),
+            (72, 180, "Packaging. Delivery is made at the Buyer's warehouse and is final.", 3),
+        ]
+    )
+    assert _numbered(build_sections(dt)) == [
+        ("2", "Retention of Capital Resources; Compensation; Sale and Delivery of the Shares"),
+        ("3", None),
+        ("4", None),
+    ]
