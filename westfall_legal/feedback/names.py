@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from westfall_legal.feedback import wordlists as W
 from westfall_legal.feedback.people import PERSON, POSSESSIVE, find_people, key, person_name
+from westfall_legal.feedback.preamble import preamble_parties as preamble_parties
 
 MAX_BODY = 8  # words of a name before its legal form
 MAX_GAP = 6  # characters between two words of a name
@@ -66,16 +66,6 @@ _QUOTED = re.compile(r"[\"“]([^\"”\n]{1,50})[\"”]")
 _DEFINITION = re.compile(
     r"[ \t]\([ \t\n]{0,12}(?:(?:the|hereinafter|hereafter|referred|to|as)[ \t\n]{1,12}){0,4}"
     r"[\"“]([^\"”\n]{1,50})[\"”][ \t\n]{0,12}\)"
-)
-_BETWEEN = re.compile(r"\b(?:between|among|amongst)\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(
-    r"\.(?:[ \t]{0,12}\n|[ \t]{1,12}[A-Z(\"“])|"
-    r"\n[ \t]{0,12}\n[ \t]{0,12}(?:WHEREAS|RECITALS|WITNESSETH|BACKGROUND)"
-)
-_PARTY_SPLIT = re.compile(r";|\band\b|\bAND\b|\(\d\)")
-_PARTY_END = re.compile(
-    r"§|,?[ \t\n]{1,12}an?[ \t\n]|,[ \t\n]{0,12}(?:having|with|located|whose|of|its|acting|who|"
-    r"registered|incorporated|organized|organised|hereinafter)\b"
 )
 
 
@@ -466,38 +456,3 @@ def find_names(text: str, *, legal_only: bool = False) -> Names:
     finder.defined_aliases()
     finder.defined_phrases()
     return finder.names
-
-
-def preamble_parties(text: str, limit: int = 3000) -> Iterator[str]:
-    """The parties a preamble lists, with or without a legal form: "between A, a Delaware
-    corporation ("A"), and B." -> A, B; "between AstroNutrition.com and deep systems"."""
-    head = text[:limit]
-    m = _BETWEEN.search(head)
-    if m is None:
-        return
-    end = _CLAUSE_END.search(head, m.end())
-    clause = head[m.end() : end.start() if end else m.end() + 1500]
-    flat, depth = [], 0
-    for c in clause:  # each parenthesis becomes one mark
-        if c == "(":
-            depth += 1
-            if depth == 1:
-                flat.append(" § ")
-        elif c == ")" and depth:
-            depth -= 1
-        elif not depth:
-            flat.append(c)
-    for part in _PARTY_SPLIT.split("".join(flat)):
-        part = part.strip(" \t\n,:")
-        cut = _PARTY_END.search(part)
-        value = " ".join(part[: cut.start() if cut else len(part)].split()).strip(" ,.:")
-        words = value.split()
-        while words and key(words[0]) in W.STOP | W.CONNECTORS:
-            words = words[1:]
-        if not 1 <= len(words) <= 8 or any(c.isdigit() or c == "_" for c in value):
-            continue
-        if not all(w[0].isupper() or key(w) in W.CONNECTORS for w in words):
-            continue
-        if all(key(w) in W.NOT_CONTENT or key(w) in W.PLACES for w in words):
-            continue
-        yield " ".join(words)
