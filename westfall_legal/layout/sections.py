@@ -53,10 +53,13 @@ _LEADING_SPECK = re.compile(r"^[-_–—.,·•'`~|]{1,2}\s*(?=\d)")
 # It starts only where no earlier start could (not in a run of spaces, nor after a speck
 # that follows one): tried from every space of a long run, it scanned to the run's end.
 _TRAILING_SPECKS = re.compile(r"(?<!\s)(?<!\s[^\w\s])(?<!\s[^\w\s]{2})(?:\s+[^\w\s]{1,2})+$")
+# After "Section 4": a reference's words go on ("of the Act", "(Definitions), Section 5").
+_NOT_A_HEADING_REST = re.compile(r"^(?:[a-z]|\([A-Z][^()]{2,80}\)\s*+[,;])")
 _PAREN = re.compile(r"^\(([a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivx]{1,6})\)\s+(\S.*)$")
 _ROMAN_LOWER = re.compile(r"^[ivx]+$")
 
 MAX_TITLE = 120
+_NOTE = "["  # a line in brackets is a redaction or an editor's note, never a title
 WRAPPED_WORDS = 16  # a title over two lines
 SHORT_LINE = 0.25  # a line this much (of its block's width) short of the block's right edge
 
@@ -75,7 +78,8 @@ class Heading:
 _TITLE_END = re.compile(r"(?<![.\s][A-Z])(?<=[A-Za-z\)\]])\.(?:\s|$)|:\s")
 _SMALL_WORDS = {
     "of", "and", "or", "to", "the", "for", "in", "on", "by", "a", "an", "with", "upon",
-    "between", "from", "at", "as", "into",
+    "between", "from", "at", "as", "into", "this", "under", "outside", "within", "other",
+    "its", "after", "before", "through", "against", "over",
 }  # fmt: skip
 
 
@@ -153,6 +157,8 @@ def classify_line(text: str, previous_kind: str | None = None) -> tuple[str, str
         return ("part", f"Part {m.group(1)}", m.group(2)) if _heading_rest(m.group(2)) else None
     if m := _SECTION_WORD.match(text):
         number = m.group(1)
+        if _NOT_A_HEADING_REST.match(m.group(2)):
+            return None  # "Section 1 (Definitions), Section 3 ..." in a list of references
         return f"dotted{number.count('.') + 1}", number, m.group(2)
     if m := _DOTTED.match(text):
         number, rest = m.group(1), m.group(3)
@@ -182,6 +188,8 @@ def _is_caps_heading(text: str) -> bool:
 def _title_line(text: str) -> bool:
     """A line that is only a heading's title: capitals, or a short Title Case phrase."""
     text = text.strip()
+    if text.startswith(_NOTE):
+        return False  # a redaction ("[***]", OCR'd "[Cecmeeessl") or a note ("[Omitted]")
     if not any(c.isalpha() for c in text) or classify_line(text) is not None:
         return False  # "6.1" under "6." is the next number, not its title
     if _is_caps_heading(text):
@@ -347,7 +355,8 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
             elif kind == "annex":
                 last_top = 0  # numbering restarts inside a schedule
             if not rest.strip() and not _title_line(nxt) and not _LONE_NUMBER.match(nxt):
-                title = _title_from(nxt, alone=False)  # "1.1" beside "Term. This Agreement ..."
+                if classify_line(nxt) is None and not nxt.startswith(_NOTE):
+                    title = _title_from(nxt, alone=False)  # "1.1" beside "Term. This ..."
             elif not rest.strip() and _title_line(nxt):
                 title = nxt.strip().rstrip(".")  # "ARTICLE 1" over "DEFINITIONS"
                 heading_lines.add(j)

@@ -199,3 +199,39 @@ def test_a_title_wrapped_over_two_lines() -> None:
         ("3", None),
         ("4", None),
     ]
+
+
+def test_a_list_of_references_after_a_colon_is_not_a_heading() -> None:
+    dt = _doc(
+        [
+            (72, 100, "10.4 Surviving Provisions", 1),
+            (72, 120, "The following provisions survive expiration for any reason:", 2),
+            (72, 132, "Section 1 (Definitions), Section 3 (Payments) and Section 5;", 2),
+            (72, 144, "Section 6.4 (Process for Defense), Section 6.5 (Disclaimer);", 2),
+            (72, 156, "and Section 11 (Miscellaneous).", 2),
+            (72, 176, "11 Miscellaneous", 3),
+            (72, 196, "11.1 Termination of this Agreement", 4),
+            (72, 216, "Either party may end this Agreement on notice.", 5),
+        ]
+    )
+    assert _numbered(build_sections(dt)) == [
+        ("10.4", "Surviving Provisions"),
+        ("11", "Miscellaneous"),
+        ("11.1", "Termination of this Agreement"),
+    ]
+
+
+def test_a_redaction_or_the_next_heading_is_not_an_exhibits_title() -> None:
+    dt = _doc(
+        [
+            (72, 100, "1. Term. This Agreement runs for two years.", 1),
+            (72, 130, "Exhibit 2", 2),
+            (72, 150, "[Cecmeeessl", 3),
+            (72, 170, "The prices are set out in the table below.", 3),
+            (72, 200, "Appendix 2:", 4),
+            (72, 212, "Appendix 2.1: Project Plan and Price", 4),
+        ]
+    )
+    titles = {n: t for n, t in _numbered(build_sections(dt))}
+    assert titles["Exhibit 2"] is None
+    assert titles["Appendix 2"] is None
