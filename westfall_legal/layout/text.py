@@ -5,9 +5,12 @@ blank lines; pages follow one another with a blank line. A page in two columns r
 the left column, then the right one (see :mod:`westfall_legal.layout.columns`). Running
 headers, footers and page numbers stay in the text (a reviewer may want them) but their
 lines are marked ``is_margin`` so that clause segmentation leaves them out, and so are
-footnotes (see :func:`find_footnote_lines`), as a Word draft's are. Tables
-likewise: their cells stay in the text, their lines are marked ``in_table`` (see
-:mod:`westfall_legal.layout.tables`).
+footnotes (see :func:`find_footnote_lines`), as a Word draft's are, and margin notes beside
+the body, which read after the paragraph they stand beside (:mod:`layout.margins`). Clause
+numbers that the PDF draws apart from their text open the line beside them
+(:mod:`layout.markers`). Tables likewise: their cells stay in the text, their lines are
+marked ``in_table`` (see :mod:`westfall_legal.layout.tables`, and :mod:`layout.grids` for
+tables set without rules).
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
 
 from westfall_legal.layout.columns import RIGHT, column_sides, reading_order
+from westfall_legal.layout.grids import grid_lines
+from westfall_legal.layout.margins import place_margin_notes
+from westfall_legal.layout.markers import join_markers
+from westfall_legal.layout.rawlines import RawLine
 from westfall_legal.layout.tables import join_continued, page_tables
-from westfall_legal.models import Box, Document, DocumentText, Line, Table, Token, Word
+from westfall_legal.models import Document, DocumentText, Line, Table, Token
 
 MARGIN_ZONE = 0.1  # top and bottom fraction of the page where running heads live
 _DIGITS = re.compile(r"\d+")
@@ -30,48 +36,27 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-@dataclass(slots=True)
-class _RawLine:
-    page: int
-    block: int
-    words: list[Word]
-    top: float
-    bottom: float
-    page_height: float
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    def box(self) -> Box:
-        return (
-            min(w.box[0] for w in self.words),
-            min(w.box[1] for w in self.words),
-            max(w.box[2] for w in self.words),
-            max(w.box[3] for w in self.words),
-        )
-
-
-def _group_lines(doc: Document) -> list[_RawLine]:
-    lines: list[_RawLine] = []
+def _group_lines(doc: Document) -> list[RawLine]:
+    lines: list[RawLine] = []
     for page in doc.pages:
-        current: dict[tuple[int, int], _RawLine] = {}
-        page_lines: list[_RawLine] = []
+        current: dict[tuple[int, int], RawLine] = {}
+        page_lines: list[RawLine] = []
         for word in page.words:
             key = (word.block, word.line)
             line = current.get(key)
             if line is None:
-                line = _RawLine(page.number, word.block, [], word.box[1], word.box[3], page.height)
+                line = RawLine(page.number, word.block, [], word.box[1], word.box[3], page.height)
                 current[key] = line
                 page_lines.append(line)
             line.words.append(word)
             line.top = min(line.top, word.box[1])
             line.bottom = max(line.bottom, word.box[3])
-        lines += _in_columns(page_lines, page.width)
+        ordered = place_margin_notes(_in_columns(page_lines, page.width), page.width)
+        lines += join_markers(ordered)
     return lines
 
 
-def _in_columns(lines: list[_RawLine], width: float) -> list[_RawLine]:
+def _in_columns(lines: list[RawLine], width: float) -> list[RawLine]:
     """A page's lines in reading order: a page in two columns left column first."""
     sides = column_sides([ln.box() for ln in lines], width)
     if sides is None:
@@ -86,7 +71,7 @@ def _margin_key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
-def find_margin_lines(lines: list[_RawLine], page_count: int) -> set[int]:
+def find_margin_lines(lines: list[RawLine], page_count: int) -> set[int]:
     """Indexes of lines that are running headers/footers or bare page numbers."""
     in_zone = [
         i
@@ -111,7 +96,7 @@ FOOTNOTE_ZONE = 0.6  # footnotes start below this share of the page's height
 _FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹]+)(?:\s|[.)]\s|(?=[A-Z]))")
 
 
-def find_footnote_lines(lines: list[_RawLine], margin: set[int]) -> set[int]:
+def find_footnote_lines(lines: list[RawLine], margin: set[int]) -> set[int]:
     """Indexes of the lines of footnotes: the last lines of a page, all in a smaller type
     than the page's running text (``FOOTNOTE_SIZE``), starting below ``FOOTNOTE_ZONE`` with a
     note's mark ("1", "*", "†"). Like a Word draft's footnotes they stay in the text, out of
@@ -142,7 +127,7 @@ def find_footnote_lines(lines: list[_RawLine], margin: set[int]) -> set[int]:
     return notes
 
 
-def _in_table(line: _RawLine, tables: list[Table]) -> bool:
+def _in_table(line: RawLine, tables: list[Table]) -> bool:
     x0, y0, x1, y1 = line.box()
     x, y = (x0 + x1) / 2, (y0 + y1) / 2
     return any(
@@ -150,11 +135,25 @@ def _in_table(line: _RawLine, tables: list[Table]) -> bool:
     )
 
 
+def _grid_lines(lines: list[RawLine]) -> set[int]:
+    """Indexes of the lines that are cells of unruled tables (:mod:`layout.grids`)."""
+    by_page: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if not line.note:
+            by_page.setdefault(line.page, []).append(i)
+    found: set[int] = set()
+    for indexes in by_page.values():
+        cells = grid_lines([lines[i].box() for i in indexes])
+        found.update(indexes[k] for k in cells)
+    return found
+
+
 def build_text(doc: Document) -> DocumentText:
     """The document text with a token per word and a Line per line."""
     raw_lines = _group_lines(doc)
     margin = find_margin_lines(raw_lines, len(doc.pages))
     margin |= find_footnote_lines(raw_lines, margin)
+    grid = _grid_lines(raw_lines)
     tables = [t for page in doc.pages for t in page_tables(page)]
     by_page: dict[int, list[Table]] = {}
     for t in tables:
@@ -164,7 +163,7 @@ def build_text(doc: Document) -> DocumentText:
     lines: list[Line] = []
     pos = 0
     block_id = -1
-    prev: _RawLine | None = None
+    prev: RawLine | None = None
     for index, raw in enumerate(raw_lines):
         if prev is not None:
             new_block = raw.page != prev.page or raw.block != prev.block
@@ -181,8 +180,10 @@ def build_text(doc: Document) -> DocumentText:
             parts.append(word.text)
             tokens.append(Token(pos, pos + len(word.text), raw.page, word.box, word.conf))
             pos += len(word.text)
-        in_table = raw.page in by_page and _in_table(raw, by_page[raw.page])
-        lines.append(Line(start, pos, raw.page, raw.box(), block_id, index in margin, in_table))
+        in_table = index in grid or (raw.page in by_page and _in_table(raw, by_page[raw.page]))
+        lines.append(
+            Line(start, pos, raw.page, raw.box(), block_id, index in margin or raw.note, in_table)
+        )
         prev = raw
     ink = {page.number: page.ink for page in doc.pages if page.ink is not None}
     joined = join_continued(tables, lines)
