@@ -126,6 +126,49 @@ class StructureJson(TypedDict, total=False):
     numbering_issues: list[dict[str, Any]]
 
 
+class ReviewedClauseJson(TypedDict):
+    """A clause as the reviewers left it (the model's, or one a reviewer added)."""
+
+    id: str
+    category: str
+    status: Literal["proposed", "accepted", "rejected"]
+    source: Literal["model", "reviewer"]
+    char_start: int
+    char_end: int
+    page: int
+    original_category: NotRequired[str]
+    text: NotRequired[str]
+    comments: NotRequired[list[str]]
+
+
+class ReviewedFactJson(TypedDict):
+    value: Any  # the fact's own shape, as FactJson.value
+    original_value: Any  # None for a fact the model missed
+    source: Literal["model", "reviewer"]
+
+
+class CorrectionJson(TypedDict):
+    id: str
+    created: str
+    reviewer: str
+    action: Literal["accept", "reject", "relabel", "span", "add", "fact", "comment"]
+    target: str | None  # the clause id or fact name; None: the document
+    before: Any
+    after: Any
+
+
+class ReviewedJson(TypedDict):
+    """What the reviewers made of the review (File > Export review), beside the model's word."""
+
+    reviewers: list[str]
+    clauses_reviewed: int
+    clauses_total: int
+    clauses: list[ReviewedClauseJson]
+    facts: dict[str, ReviewedFactJson]
+    comments: list[str]
+    corrections: list[CorrectionJson]
+
+
 class ReviewJson(TypedDict):
     schema: Literal["westfall.review/1"]
     document: DocumentJson
@@ -139,6 +182,7 @@ class ReviewJson(TypedDict):
     timings: dict[str, float]
     comments: NotRequired[list[CommentJson]]
     structure: NotRequired[StructureJson]
+    reviewed: NotRequired[ReviewedJson]
 
 
 # Where each type sits in the schema: the test walks these paths and compares keys.
@@ -157,4 +201,8 @@ SCHEMA_PATHS: dict[str, type] = {
     "model": ModelRecord,
     "comments[]": CommentJson,
     "structure": StructureJson,
+    "reviewed": ReviewedJson,
+    "reviewed.clauses[]": ReviewedClauseJson,
+    "reviewed.facts{}": ReviewedFactJson,
+    "reviewed.corrections[]": CorrectionJson,
 }
