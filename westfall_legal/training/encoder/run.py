@@ -14,8 +14,9 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from westfall_legal.analysis.stacked import STACK_FILE
+from westfall_legal.analysis.stacked import STACK_FILE, Stack
 from westfall_legal.progress import CancelToken
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.encoder import data
@@ -23,12 +24,12 @@ from westfall_legal.training.encoder.stack import DEFAULT_FLOOR, choose_blend, f
 from westfall_legal.training.encoder.train import EncoderParams, default_base, prepare, train
 
 
-def training_records(
+def read_records(
     cuad_dir: Path, cache: Path | None, progress: Callable[[str], None], *, source: str = "pdf"
-) -> list[ContractRecord]:
-    """The 400 training contracts as the app reads them from their PDFs (or, with
-    ``source="txt"``, from CUAD's text files: minutes instead of the PDFs' hours of OCR on a
-    busy machine); the validation split is left out."""
+) -> tuple[list[ContractRecord], list[ContractRecord]]:
+    """(the 400 training contracts, the validation split) as the app reads them from their
+    PDFs (or, with ``source="txt"``, from CUAD's text files: minutes instead of the PDFs'
+    hours of OCR on a busy machine); contracts that failed to read are left out."""
     from westfall_legal.training.cuad import read_gold, validation_split
     from westfall_legal.training.dataset import build_records
 
@@ -38,10 +39,18 @@ def training_records(
     _, val_names = validation_split(contracts)
     held = set(val_names)
     records = build_records(  # all 470, so that the cache is train-clauses' own
-        contracts, cache=cache,
+        contracts, cache=cache, workers=1,
         progress=lambda i, n: progress(f"read {i}/{n}") if i % 50 == 0 or i == n else None,
     )  # fmt: skip
-    return [r for r in records if r.error is None and r.name not in held]
+    records = [r for r in records if r.error is None]
+    return [r for r in records if r.name not in held], [r for r in records if r.name in held]
+
+
+def training_records(
+    cuad_dir: Path, cache: Path | None, progress: Callable[[str], None], *, source: str = "pdf"
+) -> list[ContractRecord]:
+    """The 400 training contracts (:func:`read_records`); the validation split is left out."""
+    return read_records(cuad_dir, cache, progress, source=source)[0]
 
 
 def train_encoder(
@@ -92,20 +101,13 @@ def finish_encoder(
     """Export the trained encoder to ``out``, fit the stack on the held-out slice (n-gram
     scores from a model fitted without it), and compare the stacked model with the n-gram
     model on the validation split, read the same way; the figures go into the manifest."""
-    from westfall_legal.analysis.stacked import StackedClauseModel, encoder_scores
+    from westfall_legal.analysis.stacked import encoder_scores
     from westfall_legal.categories import CATEGORIES
     from westfall_legal.llm.encoder import ClauseEncoder
-    from westfall_legal.pipeline import load_clause_model
-    from westfall_legal.training import clause_registry
     from westfall_legal.training.cuad import read_gold, validation_split
     from westfall_legal.training.dataset import build_records
     from westfall_legal.training.encoder.export import export_encoder, record_file
-    from westfall_legal.training.train_clauses import (
-        Params,
-        evaluate_records,
-        fit_model,
-        record_probabilities,
-    )
+    from westfall_legal.training.train_clauses import Params, fit_model, record_probabilities
 
     meta = json.loads((final.parent / "params.json").read_text("utf-8"))
     params = EncoderParams.from_json(meta["params"])
@@ -137,12 +139,138 @@ def finish_encoder(
     progress("held-out slice: " + ", ".join(f"{k} {v:.3f}" for k, v in heldout.items()))
     stack = fit_blend(held, ngram_held, enc_held, weight, floor=floor)
     stack.save(out)
-    shipped = load_clause_model(clause_registry.active_id())
-    stacked = StackedClauseModel(shipped, encoder.probabilities, stack, out.name)
+    record_file(out, STACK_FILE, floor=floor, held_out=heldout)
     val = [r for r in records if r.name in val_set]
+    return validate(out, stack, val, threads=threads, source=source, progress=progress)
+
+
+def validate(
+    out: Path,
+    stack: Stack,
+    val: list[ContractRecord],
+    *,
+    threads: int = 2,
+    source: str = "pdf",
+    progress: Callable[[str], None] = print,
+) -> dict[str, dict[str, float]]:
+    """The stacked model in ``out`` against the shipped n-gram model on the validation
+    split (``val``); the figures go into the manifest."""
+    from westfall_legal.analysis.stacked import StackedClauseModel
+    from westfall_legal.llm.encoder import ClauseEncoder
+    from westfall_legal.pipeline import load_clause_model
+    from westfall_legal.training import clause_registry
+    from westfall_legal.training.encoder.export import record_file
+    from westfall_legal.training.train_clauses import evaluate_records
+
+    shipped = load_clause_model(clause_registry.active_id())
+    encoder = ClauseEncoder(out, threads=threads)
+    stacked = StackedClauseModel(shipped, encoder.probabilities, stack, out.name)
     figures = {"ngram": evaluate_records(shipped, val), "stacked": evaluate_records(stacked, val)}
-    record_file(out, STACK_FILE, validation=figures, validation_source=source, floor=floor,
-                held_out=heldout)  # fmt: skip
+    record_file(out, STACK_FILE, validation=figures, validation_source=source)
     for name, values in figures.items():
         progress(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in values.items()))
     return figures
+
+
+def finish_kfold(
+    run: Path,
+    returned: Path,
+    out: Path,
+    records: list[ContractRecord],
+    *,
+    base: Path,
+    ngram: list[npt.NDArray[np.float32]] | None = None,
+    floor: float = DEFAULT_FLOOR,
+    progress: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """The model folder ``out`` from a k-fold run's returned files: the final encoder's GGUF
+    export, and the blend's share and document thresholds fitted on the out-of-fold scores
+    of ``records`` (the n-gram model's, unless given, from its own 5-fold code)."""
+    from westfall_legal.categories import CATEGORIES
+    from westfall_legal.training.encoder import kfold
+    from westfall_legal.training.encoder.export import export_encoder, record_file
+    from westfall_legal.training.encoder.kfold_train import REPORT
+
+    meta = kfold.check_records(run / PACK, records)
+    report = json.loads((returned / REPORT).read_text("utf-8"))
+    final = kfold.assemble_final(run / PACK, returned, run, base)
+    encoder = kfold.encoder_oof(returned, records)
+    if ngram is None:
+        ngram = kfold.ngram_oof(records, run / "ngram-oof.npy", progress)
+    weight, figures = choose_blend(records, ngram, encoder, floor=floor)
+    progress("out of fold: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+    stack = fit_blend(records, ngram, encoder, weight, floor=floor)
+    export_encoder(final, out, meta={
+        "id": out.name, "max_tokens": int(meta["max_tokens"]), "categories": list(CATEGORIES),
+        "base": str(meta["base"]), "training_data": f"CUAD v1 (CC BY 4.0), {len(records)} "
+        f"training contracts, {meta['folds']} folds out of fold, then all",
+        "params": report["recipe"], "trained_on": report["device"],
+    })  # fmt: skip
+    stack.save(out)
+    record_file(out, STACK_FILE, floor=floor, out_of_fold=figures)
+    progress(f"exported {out}")
+    return figures
+
+
+PACK = "pack"
+DEVICE_RESULT = "kfold"
+SNAPSHOT = "records.pkl"
+
+
+def snapshot(
+    run: Path, read: Callable[[], tuple[list[ContractRecord], list[ContractRecord]]]
+) -> tuple[list[ContractRecord], list[ContractRecord]]:
+    """The contracts as the pack read them, kept in the run folder (a pickle this code
+    wrote): the finish must see the same candidates, whatever the reading code became."""
+    import pickle
+
+    path = run / SNAPSHOT
+    if path.exists():
+        with path.open("rb") as fh:
+            train, val = pickle.load(fh)
+        return list(train), list(val)
+    train, val = read()
+    run.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        pickle.dump((train, val), fh)
+    return train, val
+
+
+def train_encoder_kfold(
+    cuad_dir: Path,
+    run: Path,
+    *,
+    folds: int,
+    out: Path,
+    base: Path | None = None,
+    cache: Path | None = None,
+    source: str = "pdf",
+    max_tokens: int = 128,
+    pack_only: bool = False,
+    returned: Path | None = None,
+    with_validation: bool = False,
+    threads: int = 1,
+    progress: Callable[[str], None] = print,
+) -> Path:
+    """``train-encoder --folds K``: pack (once), train the folds here unless ``returned``
+    holds a device's results, then finish into ``out``; returns the pack or ``out``."""
+    from westfall_legal.training.encoder import kfold
+    from westfall_legal.training.encoder.kfold_train import REPORT, run_kfold
+
+    base = base or default_base()
+    records, val = snapshot(run, lambda: read_records(cuad_dir, cache, progress, source=source))
+    if not (run / PACK / "meta.json").exists():
+        kfold.pack(records, run / PACK, folds=folds, base=base, max_tokens=max_tokens,
+                   progress=progress)  # fmt: skip
+    if pack_only:
+        return run / PACK
+    returned = returned or run / DEVICE_RESULT
+    if not (returned / REPORT).exists():
+        run_kfold(run / PACK, returned, threads=threads, progress=progress)
+    finish_kfold(run, returned, out, records, base=base, progress=progress)
+    if with_validation:
+        from westfall_legal.categories import CATEGORIES
+
+        stack = Stack.load(out / STACK_FILE, len(CATEGORIES))
+        validate(out, stack, val, threads=max(threads, 2), source=source, progress=progress)
+    return out

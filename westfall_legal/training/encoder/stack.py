@@ -91,6 +91,23 @@ def _blended(ngram: Scores, encoder: Scores, weight: float, floor: float) -> Sco
     return stack.combine(ngram, asked(ngram, encoder, floor))
 
 
+def best_share(
+    records: Sequence[ContractRecord],
+    ngram: Sequence[Scores],
+    encoder: Sequence[Scores],
+    rows: Sequence[int],
+    *,
+    floor: float = DEFAULT_FLOOR,
+) -> float:
+    """The share of ``BLEND_WEIGHTS`` whose blend has the best macro AP over ``rows``."""
+
+    def ap(w: float) -> float:
+        return macro_ap([records[i] for i in rows],
+                        [_blended(ngram[i], encoder[i], w, floor) for i in rows])  # fmt: skip
+
+    return max(BLEND_WEIGHTS, key=ap)
+
+
 def choose_blend(
     records: Sequence[ContractRecord],
     ngram: Sequence[Scores],
@@ -104,11 +121,7 @@ def choose_blend(
     halves = [list(range(0, len(records), 2)), list(range(1, len(records), 2))]
 
     def best(rows: list[int]) -> float:
-        def ap(w: float) -> float:
-            return macro_ap([records[i] for i in rows],
-                            [_blended(ngram[i], encoder[i], w, floor) for i in rows])  # fmt: skip
-
-        return max(BLEND_WEIGHTS, key=ap)
+        return best_share(records, ngram, encoder, rows, floor=floor)
 
     crossed: list[Scores | None] = [None] * len(records)
     for fit, score in ((0, 1), (1, 0)):

@@ -1,0 +1,56 @@
+"""Document decisions from the n-gram and encoder scores (training.encoder.decide)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from westfall_legal.categories import CATEGORIES
+from westfall_legal.training.dataset import ContractRecord
+
+pytest.importorskip("sklearn", reason="the train extra is not installed")
+
+from westfall_legal.training.encoder.decide import (
+    VARIANTS,
+    decisions_2fold,
+    macro_prf,
+    shrink,
+)
+
+LAW = CATEGORIES.index("Governing Law")
+
+
+def record(i: int, has_law: bool) -> ContractRecord:
+    gold = {"Governing Law": [(0, 5)]} if has_law else {}
+    labels = [{"Governing Law"} if has_law else set(), set()]
+    return ContractRecord(f"c{i}", "Service", "aaaaa bbbbb", 1, [(0, 5, ""), (6, 11, "")],
+                          labels, gold)  # fmt: skip
+
+
+def test_macro_prf_counts_documents() -> None:
+    records = [record(0, True), record(1, True), record(2, False)]
+    doc = np.zeros((3, len(CATEGORIES)), np.float32)
+    doc[:, LAW] = [0.9, 0.2, 0.8]
+    got = macro_prf(records, doc, np.full((3, len(CATEGORIES)), 0.5, np.float32))
+    assert got == pytest.approx({"doc_precision": 0.5, "doc_recall": 0.5, "doc_f1": 0.5})
+
+
+def test_an_encoder_that_agrees_changes_no_decision() -> None:
+    rng = np.random.default_rng(0)
+    records = [record(i, i % 3 != 0) for i in range(12)]
+    ngram = []
+    for r in records:
+        p = rng.random((2, len(CATEGORIES))).astype(np.float32) * 0.3
+        p[0, LAW] += 0.5 if r.gold else 0.1
+        ngram.append(p)
+    thresholds = np.full(len(CATEGORIES), 0.45, np.float32)
+    figures = decisions_2fold(records, ngram, ngram, thresholds, floor=0.0)
+    assert set(VARIANTS) <= set(figures)
+    assert figures["blend_ngram_t"] == pytest.approx(figures["ngram"])
+    assert figures["blend_half"] == pytest.approx(figures["ngram_half"])
+    assert figures["ngram"]["doc_f1"] > 0.5
+
+
+def test_shrink_meets_halfway_in_logit() -> None:
+    got = shrink(np.asarray([0.9], np.float32), np.asarray([0.1], np.float32))
+    assert got[0] == pytest.approx(0.5, abs=1e-6)

@@ -1,0 +1,101 @@
+"""Document decisions from the n-gram and encoder scores, compared 2-fold by contract.
+
+The encoder ranks candidates better than the n-gram model, but the blend's document
+thresholds fitted on a few dozen contracts decide no better (docs/models.md). This module
+measures, on contracts neither model saw, split in two halves by contract, the document
+macro-F1 of several ways to decide (``VARIANTS``), each fitted on one half and scored on
+the other, both ways. A category is found in a contract when its best candidate's score
+reaches the category's threshold (the rule ``document_thresholds`` optimises).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from westfall_legal.analysis.stacked import logit
+from westfall_legal.categories import CATEGORIES
+from westfall_legal.training.dataset import ContractRecord
+from westfall_legal.training.encoder.stack import DEFAULT_FLOOR, _blended, best_share
+from westfall_legal.training.metrics import PRF
+from westfall_legal.training.train_clauses import Params, document_thresholds
+
+Scores = npt.NDArray[np.float32]
+VARIANTS = ("ngram", "ngram_half", "blend_half", "blend_ngram_t", "blend_shrunk")
+
+
+def document_scores(scores: Sequence[Scores]) -> Scores:
+    """(contracts, categories): each contract's best candidate score per category."""
+    out: Scores = np.asarray(
+        [p.max(axis=0) if len(p) else np.zeros(len(CATEGORIES)) for p in scores], np.float32
+    )
+    return out
+
+
+def macro_prf(
+    records: Sequence[ContractRecord], doc: Scores, thresholds: Scores
+) -> dict[str, float]:
+    """Document precision, recall and F1, macro over the categories present in ``records``
+    (``thresholds`` may differ per contract: one row per contract)."""
+    gold = np.asarray([[c in r.gold for c in CATEGORIES] for r in records], bool)
+    found = doc >= thresholds
+    figures: dict[str, list[float]] = {"precision": [], "recall": [], "f1": []}
+    for j in range(len(CATEGORIES)):
+        if not gold[:, j].any():
+            continue
+        tp = int((found[:, j] & gold[:, j]).sum())
+        prf = PRF.from_counts(tp, int(found[:, j].sum()), tp, int(gold[:, j].sum()))
+        for name in figures:
+            figures[name].append(float(getattr(prf, name) or 0.0))
+    return {f"doc_{k}": float(np.mean(v)) if v else 0.0 for k, v in figures.items()}
+
+
+def shrink(fitted: Scores, prior: Scores, share: float = 0.5) -> Scores:
+    """Thresholds ``share`` of the way, in logit, from ``fitted`` toward ``prior``."""
+    z = (1 - share) * logit(fitted) + share * logit(prior)
+    out: Scores = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    return out
+
+
+def decisions_2fold(
+    records: Sequence[ContractRecord],
+    ngram: Sequence[Scores],
+    encoder: Sequence[Scores],
+    ngram_thresholds: Scores,
+    *,
+    floor: float = DEFAULT_FLOOR,
+    params: Params | None = None,
+) -> dict[str, dict[str, float]]:
+    """Each variant's document figures over ``records``, 2-fold by contract (alternate
+    contracts), the blend's share chosen on the fitting half by candidate macro AP."""
+    params = params or Params()
+    n = len(records)
+    halves = [list(range(0, n, 2)), list(range(1, n, 2))]
+    rows: dict[str, Scores] = {v: np.zeros((n, len(CATEGORIES)), np.float32) for v in VARIANTS}
+    docs: dict[str, Scores] = {}
+    shares: list[float] = []
+    for fit, score in ((0, 1), (1, 0)):
+        fit_r = [records[i] for i in halves[fit]]
+        share = best_share(records, ngram, encoder, halves[fit], floor=floor)
+        shares.append(share)
+        blend = [_blended(ngram[i], encoder[i], share, floor) for i in range(n)]
+        t_ngram_half = document_thresholds(fit_r, [ngram[i] for i in halves[fit]], params)
+        t_blend_half = document_thresholds(fit_r, [blend[i] for i in halves[fit]], params)
+        chosen: dict[str, Scores] = {
+            "ngram": ngram_thresholds,
+            "ngram_half": t_ngram_half,
+            "blend_half": t_blend_half,
+            "blend_ngram_t": ngram_thresholds,
+            "blend_shrunk": shrink(t_blend_half, ngram_thresholds),
+        }
+        for variant, t in chosen.items():
+            rows[variant][halves[score]] = t
+        for variant in VARIANTS:
+            source = ngram if variant.startswith("ngram") else blend
+            docs.setdefault(variant, np.zeros((n, len(CATEGORIES)), np.float32))
+            docs[variant][halves[score]] = document_scores([source[i] for i in halves[score]])
+    out = {v: macro_prf(records, docs[v], rows[v]) for v in VARIANTS}
+    out["shares"] = {"half0": shares[0], "half1": shares[1]}
+    return out
