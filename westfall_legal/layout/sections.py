@@ -12,9 +12,8 @@ numbers the PDF reads apart from its text). A number without a full stop ("1 Def
 opens one when a title follows it and it is the next top-level number (not "35 West Wacker
 Drive" in an address).
 
-A table of contents is not the sections it lists: on a page with several page numbers down
-its right side (or dot leaders ending in one), the lines down to the last of them are
-skipped.
+A table of contents, and a list of exhibits, is not the sections it lists
+(``listings.py``). An exhibit's heading repeated atop its later pages is one exhibit.
 """
 
 from __future__ import annotations
@@ -22,14 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from westfall_legal.layout.listings import ANNEX, annex_lists, contents_ends
 from westfall_legal.models import DocumentText, Line, Section
 
 _ROMAN = r"[IVXLC]+"
 _ARTICLE = re.compile(rf"^(?:ARTICLE|Article)\s+({_ROMAN}|\d+)\b[.:\s-]*(.*)$")
 _SECTION_WORD = re.compile(r"^(?:SECTION|Section)\s+(\d+(?:\.\d+)*)\b[.:\s-]*(.*)$")
-_ANNEX = re.compile(
-    r"^(SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix)\s+([A-Z0-9]{1,4}(?:[.-]\d+)?)\b[.:\s-]*(.*)$"
-)
 _PART = re.compile(r"^(?:PART|Part)\s+([A-Z]|[IVX]{1,5}|\d{1,2})\b[.:\s-]*(.*)$")
 _DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})([.,]?)\s+(\S.*)$")
 # "1.DGT shall pay", "11.1.1.Igene or its Affiliates": no space after the number
@@ -38,16 +35,11 @@ _LONE_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,4})\.?$")  # "1." over its 
 _BARE_NUMBER = re.compile(r"^(\d{1,2})\s+(\S*[A-Za-z]{2}.*)$")  # "1 Definitions": no full stop
 _OPENS_TEXT = re.compile(r"^[\"“‘'(]?[A-Z]")  # a sentence (or a defined term) starting
 SAME_ROW = 3.0  # points: a number and its text side by side in two columns
-_PAGE_REF = re.compile(r"^(?:\d{1,3}|[ivxlc]{1,5}|[A-Z]-\d{1,2})$")  # "12", "iv", "A-1"
-# "Definitions . . . . 1"; a match starts only at the first dot of a run (linear on a page of dots)
-_LEADERS = re.compile(r"(?<!\.)(?<!\.\s)(?:\.\s?+){4,}+\s*+\d{1,3}$")
-CONTENTS_REFS = 4  # page numbers down the right side that make a page a table of contents
-RIGHT_SIDE = 0.7  # of the page's text width
 _FILING_LABEL = re.compile(r"^Exhibit \d+\.\d+", re.IGNORECASE)  # EDGAR's "EXHIBIT 10.1"
 _RUNS_ON = re.compile(  # a line that ends mid-sentence (not "...; and", a list going on)
-    r"(?:(?<![;,])\s(?:and|or)|\b(?:of|the|in|to|under|with|by|per|Sections?|Articles?"
-    r"|Clauses?|Schedules?))$"
-)
+    r"(?:(?<![;,])\s(?:and|or|AND|OR)|\b(?:of|the|in|to|under|with|by|per|Sections?|Articles?"
+    r"|Clauses?|Schedules?|OF|THE|IN|TO|UNDER|WITH|BY))$"
+)  # also in capitals: "MAINTENANCE FEES: ... SPECIFIED IN" / "EXHIBIT A"
 # OCR specks: "_15.1 Governing Law", "audit. ,", a line that reads "Ca" under a paragraph.
 _LEADING_SPECK = re.compile(r"^[-_–—.,·•'`~|]{1,2}\s*(?=\d)")
 # It starts only where no earlier start could (not in a run of spaces, nor after a speck
@@ -149,7 +141,7 @@ def classify_line(text: str, previous_kind: str | None = None) -> tuple[str, str
     text = text.strip()
     if m := _ARTICLE.match(text):
         return ("article", m.group(1), m.group(2)) if _heading_rest(m.group(2)) else None
-    if m := _ANNEX.match(text):
+    if m := ANNEX.match(text):
         if not _heading_rest(m.group(3)):
             return None  # "Schedule 2 unless ..." is a sentence that starts a line
         return "annex", f"{m.group(1).title()} {m.group(2)}", m.group(3)
@@ -274,29 +266,6 @@ def _lone_number_heads(lines: list[Line], texts: list[str], i: int) -> bool:
     return nxt.box[0] > line.box[0] and bool(_OPENS_TEXT.match(below))
 
 
-def contents_ends(doc_text: DocumentText) -> dict[int, int]:
-    """Per page of a table of contents, where it ends: the end of its last page number."""
-    pages: dict[int, list[Line]] = {}
-    for ln in doc_text.lines:
-        pages.setdefault(ln.page, []).append(ln)
-    ends: dict[int, int] = {}
-    for page, lines in pages.items():
-        left = min(ln.box[0] for ln in lines)
-        right = max(ln.box[2] for ln in lines)
-        refs = [
-            ln
-            for ln in lines
-            if (t := doc_text.text[ln.char_start : ln.char_end].strip())
-            and (
-                (_PAGE_REF.match(t) and ln.box[0] > left + RIGHT_SIDE * (right - left))
-                or _LEADERS.search(t)
-            )
-        ]
-        if len(refs) >= CONTENTS_REFS:
-            ends[page] = max(ln.char_end for ln in refs)
-    return ends
-
-
 def find_headings(doc_text: DocumentText) -> list[Heading]:
     headings: list[Heading] = []
     contents = contents_ends(doc_text)
@@ -313,10 +282,12 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
     kept = [(ln, t) for ln, t in zip(lines, texts, strict=True) if not _is_speck(doc_text, ln, t)]
     lines, texts = [ln for ln, _ in kept], [t for _, t in kept]
     short = _short_lines(lines)
+    listed = annex_lists(lines, texts, contents)
+    last_annex: str | None = None  # the exhibit open with nothing numbered after its heading
     heading_lines: set[int] = set()
     last_top = 0  # the last top-level number ("4." or "4 Term"), for a bare "5 Price"
     for i, line in enumerate(lines):
-        if i in heading_lines or line.char_start < contents.get(line.page, -1):
+        if i in heading_lines or i in listed or line.char_start < contents.get(line.page, -1):
             continue  # the title line of the heading above; a line of the contents
         text = texts[i]
         same_block = i > 0 and lines[i - 1].block == line.block
@@ -343,6 +314,9 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
             kind, number, rest = found
             if kind == "annex" and i < 3 and _FILING_LABEL.match(text):
                 continue  # the filing's exhibit number above the contract, not a schedule
+            if kind == "annex" and number == last_annex:
+                continue  # "EXHIBIT A" again atop the exhibit's next page, or under its cover
+            last_annex = number if kind == "annex" else None
             if kind == "paren-a" and number == "(h)":
                 kind = "paren-a-h"  # so that a following (i) reads as a letter
             # A heading line that stops short of the block's right edge ends its title there.

@@ -235,3 +235,51 @@ def test_a_redaction_or_the_next_heading_is_not_an_exhibits_title() -> None:
     titles = {n: t for n, t in _numbered(build_sections(dt))}
     assert titles["Exhibit 2"] is None
     assert titles["Appendix 2"] is None
+
+
+def test_a_list_of_exhibits_is_not_the_exhibits() -> None:
+    dt = _doc(
+        [
+            (72, 100, "1. Term. This Agreement runs for two years.", 1),
+            (72, 130, "List of Appendices:", 2),
+            (72, 142, "Appendix 1: Material and Product", 2),
+            (72, 154, "Appendix 2: Project Plan", 2),
+            (72, 166, "Appendix 3: Members of the Project Team and of the Steering Committee", 2),
+        ],
+        [
+            (72, 100, "Appendix 1: Material and Product", 3),
+            (72, 120, "The Material is the cell line described below.", 4),
+        ],
+    )
+    assert [(n, s.page) for s in build_sections(dt) if (n := s.number)] == [
+        ("1", 1),
+        ("Appendix 1", 2),
+    ]
+
+
+def test_an_exhibit_heading_repeated_atop_its_pages_is_one_exhibit() -> None:
+    dt = _doc(
+        [(72, 100, "EXHIBIT A", 1), (72, 120, "SPECIFICATIONS", 1)],
+        [(72, 100, "EXHIBIT A", 2), (72, 120, "1. Overview. The service searches the web.", 3)],
+        [(72, 100, "EXHIBIT A", 4), (72, 120, "2. Capacity. It answers ten queries a second.", 5)],
+        [(72, 100, "EXHIBIT B", 6), (72, 120, "PRICES", 6)],
+    )
+    assert [(n, s.page) for s in build_sections(dt) if (n := s.number)] == [
+        ("Exhibit A", 1),
+        ("1", 2),
+        ("Exhibit A", 3),  # after its own numbered sections: a new heading, kept
+        ("2", 3),
+        ("Exhibit B", 4),
+    ]
+
+
+def test_a_capitals_line_running_on_into_an_exhibit_reference() -> None:
+    dt = _doc(
+        [
+            (72, 100, "EXHIBIT C", 1),
+            (72, 120, "MAINTENANCE FEES: LICENSED TECHNOLOGY FOR THE SERVICES SPECIFIED IN", 2),
+            (72, 132, "EXHIBIT A", 2),
+            (72, 144, "The Maintenance Fee is $20,000 a year.", 2),
+        ]
+    )
+    assert [s.number for s in build_sections(dt) if s.number] == ["Exhibit C"]

@@ -1,0 +1,70 @@
+"""Lines that list sections rather than head them: a table of contents, a list of exhibits.
+
+A table of contents: on a page with several page numbers down its right side (or dot
+leaders ending in one), the lines down to the last of them. A list of exhibits: two or more
+exhibit, schedule or appendix lines in a row, under a line that introduces them ("EXHIBITS",
+"List of Appendices:", "The following Schedules are attached:") or straight after a table of
+contents (the appendices a contents page lists after its last page number).
+"""
+
+from __future__ import annotations
+
+import re
+
+from westfall_legal.models import DocumentText, Line
+
+ANNEX = re.compile(
+    r"^(SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix)\s+([A-Z0-9]{1,4}(?:[.-]\d+)?)\b[.:\s-]*(.*)$"
+)
+_LIST_INTRO = re.compile(
+    r"^(?:list of |the following )?+(?:exhibits|schedules|appendices|annexes|attachments)\b"
+    r"[^.]{0,60}+$",
+    re.IGNORECASE,
+)
+_PAGE_REF = re.compile(r"^(?:\d{1,3}|[ivxlc]{1,5}|[A-Z]-\d{1,2})$")  # "12", "iv", "A-1"
+# "Definitions . . . . 1"; a match starts only at the first dot of a run (linear on a page of dots)
+_LEADERS = re.compile(r"(?<!\.)(?<!\.\s)(?:\.\s?+){4,}+\s*+\d{1,3}$")
+CONTENTS_REFS = 4  # page numbers down the right side that make a page a table of contents
+RIGHT_SIDE = 0.7  # of the page's text width
+
+
+def contents_ends(doc_text: DocumentText) -> dict[int, int]:
+    """Per page of a table of contents, where it ends: the end of its last page number."""
+    pages: dict[int, list[Line]] = {}
+    for ln in doc_text.lines:
+        pages.setdefault(ln.page, []).append(ln)
+    ends: dict[int, int] = {}
+    for page, lines in pages.items():
+        left = min(ln.box[0] for ln in lines)
+        right = max(ln.box[2] for ln in lines)
+        refs = [
+            ln
+            for ln in lines
+            if (t := doc_text.text[ln.char_start : ln.char_end].strip())
+            and (
+                (_PAGE_REF.match(t) and ln.box[0] > left + RIGHT_SIDE * (right - left))
+                or _LEADERS.search(t)
+            )
+        ]
+        if len(refs) >= CONTENTS_REFS:
+            ends[page] = max(ln.char_end for ln in refs)
+    return ends
+
+
+def annex_lists(lines: list[Line], texts: list[str], contents: dict[int, int]) -> set[int]:
+    """Indices of the lines that list exhibits: a run of two or more exhibit lines on one page
+    after a line introducing them, or after the end of the page's table of contents."""
+    listed: set[int] = set()
+    i = 1
+    while i < len(lines):
+        end = i
+        while end < len(lines) and lines[end].page == lines[i].page and ANNEX.match(texts[end]):
+            end += 1
+        before = lines[i - 1]
+        introduced = bool(_LIST_INTRO.match(texts[i - 1].strip())) or (
+            before.page == lines[i].page and before.char_start < contents.get(before.page, -1)
+        )
+        if end - i >= 2 and introduced:
+            listed.update(range(i, end))
+        i = max(end, i + 1)
+    return listed
