@@ -4,7 +4,9 @@ A table of contents: on a page with several page numbers down its right side (or
 leaders ending in one), the lines down to the last of them. A list of exhibits: two or more
 exhibit, schedule or appendix lines in a row, under a line that introduces them ("EXHIBITS",
 "List of Appendices:", "The following Schedules are attached:") or straight after a table of
-contents (the appendices a contents page lists after its last page number).
+contents (the appendices a contents page lists after its last page number). And the
+exhibit lines at the very top of the first page label the document itself (the filing's
+"EXHIBIT 10(l)", the agreement's own "EXHIBIT II" of a larger one), not one of its exhibits.
 """
 
 from __future__ import annotations
@@ -68,3 +70,18 @@ def annex_lists(lines: list[Line], texts: list[str], contents: dict[int, int]) -
             listed.update(range(i, end))
         i = max(end, i + 1)
     return listed
+
+
+def document_labels(lines: list[Line], texts: list[str]) -> set[int]:
+    """Indices of the exhibit lines above all other text of the first page."""
+    first = (
+        sorted((ln.box[1], i) for i, ln in enumerate(lines) if ln.page == lines[0].page)
+        if lines
+        else []
+    )
+    labels: set[int] = set()
+    for _, i in first:
+        if not ANNEX.match(texts[i]):
+            break
+        labels.add(i)
+    return labels

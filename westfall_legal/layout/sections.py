@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from westfall_legal.layout.listings import ANNEX, annex_lists, contents_ends
+from westfall_legal.layout.listings import ANNEX, annex_lists, contents_ends, document_labels
 from westfall_legal.models import DocumentText, Line, Section
 
 _ROMAN = r"[IVXLC]+"
@@ -282,7 +282,7 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
     kept = [(ln, t) for ln, t in zip(lines, texts, strict=True) if not _is_speck(doc_text, ln, t)]
     lines, texts = [ln for ln, _ in kept], [t for _, t in kept]
     short = _short_lines(lines)
-    listed = annex_lists(lines, texts, contents)
+    listed = annex_lists(lines, texts, contents) | document_labels(lines, texts)
     last_annex: str | None = None  # the exhibit open with nothing numbered after its heading
     heading_lines: set[int] = set()
     last_top = 0  # the last top-level number ("4." or "4 Term"), for a bare "5 Price"

@@ -259,17 +259,18 @@ def test_a_list_of_exhibits_is_not_the_exhibits() -> None:
 
 def test_an_exhibit_heading_repeated_atop_its_pages_is_one_exhibit() -> None:
     dt = _doc(
+        [(72, 100, "The parties have signed this Agreement.", 7)],
         [(72, 100, "EXHIBIT A", 1), (72, 120, "SPECIFICATIONS", 1)],
         [(72, 100, "EXHIBIT A", 2), (72, 120, "1. Overview. The service searches the web.", 3)],
         [(72, 100, "EXHIBIT A", 4), (72, 120, "2. Capacity. It answers ten queries a second.", 5)],
         [(72, 100, "EXHIBIT B", 6), (72, 120, "PRICES", 6)],
     )
     assert [(n, s.page) for s in build_sections(dt) if (n := s.number)] == [
-        ("Exhibit A", 1),
-        ("1", 2),
-        ("Exhibit A", 3),  # after its own numbered sections: a new heading, kept
-        ("2", 3),
-        ("Exhibit B", 4),
+        ("Exhibit A", 2),
+        ("1", 3),
+        ("Exhibit A", 4),  # after its own numbered sections: a new heading, kept
+        ("2", 4),
+        ("Exhibit B", 5),
     ]
 
 
@@ -283,3 +284,17 @@ def test_a_capitals_line_running_on_into_an_exhibit_reference() -> None:
         ]
     )
     assert [s.number for s in build_sections(dt) if s.number] == ["Exhibit C"]
+
+
+def test_exhibit_labels_atop_the_first_page_label_the_document() -> None:
+    dt = _doc(
+        [
+            (54, 229, "1. Term. This Agreement runs for two years.", 1),  # read before the top
+            (476, 51, "EXHIBIT 10(l)", 2),
+            (279, 72, "EXHIBIT II", 3),
+            (218, 92, "RATE AGREEMENT BETWEEN THE PARTIES", 4),
+            (72, 112, "This Agreement is made on 1 November 2002.", 5),
+        ],
+        [(250, 100, "EXHIBIT A", 6), (72, 120, "PRICES", 6)],
+    )
+    assert [s.number for s in build_sections(dt) if s.number] == ["1", "Exhibit A"]
