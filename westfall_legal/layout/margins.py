@@ -4,25 +4,31 @@ A marginal note or heading, an "Initials: ____" box, a pleading paper's line num
 outside the body's column. The PDF may draw them anywhere: between two lines of the
 paragraph they stand beside, so they would read mid-sentence. They stay in the text, marked
 (``Line.is_margin``, as running heads and footnotes are, so clauses, headings and references
-leave them out), and read after the paragraph they stand beside.
+leave them out), and read after the paragraph they stand beside: its lines down to one that
+ends a sentence where the PDF's block ends or a line's height of white follows.
 
-The body's column runs between the left and right edges of the page's full lines (half the
-page wide or more; at least ``MIN_BODY`` of them). A margin note is a line narrower than
-``NOTE_WIDTH`` of the page, wholly left of the body's left edge or right of its right edge
-(by ``GAP`` points), outside the running heads' zones at the top and bottom, that is not a
-clause number or a bullet (a column of numbers beside their text is the body's own:
-:mod:`layout.markers` joins them) and does not open with one ("2.1 Term" in a left column
-is a heading). A pleading paper's line numbers (``MIN_LINE_NUMBERS`` or more bare numbers
-counting up by one down the margin) are margin notes too, read after the page's body.
+The body's column runs between the left and right edges of the full lines (half the page
+wide or more; at least ``MIN_BODY`` of them), the page's or the document's, whichever is
+wider (a page whose full lines are a definitions table's right column keeps its terms). A
+margin note is a line narrower than ``NOTE_WIDTH`` of the page, wholly left of the body's
+left edge or right of its right edge (by ``GAP`` points) and of every other line of the
+page's text, within a line's height of a full line, outside the running heads' zones at the
+top and bottom, that is not a clause number or a bullet (a column of numbers beside their
+text is the body's own: :mod:`layout.markers` joins them) and does not open with one ("2.1
+Term" in a left column is a heading). A pleading paper's line numbers (``MIN_LINE_NUMBERS``
+or more bare numbers counting up by one down the margin) are margin notes too, read after
+the page's body.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
 from westfall_legal.layout.markers import is_marker
 from westfall_legal.layout.rawlines import RawLine
+from westfall_legal.models import Box
 
 NOTE_WIDTH = 0.25  # a margin note is at most this share of the page's width
 FULL_LINE = 0.5  # a body line this share of the page's width or more gives the column's edges
@@ -37,11 +43,15 @@ _NUMBERED = re.compile(
     r"(?:\s|$)"
 )
 _LINE_NUMBER = re.compile(r"^\d{1,2}$")
+_ENDS = (".", ":", ";", "!", "?")
+Edges = tuple[float, float]
 
 
-def _body_edges(lines: list[RawLine], width: float) -> tuple[float, float] | None:
-    boxes = [ln.box() for ln in lines]
-    full = [b for b in boxes if b[2] - b[0] >= FULL_LINE * width]
+def _full(lines: Sequence[RawLine], width: float) -> list[Box]:
+    return [b for b in (ln.box() for ln in lines) if b[2] - b[0] >= FULL_LINE * width]
+
+
+def _edges(full: Sequence[Box]) -> Edges | None:
     if len(full) < MIN_BODY:
         return None
     lefts = sorted(b[0] for b in full)
@@ -50,7 +60,16 @@ def _body_edges(lines: list[RawLine], width: float) -> tuple[float, float] | Non
     return lefts[cut], rights[-1 - cut]
 
 
-def _outside(line: RawLine, edges: tuple[float, float], width: float) -> bool:
+def usual_edges(pages: Sequence[tuple[Sequence[RawLine], float]]) -> dict[int, Edges]:
+    """The body's edges over the whole document, per page width (pages and their width): a
+    page's own full lines may all be a table's right column, its terms in the margin."""
+    full: dict[int, list[Box]] = {}
+    for lines, width in pages:
+        full.setdefault(round(width), []).extend(_full(lines, width))
+    return {w: e for w, boxes in full.items() if (e := _edges(boxes)) is not None}
+
+
+def _outside(line: RawLine, edges: Edges, width: float) -> bool:
     x0, _, x1, _ = line.box()
     height = line.page_height
     return (
@@ -110,6 +129,16 @@ def _notes(lines: list[RawLine], outside: list[bool], numbers: set[int]) -> list
     return notes
 
 
+def _by_full_lines(lines: list[RawLine], note: list[int], full: list[Box]) -> bool:
+    """Whether a full line of the body stands within a line's height of one of the note's
+    lines (a chart's labels down a page of short cells are not notes)."""
+    for i in note:
+        line = lines[i]
+        if any(b[1] - line.bottom <= line.height and line.top - b[3] <= line.height for b in full):
+            return True
+    return False
+
+
 def _beside(lines: list[RawLine], note: list[int], body: list[int]) -> int:
     """The body line that the note's first line stands beside (the nearest in height)."""
     first = lines[note[0]]
@@ -118,22 +147,31 @@ def _beside(lines: list[RawLine], note: list[int], body: list[int]) -> int:
 
 
 def _same_paragraph(line: RawLine, below: RawLine) -> bool:
-    """Whether ``below`` goes on with ``line``'s paragraph: its block, under it with less
-    than ``PARAGRAPH_GAP`` of a line's height between them."""
+    """Whether ``below`` goes on with ``line``'s paragraph: a sentence that has not ended
+    (whatever the PDF's blocks), or its block, with less than ``PARAGRAPH_GAP`` of a line's
+    height between them."""
+    if not line.text.rstrip().rstrip('"”’)').endswith(_ENDS):
+        return below.page == line.page
     gap = below.top - line.bottom
     return below.block == line.block and gap < PARAGRAPH_GAP * max(line.height, 1.0)
 
 
-def place_margin_notes(lines: list[RawLine], width: float) -> list[RawLine]:
+def place_margin_notes(
+    lines: list[RawLine], width: float, usual: dict[int, Edges] | None = None
+) -> list[RawLine]:
     """One page's lines (in reading order) with its margin notes marked (``note``) and read
-    after the paragraph they stand beside; a pleading paper's line numbers after the page."""
-    edges = _body_edges(lines, width)
+    after the paragraph they stand beside; a pleading paper's line numbers after the page.
+    ``usual``: the document's body edges per page width (:func:`usual_edges`)."""
+    edges = _edges(_full(lines, width))
     if edges is None:
         return lines
+    if (doc := (usual or {}).get(round(width))) is not None:
+        edges = (min(edges[0], doc[0]), max(edges[1], doc[1]))
     outside = [_outside(ln, edges, width) for ln in lines]
     numbers = _line_numbers(lines, outside)
     outside = _beyond_the_text(lines, outside, numbers)
-    notes = _notes(lines, outside, numbers)
+    full = _full(lines, width)
+    notes = [n for n in _notes(lines, outside, numbers) if _by_full_lines(lines, n, full)]
     if not notes and not numbers:
         return lines
     in_note = numbers | {i for note in notes for i in note}

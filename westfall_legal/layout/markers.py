@@ -22,7 +22,7 @@ OVERLAP = 1.0  # points a line may start left of the marker's right edge (kernin
 SPLIT_BLOCK = 1_000_000  # block ids from here on: a paragraph that a joined marker opens
 _MARKER = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3}){0,4}\.?|\(?(?:[a-zA-Z]|[ivxlc]{1,6}|\d{1,2})\)"
-    r"|[·•‐‑–—\-▪■●◦*o])$"
+    r"|(?:[a-zA-Z]|[ivxlc]{1,6})\.|[·•‐‑–—\-▪■●◦*o])$"
 )
 
 

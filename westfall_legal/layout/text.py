@@ -21,11 +21,11 @@ from collections import Counter
 
 from westfall_legal.layout.columns import RIGHT, column_sides, reading_order
 from westfall_legal.layout.grids import grid_lines
-from westfall_legal.layout.margins import place_margin_notes
+from westfall_legal.layout.margins import place_margin_notes, usual_edges
 from westfall_legal.layout.markers import join_markers
 from westfall_legal.layout.rawlines import RawLine
 from westfall_legal.layout.tables import join_continued, page_tables
-from westfall_legal.models import Document, DocumentText, Line, Table, Token
+from westfall_legal.models import Document, DocumentText, Line, Page, Table, Token
 
 MARGIN_ZONE = 0.1  # top and bottom fraction of the page where running heads live
 _DIGITS = re.compile(r"\d+")
@@ -37,23 +37,29 @@ _PAGE_NUMBER = re.compile(
 
 
 def _group_lines(doc: Document) -> list[RawLine]:
+    pages = [(_in_columns(_page_lines(page), page.width), page.width) for page in doc.pages]
+    usual = usual_edges(pages)
     lines: list[RawLine] = []
-    for page in doc.pages:
-        current: dict[tuple[int, int], RawLine] = {}
-        page_lines: list[RawLine] = []
-        for word in page.words:
-            key = (word.block, word.line)
-            line = current.get(key)
-            if line is None:
-                line = RawLine(page.number, word.block, [], word.box[1], word.box[3], page.height)
-                current[key] = line
-                page_lines.append(line)
-            line.words.append(word)
-            line.top = min(line.top, word.box[1])
-            line.bottom = max(line.bottom, word.box[3])
-        ordered = place_margin_notes(_in_columns(page_lines, page.width), page.width)
-        lines += join_markers(ordered)
+    for page_lines, width in pages:
+        lines += join_markers(place_margin_notes(page_lines, width, usual))
     return lines
+
+
+def _page_lines(page: Page) -> list[RawLine]:
+    """A page's lines as the PDF (or OCR) gives them: the words of each block and line."""
+    current: dict[tuple[int, int], RawLine] = {}
+    page_lines: list[RawLine] = []
+    for word in page.words:
+        key = (word.block, word.line)
+        line = current.get(key)
+        if line is None:
+            line = RawLine(page.number, word.block, [], word.box[1], word.box[3], page.height)
+            current[key] = line
+            page_lines.append(line)
+        line.words.append(word)
+        line.top = min(line.top, word.box[1])
+        line.bottom = max(line.bottom, word.box[3])
+    return page_lines
 
 
 def _in_columns(lines: list[RawLine], width: float) -> list[RawLine]:
