@@ -10,11 +10,13 @@ desktop bundle (PyInstaller collects it to ``_internal/westfall_legal/data/``).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "westfall-legal"
 
@@ -90,3 +92,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def write_json(path: Path, obj: Any, **dumps_kwargs: Any) -> None:
+    """Replace ``path`` with ``obj`` as JSON and a final newline, through :func:`write_atomic`;
+    ``dumps_kwargs`` go to ``json.dumps`` (``indent=2``, ``sort_keys=True``, ...)."""
+    write_atomic(path, json.dumps(obj, **dumps_kwargs) + "\n")

@@ -66,7 +66,7 @@ def read_index() -> list[dict[str, Any]]:
 def _write_index(entries: list[dict[str, Any]]) -> None:
     path = pool_dir() / INDEX
     try:
-        paths.write_atomic(path, json.dumps({"bundles": entries}, indent=2) + "\n")
+        paths.write_json(path, {"bundles": entries}, indent=2)
     except OSError as exc:
         raise OutputError(f"{path}: cannot update the feedback pool ({exc.strerror}).") from exc
 

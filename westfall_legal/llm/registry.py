@@ -119,7 +119,7 @@ class Registry:
             "history": self.history,
             "mac": hmac.new(key, body, sha256).hexdigest(),
         }
-        paths.write_atomic(self.file, json.dumps(data, indent=2, sort_keys=True))
+        paths.write_json(self.file, data, indent=2, sort_keys=True)
 
     # -- queries ----------------------------------------------------------------------
     def get(self, model_id: str) -> ModelEntry:

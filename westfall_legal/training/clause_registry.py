@@ -64,7 +64,7 @@ def _read() -> dict[str, Any]:
 def _write(data: dict[str, Any]) -> None:
     path = registry_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    paths.write_atomic(path, json.dumps(data, indent=2) + "\n")
+    paths.write_json(path, data, indent=2)
 
 
 def _entry(raw: dict[str, Any]) -> ClauseModelEntry:

@@ -169,7 +169,7 @@ def compare_models(
 
 
 def _write_comparison(folder: Path, comparison: dict[str, Any]) -> None:
-    paths.write_atomic(folder / COMPARISON_FILE, json.dumps(comparison, indent=2) + "\n")
+    paths.write_json(folder / COMPARISON_FILE, comparison, indent=2)
     paths.write_atomic(folder / "COMPARISON.md", comparison_markdown(comparison) + "\n")
 
 

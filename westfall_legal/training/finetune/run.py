@@ -366,11 +366,11 @@ def compare_adapter(
         own = paths.user_models_dir() / "adapters" / entry.id
         if folder.resolve() == own.resolve():
             manifest.update(assessment=assessment, metrics=metrics)
-            paths.write_atomic(manifest_path, json.dumps(manifest, indent=1))
+            paths.write_json(manifest_path, manifest, indent=1)
             write_adapter_card(folder)
         else:
             own.mkdir(parents=True, exist_ok=True)
-            paths.write_atomic(own / "comparison.json", json.dumps(assessment, indent=1))
+            paths.write_json(own / "comparison.json", assessment, indent=1)
         registry.update_metrics(entry.id, metrics)
     return "\n".join(
         [f"# {entry.id} against the clause classifier", "", *comparison_lines(assessment)]
