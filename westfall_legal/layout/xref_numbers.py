@@ -21,6 +21,7 @@ __all__ = [
     "number_key",
     "roman_to_int",
     "split_number",
+    "style_of",
 ]
 
 _PAREN = r"\([a-zA-Z0-9]{1,4}\)"
@@ -95,7 +96,7 @@ def number_key(number: str) -> int | str:
     return number if value is None else value
 
 
-def _style(paren: str) -> set[str]:
+def style_of(paren: str) -> set[str]:
     """What kind of list a ``(x)`` belongs to: ``(b)`` letters, ``(ii)`` roman, ``(i)`` either."""
     inner = paren.strip("()")
     if inner.isdigit():
@@ -112,7 +113,7 @@ def _continued(previous: str, item: str) -> str | None:
     base, parens = split_number(previous)
     new = split_number(item)[1]
     for depth in range(len(parens) - 1, -1, -1):
-        if _style(parens[depth]) & _style(new[0]):
+        if style_of(parens[depth]) & style_of(new[0]):
             return base + "".join(parens[:depth]) + "".join(new)
     return None
 

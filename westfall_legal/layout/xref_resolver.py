@@ -11,12 +11,13 @@ outside the schedules first; paragraphs inside the reference's own schedule firs
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
 from westfall_legal.layout.spans import SectionIndex
-from westfall_legal.layout.xref_numbers import number_key, split_number
-from westfall_legal.models import ANNEX_KINDS, DocumentText, Section
+from westfall_legal.layout.xref_numbers import number_key, split_number, style_of
+from westfall_legal.models import ANNEX_KINDS, DocumentText, Line, Section
 
 __all__ = ["Resolver"]
 
@@ -27,6 +28,22 @@ _HEADING = re.compile(
     r"[ \t]*(?:(?P<kw>(?i:section|article|clause|paragraph))[ \t]+)?"
     r"(?P<num>\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,7})(?P<dot>\.?)(?=[ \t]*(?:$|[A-Z“\"]))"
 )  # then the end of the line or a title: never "(", "and", a lower-case word (running text)
+# Any list item's label: "(b)", "(iv)", "(2)", or "b)" / "b." opening a line
+_ANY_MARKER = re.compile(
+    r"(?:\(|(?<=\n)|(?<=\n[ \t]))(?P<label>[a-zA-Z]{1,5}|\d{1,2})(?:\)|\.(?=\s))"
+)
+# A line that names an annex: "Exhibit B The Territory", "Appendix 2: Project Plan"
+_ANNEX_LINE = re.compile(
+    r"[ \t]*+(?P<kind>[Ee]xhibit|EXHIBIT|[Ss]chedule|SCHEDULE|[Aa]nnex|ANNEX|[Aa]ppendix|APPENDIX)"
+    r"[ \t]++[A-Z0-9]"
+)
+# A heading's line continues the line before when that one ends in a word like these
+# ("LICENSED TECHNOLOGY FOR THE BASIC SERVICES SPECIFIED IN" / "EXHIBIT A").
+_LINKS = frozenset(
+    {"in", "of", "to", "under", "and", "or", "per", "see", "with", "by", "on", "at", "the", "as"}
+    | {"from", "for", "hereto", "herein"}
+)
+LIST_RUN = 3  # lines of one block naming annexes of one kind: a list of annexes
 _MARKER = r"(?:\(|(?<=\n)|(?<=\n[ \t])){}(?:\)|\.(?=\s))"  # "(v)", "v)" or "v." opening a line
 
 
@@ -38,6 +55,8 @@ class Resolver:
         for s in self.index.sections:
             if s.number and not s.number.startswith("("):
                 self._by_number.setdefault(number_key(s.number), []).append(s)
+        # annex headings that are not the annex: a list's entries, a label ending a sentence
+        self.not_annex = _not_annexes(self.index.sections, doc_text)
         self._headings: dict[int | str, int] = {}  # numbered headings in the text, first seen
         for line in doc_text.lines if doc_text else ():
             if line.is_margin:
@@ -74,6 +93,22 @@ class Resolver:
             pos += found.end()
         return True
 
+    def has_items(self, label: str, section: Section, ref: tuple[int, int]) -> bool:
+        """Whether ``section``'s own text shows any list item in the style of ``label``
+        ("(b)" looks for letters). Where it shows none (numbering the PDF lost, its items read
+        elsewhere), an item cannot be checked and the reference is taken to mean the section."""
+        style = style_of(label)
+        for m in _ANY_MARKER.finditer(self.text, section.char_start, section.char_end):
+            found = style_of(m.group("label"))
+            # "(i)" is a letter or a numeral: it shows a list of letters only to an "(i)"
+            if (
+                found & style
+                and (len(found) == 1 or len(style) > 1)
+                and not _inside(m.start(), ref)
+            ):
+                return True
+        return False
+
     def annex_of(self, section: Section | None) -> str | None:
         chain = self.index.ancestors(section)
         top = chain[-1] if chain else None
@@ -86,7 +121,11 @@ class Resolver:
             return whole.id  # "Section 2A" where the document has a section 2A
         if kind in ANNEX_KINDS:
             label = f"{kind} {number}".casefold()
-            hits = [s for s in self.index.sections if (s.number or "").casefold() == label]
+            hits = [
+                s
+                for s in self.index.sections
+                if (s.number or "").casefold() == label and s.id not in self.not_annex
+            ]
             return _meant_annex(hits).id if hits else None
         base, parens = split_number(number)
         start = self._base(kind, base, at) if base else None
@@ -114,7 +153,9 @@ class Resolver:
                 if below is None:
                     break
                 node, rest = below, rest[1:]
-            return node.id if self.in_text(rest, node, ref) else None
+            if self.in_text(rest, node, ref) or not self.has_items(rest[0], node, ref):
+                return node.id  # its item is in its text, or its text shows no item of that kind
+            return None
         for holder in self.index.ancestors(at):  # "clauses (a) through (d)" above, or below
             if self.in_text(parens[:1], holder, ref):
                 return holder.id
@@ -187,3 +228,47 @@ def _meant_annex(candidates: Sequence[Section]) -> Section:
 
 def _inside(pos: int, span: tuple[int, int]) -> bool:
     return span[0] <= pos < span[1]
+
+
+def _block(lines: Sequence[Line], text: str, i: int, reach: int = 12) -> range:
+    """The lines of line ``i``'s block: its neighbours on its page with no blank line between."""
+
+    def joined(a: Line, b: Line) -> bool:
+        return a.page == b.page and "\n\n" not in text[a.char_end : b.char_start]
+
+    lo = i
+    while lo > max(0, i - reach) and joined(lines[lo - 1], lines[lo]):
+        lo -= 1
+    hi = i
+    while hi < min(len(lines) - 1, i + reach) and joined(lines[hi], lines[hi + 1]):
+        hi += 1
+    return range(lo, hi + 1)
+
+
+def _not_annexes(sections: Sequence[Section], doc_text: DocumentText | None) -> set[str]:
+    """Annex headings that are not the annex itself: the entries of a list of annexes (three
+    or more lines of one block naming annexes of one kind: "Exhibit A List of Products",
+    "Exhibit B The Territory", ...), and a label that continues the line before ("SPECIFIED
+    IN" / "EXHIBIT A"). Both are references to the annex, not its heading."""
+    if doc_text is None:
+        return set()
+    text = doc_text.text
+    lines = [ln for ln in doc_text.lines if not ln.is_margin]
+    starts = [ln.char_start for ln in lines]
+    found: set[str] = set()
+    for s in sections:
+        kind = (s.number or "").split()[0].lower() if s.number else ""
+        i = bisect.bisect_right(starts, s.char_start) - 1
+        if kind not in ANNEX_KINDS or i < 0:
+            continue
+        block = _block(lines, text, i)
+        named = 0
+        for j in block:
+            m = _ANNEX_LINE.match(text, lines[j].char_start, lines[j].char_end)
+            named += bool(m and m.group("kind").lower() == kind)
+        before = (
+            text[lines[i - 1].char_start : lines[i - 1].char_end].split() if i - 1 in block else []
+        )
+        if named >= LIST_RUN or (before and before[-1].lower() in _LINKS):
+            found.add(s.id)
+    return found

@@ -88,7 +88,7 @@ def find_references(
     text = doc_text.text
     body = _body_text(doc_text)
     resolver = Resolver(sections, doc_text)
-    heading_starts = {s.char_start for s in sections}
+    heading_starts = {s.char_start for s in sections if s.id not in resolver.not_annex}
     line_starts = [ln.char_start for ln in doc_text.lines]
     refs: list[CrossReference] = []
     external = [r for r in find_rules(body) if r.char_start not in heading_starts]
@@ -122,7 +122,7 @@ def find_references(
                 else:
                     target = resolver.resolve(kind, number, at)
                 if target is None and kind != "part":
-                    target = resolver.resolve_in_text(kind, number, at, (start, end))
+                    target = resolver.resolve_in_text(kind, number, at, (m.start(), m.end()))
                 if target is None and kind != "part":
                     located = resolver.heading(kind, number, start)
                 refs.append(
