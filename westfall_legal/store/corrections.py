@@ -430,7 +430,7 @@ class Corrections:
                 "a correction needs the reviewer's name.", hint="Pass --reviewer NAME."
             )
         document = store.reviews.document(document_id)
-        matter = store.matters.require_open(document.matter_id)
+        matter_id = store.matters.open_id(document.matter_id)
         review = store.reviews.latest(document_id)
         correction = Correction(
             id=random_id(),
@@ -460,14 +460,14 @@ class Corrections:
         }
         if self._redoing is not None:
             body["redoes"] = self._redoing
-        sealed = store.seal(matter.id, "corrections", correction.id, "body", body)
+        sealed = store.seal(matter_id, "corrections", correction.id, "body", body)
         store.db.execute(
             "INSERT INTO corrections (id, matter_id, document_id, created, body) "
             "VALUES (?, ?, ?, ?, ?)",
-            [correction.id, matter.id, document_id, correction.created, sealed],
+            [correction.id, matter_id, document_id, correction.created, sealed],
         )
         store.audit.append(
-            matter.id,
+            matter_id,
             "correction",
             {
                 "correction": correction.id,

@@ -9,6 +9,7 @@ A backup taken before the deletion still holds the wrapped key: see docs/store.m
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -43,28 +44,24 @@ class Matters:
     def live_ids(self) -> set[str]:
         return {r[0] for r in self._store.db.execute("SELECT id FROM matters")}
 
-    def list(self, *, include_closed: bool = True) -> list[Matter]:
+    def _all(self, counts: dict[str, int]) -> list[Matter]:
+        """Every matter, its name unsealed; ``documents`` from ``counts`` (0 where absent)."""
         store = self._store
-        with store.read():
-            counts = dict(
-                store.db.execute("SELECT matter_id, count(*) FROM documents GROUP BY matter_id")
+        return [
+            Matter(
+                id=r["id"],
+                name=store.unseal(r["id"], "matters", r["id"], "name", r["name"]),
+                created=r["created"],
+                closed=r.get("closed"),  # schema 1 had no closing
+                documents=counts.get(r["id"], 0),
             )
-            rows = list(store.db.query("SELECT * FROM matters ORDER BY created"))
-            matters = [
-                Matter(
-                    id=r["id"],
-                    name=store.unseal(r["id"], "matters", r["id"], "name", r["name"]),
-                    created=r["created"],
-                    closed=r.get("closed"),  # schema 1 had no closing
-                    documents=counts.get(r["id"], 0),
-                )
-                for r in rows
-            ]
-        return [m for m in matters if include_closed or m.closed is None]
+            for r in store.db.query("SELECT * FROM matters ORDER BY created")
+        ]
 
-    def get(self, ref: str) -> Matter:
-        """A matter by its name (case-insensitive) or its id."""
-        matters = self.list()
+    def _match(self, ref: str) -> Matter:
+        """A matter by its name (case-insensitive) or its id, its documents not counted
+        (counting them reads the matter's whole index: a write needs only the id)."""
+        matters = self._all({})
         found = [m for m in matters if m.id == ref] or [
             m for m in matters if m.name.casefold() == ref.strip().casefold()
         ]
@@ -72,11 +69,38 @@ class Matters:
             raise NotInStoreError(f"no matter named {ref!r} in the store.")
         return found[0]
 
-    def require_open(self, ref: str) -> Matter:
-        matter = self.get(ref)
+    def list(self, *, include_closed: bool = True) -> list[Matter]:
+        store = self._store
+        with store.read():
+            counts = dict(
+                store.db.execute("SELECT matter_id, count(*) FROM documents GROUP BY matter_id")
+            )
+            matters = self._all(counts)
+        return [m for m in matters if include_closed or m.closed is None]
+
+    def get(self, ref: str) -> Matter:
+        """A matter by its name (case-insensitive) or its id."""
+        store = self._store
+        with store.read():
+            matter = self._match(ref)
+            row = store.db.execute(
+                "SELECT count(*) FROM documents WHERE matter_id = ?", [matter.id]
+            ).fetchone()
+        return dataclasses.replace(matter, documents=row[0])
+
+    def id_of(self, ref: str) -> str:
+        """The id of a matter named by its name or id (nothing counted)."""
+        return self._match(ref).id
+
+    def open_id(self, ref: str) -> str:
+        """The id of an open matter (name or id), for a write; a closed one is refused."""
+        matter = self._match(ref)
         if matter.closed:
             raise MatterClosedError(f"matter {matter.name!r} is closed.")
-        return matter
+        return matter.id
+
+    def require_open(self, ref: str) -> Matter:
+        return self.get(self.open_id(ref))
 
     def create(self, name: str) -> Matter:
         name = name.strip()

@@ -74,13 +74,13 @@ class Reviews:
                 hint="Store the JSON written by `westfall review`.",
             ) from None
         with store.write():
-            owner = store.matters.require_open(matter)
-            known = self._lookup(owner.id, sha256)
+            matter_id = store.matters.open_id(matter)
+            known = self._lookup(matter_id, sha256)
             if known is not None:
                 document_id, new_document = known, False
             else:
                 document_id, new_document = random_id(), True
-                self._insert(owner.id, document_id, size, file_name, sha256, pages, review)
+                self._insert(matter_id, document_id, size, file_name, sha256, pages, review)
             review_id = random_id()
             rest = {k: v for k, v in review.items() if k not in _NOT_IN_BODY}
             store.db.execute(
@@ -88,27 +88,27 @@ class Reviews:
                 "VALUES (?, ?, ?, ?, ?)",
                 [
                     review_id,
-                    owner.id,
+                    matter_id,
                     document_id,
                     now(),
-                    store.seal(owner.id, "reviews", review_id, "body", rest),
+                    store.seal(matter_id, "reviews", review_id, "body", rest),
                 ],
             )
-            cipher = store.cipher(owner.id)
+            cipher = store.cipher(matter_id)
             rows, parts = [], []
             for body in annotation_bodies(review):
                 annotation_id = random_id()
                 plain = dumps(body)
                 parts.append((annotation_id, plain))
                 sealed = cipher.seal(plain, associated_data("annotations", annotation_id, "body"))
-                rows.append((annotation_id, owner.id, document_id, review_id, sealed))
+                rows.append((annotation_id, matter_id, document_id, review_id, sealed))
             store.db.conn.executemany(
                 "INSERT INTO annotations (id, matter_id, document_id, review_id, body) "
                 "VALUES (?, ?, ?, ?, ?)",
                 rows,
             )
             store.audit.append(
-                owner.id,
+                matter_id,
                 "review.stored",
                 {
                     "review": review_id,
@@ -163,7 +163,7 @@ class Reviews:
         first stored, should there be two), or None; one indexed query."""
         store = self._store
         with store.read():
-            found = self._lookup(store.matters.get(matter).id, sha256)
+            found = self._lookup(store.matters.id_of(matter), sha256)
             return None if found is None else self.document(found)
 
     def _lookup(self, matter_id: str, sha256: str) -> str | None:
@@ -237,7 +237,7 @@ class Reviews:
 
     def documents(self, matter: str) -> list[DocumentInfo]:
         """The documents of a matter (name or id), oldest first."""
-        matter_id = self._store.matters.get(matter).id
+        matter_id = self._store.matters.id_of(matter)
         return self._rows("matter_id = ?", [matter_id])
 
     def document(self, document_id: str) -> DocumentInfo:
