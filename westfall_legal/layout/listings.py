@@ -1,7 +1,8 @@
 """Lines that list sections rather than head them: a table of contents, a list of exhibits.
 
 A table of contents: on a page with several page numbers down its right side (or dot
-leaders ending in one), the lines down to the last of them. A list of exhibits: two or more
+leaders ending in one), not all the same (a column of 0s in a table), the lines down to the
+last of them. A list of exhibits: two or more
 exhibit, schedule or appendix lines in a row, under a line that introduces them ("EXHIBITS",
 "List of Appendices:", "The following Schedules are attached:") or straight after a table of
 contents (the appendices a contents page lists after its last page number). And the
@@ -48,7 +49,8 @@ def contents_ends(doc_text: DocumentText) -> dict[int, int]:
                 or _LEADERS.search(t)
             )
         ]
-        if len(refs) >= CONTENTS_REFS:
+        words = {doc_text.text[ln.char_start : ln.char_end].split()[-1] for ln in refs}
+        if len(refs) >= CONTENTS_REFS and len(words) > 1:  # not a column of 0s in a table
             ends[page] = max(ln.char_end for ln in refs)
     return ends
 

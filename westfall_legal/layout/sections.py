@@ -67,12 +67,18 @@ class Heading:
     page: int
 
 
-_TITLE_END = re.compile(r"(?<![.\s][A-Z])(?<=[A-Za-z\)\]])\.(?:\s|$)|:\s")
+_TITLE_END = re.compile(r"(?<![.\s][A-Z])(?<=[A-Za-z0-9\)\]])\.(?:\s|$)|:\s")  # "By D2."
 _SMALL_WORDS = {
     "of", "and", "or", "to", "the", "for", "in", "on", "by", "a", "an", "with", "upon",
     "between", "from", "at", "as", "into", "this", "under", "outside", "within", "other",
     "its", "after", "before", "through", "against", "over",
 }  # fmt: skip
+# Words that make a short phrase a sentence, not a title ("The Company agrees.").
+_VERBS = {
+    "shall", "will", "may", "must", "is", "are", "was", "were", "be", "has", "have", "had",
+    "agrees", "agree", "does", "do", "can", "should", "would", "not", "hereby", "means",
+}  # fmt: skip
+SENTENCE_TITLE_WORDS = 5
 
 
 def _title_from(rest: str, alone: bool = True) -> str | None:
@@ -91,15 +97,37 @@ def _title_from(rest: str, alone: bool = True) -> str | None:
     words = head.split()
     if not words or len(head) > MAX_TITLE or len(words) > 10 or head.endswith((",", ";")):
         return None
+    if not any(c.isalpha() for c in head):
+        return None  # "5. 6. Governing Law": a typo's second number is no title
     terminated = len(parts) > 1 or rest.endswith((".", ":"))
     if not (terminated or alone or _is_caps_heading(head)):
         return None
-    titled = all(map(_title_word, words))
+    # Sentence case only before a full stop: "Billing cycle: the cycle ..." defines a term.
+    stopped = rest[len(parts[0])] == "." if len(parts) > 1 else rest.endswith(".")
+    titled = all(map(_title_word, words)) or (stopped and _sentence_case_title(words))
     return head.rstrip(".") if titled else None
 
 
+def _sentence_case_title(words: list[str]) -> bool:
+    """A short title in sentence case, closed by its full stop: "Source Code delivery.",
+    "Confidentiality and security." Not a short sentence ("Licensee shall pay.")."""
+    return (
+        len(words) <= SENTENCE_TITLE_WORDS
+        and _title_word(words[0])
+        and words[0].lower() not in _SMALL_WORDS
+        and words[-1].lower() not in _SMALL_WORDS
+        and all(w.isalpha() and w.lower() not in _VERBS for w in words)
+    )
+
+
 def _title_word(word: str) -> bool:
-    return word[0].isupper() or not word[0].isalpha() or word.lower() in _SMALL_WORDS
+    """Capitalised ("Term", "eDiets", "cGMPs"), not a word ("(A)", "$5"), or a small word."""
+    return (
+        word[0].isupper()
+        or not word[0].isalpha()
+        or word.lower() in _SMALL_WORDS
+        or any(c.isupper() for c in word[1:3])
+    )
 
 
 def _wrapped_title(rest: str, nxt: str) -> str | None:

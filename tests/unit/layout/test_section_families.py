@@ -298,3 +298,32 @@ def test_exhibit_labels_atop_the_first_page_label_the_document() -> None:
         [(250, 100, "EXHIBIT A", 6), (72, 120, "PRICES", 6)],
     )
     assert [s.number for s in build_sections(dt) if s.number] == ["1", "Exhibit A"]
+
+
+def test_titles_in_sentence_case_brand_names_and_ending_in_a_figure() -> None:
+    dt = _doc(
+        [
+            (72, 100, "7.1 Source Code delivery. D2 shall deliver the source code.", 1),
+            (72, 120, "7.2 Confidentiality and security.", 2),
+            (72, 132, "The source code is kept in escrow.", 2),
+            (72, 150, "8.1 eDiets Content. eDiets provides the diet content.", 3),
+            (72, 170, "10.1 By D2. D2 agrees to indemnify the Licensee.", 4),
+            (72, 190, "10.2 Billing cycle: the month in which the fees fall due.", 5),
+            (72, 210, "10.3 Licensee shall pay. The fee is due on signature.", 6),
+        ]
+    )
+    assert _numbered(build_sections(dt)) == [
+        ("7.1", "Source Code delivery"),
+        ("7.2", "Confidentiality and security"),
+        ("8.1", "eDiets Content"),
+        ("10.1", "By D2"),
+        ("10.2", None),  # a term defined, not a title
+        ("10.3", None),  # a short sentence
+    ]
+
+
+def test_a_column_of_zeros_in_a_table_is_not_a_table_of_contents() -> None:
+    rows = [(250.0, 60.0, "EXHIBIT C", 1), (72.0, 80.0, "The delivery schedule is below.", 2)]
+    rows += [(72.0, 100.0 + 20 * r, f"Product {r} Item {r} Estimated", 10 + r) for r in range(5)]
+    rows += [(540.0, 100.0 + 20 * r, "0", 20 + r) for r in range(5)]
+    assert [s.number for s in build_sections(_doc(rows)) if s.number] == ["Exhibit C"]
