@@ -59,7 +59,7 @@ _STATUTE = re.compile(
 _OTHER_DOCUMENT = re.compile(
     rf"{_CHAIN}{_ITEM_TAIL}\s*(?:of|under|in)\s+(?:the|that|each|such)\s+"
     r"(?!(?:Agreement|Exhibit|Schedule|Annex|Appendix|Attachment|Section|Article)\b)"
-    r"(?P<inst>(?:(?:[A-Z][\w.'’&-]*|of|and|on|for)\s+){0,7}"
+    r"(?P<inst>(?:(?:[A-Z](?:[\w'’&-]|\.(?=\w))*|of|and|on|for)\s+){0,7}"  # never "Agreement. LMG"
     r"(?:Agreements?|SPA|Plan|Indenture|Supplement|Terms|Conditions|Manual|Policy|Warrants?|"
     r"Disclosure\s+(?:Schedule|Letter)|Certificate\s+of\s+Incorporation|Charter|By-?[Ll]aws|"
     r"[A-Z]{2,6})\b)"

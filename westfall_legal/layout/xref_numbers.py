@@ -36,7 +36,9 @@ _NUMBER = {
     "section": _DOTTED,
     "clause": _DOTTED,
     "paragraph": _DOTTED,
-    "article": rf"(?:[IVXLC]+(?![\w-]|\.\d)|\d{{1,3}}(?:\.\d{{1,3}})*(?![\w-]|\.\d))(?:{_PAREN})*",
+    # "Article IV", "Article 9.1", "Article 3.2A(iii)" (item A of 3.2, as "Section 5.2.2.a")
+    "article": rf"(?:[IVXLC]+(?![\w-]|\.\d)|\d{{1,3}}(?:\.\d{{1,3}})*(?:[A-Za-z](?=\())?"
+    rf"(?![\w-]|\.\d))(?:{_PAREN})*",
     "part": r"(?:[A-Z]|[IVX]{1,5}|\d{1,2})(?![\w-])",
     "schedule": _ANNEX_ID,
     "exhibit": _ANNEX_ID,

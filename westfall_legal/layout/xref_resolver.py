@@ -213,7 +213,9 @@ SHORT_SPAN = 200  # a section this short beside a longer one of its number: a co
 def _meant(candidates: Sequence[Section]) -> Section:
     """Of sections with one number, the one a reference means: the first, unless it is a
     line of a table of contents (short) and another has text."""
-    return next((s for s in candidates if s.char_end - s.char_start >= SHORT_SPAN), candidates[0])
+    with_text = [s for s in candidates if s.char_end - s.char_start >= SHORT_SPAN]
+    titled = [s for s in with_text if s.title]
+    return (titled or with_text or candidates)[0]
 
 
 def _meant_annex(candidates: Sequence[Section]) -> Section:

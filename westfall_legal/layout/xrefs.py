@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from westfall_legal.layout.external import (
     ExternalReference,
@@ -56,6 +56,7 @@ from westfall_legal.layout.xref_numbers import (
     items_of,
     label_of,
     roman_to_int,
+    split_number,
 )
 from westfall_legal.layout.xref_resolver import Resolver
 from westfall_legal.models import ANNEX_KINDS, CrossReference, DocumentText, Line, Section
@@ -91,6 +92,8 @@ def find_references(
     heading_starts = {s.char_start for s in sections if s.id not in resolver.not_annex}
     line_starts = [ln.char_start for ln in doc_text.lines]
     refs: list[CrossReference] = []
+    groups: list[list[int]] = []  # the starts of each list's or range's items
+    ours: set[int] = set()  # starts of references said to be this document's
     external = [r for r in find_rules(body) if r.char_start not in heading_starts]
     for kind, pattern in GROUPS.items():
         for m in pattern.finditer(body):
@@ -99,11 +102,21 @@ def find_references(
             items = [
                 (m.start() if i == 0 else a, b, n) for i, (a, b, n) in enumerate(items_of(kind, m))
             ]
+            # "clause (iii) of Section 7.3 b.": items of 7.3(b)
+            whose = _OF_SECTION.match(body, m.end()) if kind in _ITEM_KINDS else None
+            if whose is not None and all(n.startswith("(") for _, _, n in items):
+                base, letters = split_number(whose.group("num").replace(" ", ""))
+                items = [(a, b, base + "".join(letters) + n) for a, b, n in items]
+            else:
+                whose = None
+            tail = whose.end() if whose else m.end()
             instrument = (
-                instrument_of(body, m.start(), m.end())
+                instrument_of(body, m.start(), tail)
                 or _across_page(doc_text, line_starts, body, m.end())
                 or document_named_before(body, m.start(), m.end())
             )
+            if _THIS.match(body, tail):
+                ours.update(a for a, _, _ in items)  # "Sections 4.1 and 4.2 of this Agreement"
             if instrument is not None:
                 external += [
                     ExternalReference(text[a:b], a, b, kind, label_of(kind, n), instrument)
@@ -112,6 +125,7 @@ def find_references(
                 continue
             annex = OF_ANNEX.match(body, m.end()) if kind == "part" else None
             at = resolver.index.at(m.start())
+            groups.append([a for a, _, _ in items])
             for start, end, number in items:
                 located = None
                 if kind == "part":
@@ -131,7 +145,20 @@ def find_references(
                         at.id if at else None, located,
                     )
                 )  # fmt: skip
-    return _named_before(refs, external, body)
+    return _named_before(refs, external, body, groups, ours)
+
+
+_ITEM_KINDS = frozenset({"clause", "paragraph", "section"})
+# "clause (iii) and (iv) of Section 7.3 b.", "subsection (g) of this Section 8"
+_OF_SECTION = re.compile(
+    r"(?<!\s)\s++of\s++(?:this\s++)?(?:[Ss]ection|[Aa]rticle|[Cc]lause|[Pp]aragraph)\s++"
+    r"(?P<num>\d{1,3}(?:\.\d{1,3})*+(?:[ .]?[a-z](?!\w))?(?: ?\([a-zA-Z0-9]{1,4}\))*+)"
+)
+# "Sections 4.1 and 4.2 of this Agreement", "Section 5 hereof": this document's, whatever
+# another instrument's reference of the same number says
+_THIS = re.compile(
+    r"(?<!\s)\s*+,?\s*+(?:(?i:of|under|in)\s++this\s++(?:Agreement|Amendment|Contract)|hereof)\b"
+)
 
 
 _DANGLING_OF = re.compile(r"(?:of|under|in)(?:\s+the)?")  # "Section 1.2 of" ending its line
@@ -175,14 +202,21 @@ _DEFINED = r"[^()\n]{{0,60}}?\(\s*[“\"]{}[”\"]\s*\)"
 
 
 def _named_before(
-    refs: list[CrossReference], external: list[ExternalReference], text: str = ""
+    refs: list[CrossReference],
+    external: list[ExternalReference],
+    text: str = "",
+    groups: Sequence[Sequence[int]] = (),
+    ours: Set[int] = frozenset(),
 ) -> tuple[list[CrossReference], list[ExternalReference]]:
     """Both lists in document order, an unresolved reference moved to the external ones when
     another instrument's reference of its number came before it ("Section 365 of the
     Bankruptcy Code (“Section 365(n)”)", then "subject to Section 365(n)"), or defined it as a
     term anywhere in the text (the definitions list's "“Section 365(n)” has the meaning given
     in Section 4.5" comes first), or came earlier in its sentence ("Section 2 of the
-    Non-Competition Agreement ... including Sections 5 and 6")."""
+    Non-Competition Agreement ... including Sections 5 and 6"). The items of one list or range
+    (``groups``, by their starts) go together: "Sections 5 and 6" are one instrument's, 5 too
+    though this document has a Section 5. A reference said to be this document's (``ours``:
+    "Sections 4.1 and 4.2 of this Agreement") stays."""
     refs.sort(key=lambda r: r.char_start)
     external.sort(key=lambda r: r.char_start)
     seen: dict[str, tuple[int, str]] = {}  # label (and its base) -> where first seen, instrument
@@ -193,14 +227,24 @@ def _named_before(
             _DEFINED.format(re.escape(e.text)), text[e.char_end : e.char_end + 120]
         ):
             seen[e.label] = (-1, e.instrument)  # a defined term: meant everywhere
-    kept: list[CrossReference] = []
+    moved: dict[int, str] = {}  # a moved reference's start -> the instrument
     for r in refs:
         named = seen.get(r.label) or seen.get(r.label.split("(", 1)[0])
         if r.dangling and not (named and named[0] < r.char_start) and text:
             named = _in_sentence(text, r, external)
-        if r.dangling and named and named[0] < r.char_start:
+        if r.dangling and named and named[0] < r.char_start and r.char_start not in ours:
+            moved[r.char_start] = named[1]
+    for group in groups:
+        instrument = next((moved[a] for a in group if a in moved), None)
+        if instrument is not None:
+            moved.update({a: instrument for a in group if a not in ours})
+    kept: list[CrossReference] = []
+    for r in refs:
+        if r.char_start in moved:
             external.append(
-                ExternalReference(r.text, r.char_start, r.char_end, r.kind, r.label, named[1])
+                ExternalReference(
+                    r.text, r.char_start, r.char_end, r.kind, r.label, moved[r.char_start]
+                )
             )
         else:
             kept.append(r)

@@ -194,10 +194,12 @@ def test_an_unresolved_reference_after_another_instruments_in_its_sentence_is_th
     internal, external = find_references(dt, build_sections(dt))
     assert [(e.label, e.instrument) for e in external] == [
         ("Section 2", "Non-Competition Agreement"),
+        ("Section 3", "Non-Competition Agreement"),
         ("Section 6", "Non-Competition Agreement"),
     ]
-    # ours where this document has it; a later sentence's unresolved one stays dangling
-    assert [(r.label, r.dangling) for r in internal] == [("Section 3", False), ("Section 7", True)]
+    # "Sections 3 and 6" are one list, so one instrument's, though this document has a 3; a
+    # later sentence's unresolved one stays dangling
+    assert [(r.label, r.dangling) for r in internal] == [("Section 7", True)]
 
 
 def test_a_reference_ending_in_thereof_is_the_document_its_sentence_named() -> None:

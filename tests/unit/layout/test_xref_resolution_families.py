@@ -126,3 +126,98 @@ def test_an_exhibit_label_continuing_the_line_before_is_not_the_exhibit() -> Non
     assert _targets(text, heads) == [("Exhibit A", "Exhibit A"), ("Exhibit A", "Exhibit A")]
     refs, _, _ = _run(text, heads)
     assert {r.target for r in refs} == {"s1"}  # the exhibit, never the fee line
+
+
+def test_items_written_before_their_section_are_that_sections() -> None:
+    text = (
+        "7.2 Claims. Claims are notified at once.\n\n"
+        "7.3 Indemnity. a. XENCOR indemnifies BII. b. BII indemnifies XENCOR (i) for its use, "
+        "(ii) for its sales, (iii) for its recalls and (iv) for its trials.\n\n"
+        "7.4 Limits. The cap does not apply to claims under clause (iii) and (iv) of Section "
+        "7.3 b. regarding any use, nor to subsection (a) of this Section 7.2.\n"
+    )
+    heads: list[tuple[str | None, str]] = [
+        ("7.2", "7.2 Claims"),
+        ("7.3", "7.3 Indemnity"),
+        ("7.4", "7.4 Limits"),
+    ]
+    assert _targets(text, heads) == [
+        ("Clause 7.3(b)(iii)", "7.3"),
+        ("Clause 7.3(b)(iv)", "7.3"),
+        ("Section 7.3", "7.3"),
+        ("Section 7.2(a)", "7.2"),
+        ("Section 7.2", "7.2"),
+    ]
+
+
+def test_an_article_item_with_a_letter() -> None:
+    text = "3.1 Scope. The scope.\n\n3.2 Processors. For processors other than those in this "
+    text += "Article 3.2A(iii), the fee is agreed.\n"
+    heads: list[tuple[str | None, str]] = [("3.1", "3.1 Scope"), ("3.2", "3.2 Processors")]
+    assert _targets(text, heads) == [("Article 3.2A(iii)", "3.2")]
+
+
+AMENDMENT = (
+    "1. Definitions. Terms have the meanings in the Non-Competition Agreement.\n\n"
+    "2. Non-Competition. Section 2 of the Non-Competition Agreement is deleted, and the "
+    "provisions that relate to it, including Sections 5 and 6, are amended.\n\n"
+    "3. Term. This Amendment lasts one year.\n\n"
+    "4. Fees. The fees of Section 4.1 of the Services Agreement apply.\n\n"
+    "5. Law. Sections 3 and 4.1 of this Agreement govern the fees.\n"
+)
+AMENDMENT_HEADS: list[tuple[str | None, str]] = [
+    ("1", "1. Definitions"),
+    ("2", "2. Non-Competition"),
+    ("3", "3. Term"),
+    ("4", "4. Fees"),
+    ("5", "5. Law"),
+]
+
+
+def test_the_items_of_one_list_are_one_instruments() -> None:
+    refs, external, _ = _run(AMENDMENT, AMENDMENT_HEADS)
+    named = [(e.label, e.instrument) for e in external]
+    # Section 5 is the Non-Competition Agreement's as Section 6 is, though this has a 5
+    assert ("Section 5", "Non-Competition Agreement") in named
+    assert ("Section 6", "Non-Competition Agreement") in named
+    assert "Section 5" not in [r.label for r in refs]
+
+
+def test_a_reference_said_to_be_this_agreements_stays_ours() -> None:
+    refs, external, _ = _run(AMENDMENT, AMENDMENT_HEADS)
+    # "Sections 3 and 4.1 of this Agreement": 4.1 is dangling, but never the Services
+    # Agreement's 4.1 named before it
+    assert [(r.label, r.dangling) for r in refs if r.label.startswith("Section 4")] == [
+        ("Section 4.1", True)
+    ]
+    assert [e.label for e in external if e.instrument == "Services Agreement"] == ["Section 4.1"]
+
+
+def test_an_instrument_ends_at_its_sentence() -> None:
+    text = (
+        "1. Fees. TAG reimburses LMG under Section 4.2 of the Administrative Services and "
+        "Teaming Agreement. LMG invoices monthly.\n"
+    )
+    _, external, _ = _run(text, [("1", "1. Fees")])
+    assert [e.instrument for e in external] == ["Administrative Services and Teaming Agreement"]
+
+
+def test_of_two_sections_of_one_number_the_titled_one_with_text() -> None:
+    # recitals numbered 1. to 3. above the articles: "Article 3" is the article
+    recital = "Party A intends to authorise Party B to provide services, " * 5
+    text = (
+        f"WHEREAS\n\n1. {recital}\n\n2. {recital}\n\n3. {recital}\n\n"
+        "1 Cooperation. The parties cooperate as set forth in Article 3 below.\n\n"
+        f"3 Services. Party B provides the services. {recital}\n"
+    )
+    heads = ["WHEREAS", "1. Party", "2. Party", "3. Party", "1 Cooperation", "3 Services"]
+    starts = [text.index(h) for h in heads]
+    ends = [*starts[1:], len(text)]
+    numbers = [None, "1", "2", "3", "1", "3"]
+    titles = ["WHEREAS", None, None, None, "Cooperation", "Services"]
+    sections = [
+        Section(f"s{i}", n, t, 1, None, a, b, 1)
+        for i, (n, t, a, b) in enumerate(zip(numbers, titles, starts, ends, strict=True))
+    ]
+    refs, _ = find_references(plain_text(text), sections)
+    assert [(r.label, r.target) for r in refs] == [("Article 3", "s5")]
