@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from westfall_legal.layout.listings import ANNEX, annex_lists, contents_ends, document_labels
+from westfall_legal.layout.xref_numbers import roman_to_int
 from westfall_legal.models import DocumentText, Line, Section
 
 _ROMAN = r"[IVXLC]+"
@@ -44,15 +45,21 @@ _RUNS_ON = re.compile(  # a line that ends mid-sentence (not "...; and", a list 
 _LEADING_SPECK = re.compile(r"^[-_–—.,·•'`~|]{1,2}\s*(?=\d)")
 # It starts only where no earlier start could (not in a run of spaces, nor after a speck
 # that follows one): tried from every space of a long run, it scanned to the run's end.
-_TRAILING_SPECKS = re.compile(r"(?<!\s)(?<!\s[^\w\s])(?<!\s[^\w\s]{2})(?:\s+[^\w\s]{1,2})+$")
+# Brackets are not specks: "dated as of [ ]." is a blank to fill in, and ends its sentence.
+_TRAILING_SPECKS = re.compile(
+    r"(?<!\s)(?<!\s[^\w\s\[\]])(?<!\s[^\w\s\[\]]{2})(?:\s+[^\w\s\[\]]{1,2})+$"
+)
 # After "Section 4": a reference's words go on ("of the Act", "(Definitions), Section 5").
 _NOT_A_HEADING_REST = re.compile(r"^(?:[a-z]|\([A-Z][^()]{2,80}\)\s*+[,;])")
 _PAREN = re.compile(r"^\(([a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivx]{1,6})\)\s+(\S.*)$")
+_RULE = re.compile(r"^[-_=–—\s]{3,}+$")  # "------": an underline or a text table's rule
+_ROMAN_HEADING = re.compile(r"^([IVX]{1,5})\.\s++(\S.*+)$")  # "I. DEFINITIONS"
 _ROMAN_LOWER = re.compile(r"^[ivx]+$")
 
 MAX_TITLE = 120
 _NOTE = "["  # a line in brackets is a redaction or an editor's note, never a title
-WRAPPED_WORDS = 16  # a title over two lines
+TITLE_WORDS = 10
+WRAPPED_WORDS = 16  # a title over two lines, or one in capitals
 SHORT_LINE = 0.25  # a line this much (of its block's width) short of the block's right edge
 
 
@@ -95,7 +102,8 @@ def _title_from(rest: str, alone: bool = True) -> str | None:
     parts = _TITLE_END.split(rest, maxsplit=1)
     head = parts[0].strip()
     words = head.split()
-    if not words or len(head) > MAX_TITLE or len(words) > 10 or head.endswith((",", ";")):
+    most = WRAPPED_WORDS if head.isupper() else TITLE_WORDS  # capitals make a long title
+    if not words or len(head) > MAX_TITLE or len(words) > most or head.endswith((",", ";")):
         return None
     if not any(c.isalpha() for c in head):
         return None  # "5. 6. Governing Law": a typo's second number is no title
@@ -306,14 +314,20 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
         )
         for ln in lines
     ]
-    # A speck that OCR read as a short line is not the line before a heading.
-    kept = [(ln, t) for ln, t in zip(lines, texts, strict=True) if not _is_speck(doc_text, ln, t)]
+    # A speck that OCR read as a short line is not the line before a heading, nor is a
+    # rule of dashes (a heading's underline) the line after its title.
+    kept = [
+        (ln, t)
+        for ln, t in zip(lines, texts, strict=True)
+        if not (_is_speck(doc_text, ln, t) or _RULE.match(t))
+    ]
     lines, texts = [ln for ln, _ in kept], [t for _, t in kept]
     short = _short_lines(lines)
     listed = annex_lists(lines, texts, contents) | document_labels(lines, texts)
     last_annex: str | None = None  # the exhibit open with nothing numbered after its heading
     heading_lines: set[int] = set()
     last_top = 0  # the last top-level number ("4." or "4 Term"), for a bare "5 Price"
+    last_roman = 0  # the last roman article, for a bare "II. LICENSE"
     for i, line in enumerate(lines):
         if i in heading_lines or i in listed or line.char_start < contents.get(line.page, -1):
             continue  # the title line of the heading above; a line of the contents
@@ -338,8 +352,17 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
             and _bare_title(b.group(2))
         ):
             found = ("dotted1", b.group(1), b.group(2))
+        elif (
+            found is None
+            and (r := _ROMAN_HEADING.match(text))
+            and _is_caps_heading(r.group(2))
+            and roman_to_int(r.group(1)) == last_roman + 1
+        ):
+            found = ("article", r.group(1), r.group(2))  # "I. DEFINITIONS", "II. LICENSE"
         if found:
             kind, number, rest = found
+            if kind == "article" and number and number.isupper():
+                last_roman = roman_to_int(number) or 0
             if kind == "annex" and i < 3 and _FILING_LABEL.match(text):
                 continue  # the filing's exhibit number above the contract, not a schedule
             if kind == "annex" and number == last_annex:

@@ -327,3 +327,28 @@ def test_a_column_of_zeros_in_a_table_is_not_a_table_of_contents() -> None:
     rows += [(72.0, 100.0 + 20 * r, f"Product {r} Item {r} Estimated", 10 + r) for r in range(5)]
     rows += [(540.0, 100.0 + 20 * r, "0", 20 + r) for r in range(5)]
     assert [s.number for s in build_sections(_doc(rows)) if s.number] == ["Exhibit C"]
+
+
+def test_roman_caps_headings_long_caps_titles_blanks_and_underlines() -> None:
+    dt = _doc(
+        [
+            (72, 100, "I. DEFINITIONS", 1),
+            (86, 120, "1.1. Affiliate means a company that controls a Party.", 2),
+            (72, 140, "II. SERVICES TO BE PROVIDED TO THE JOINT VENTURE BY THE PARTIES.", 3),
+            (72, 160, "The Trademark License Agreement is dated as of [ ].", 4),
+            (277, 180, "ARTICLE III", 5),
+            (260, 192, "GRANT OF LICENSE", 5),
+            (72, 212, "3.1 International Deployment, Hosting & Maintenance Obligations of", 6),
+            (90, 224, "--------------------------------------------------------------", 6),
+            (72, 236, "Inktomi. Microsoft may require Inktomi to purchase new equipment", 6),
+            (72, 248, "for the hosting of the service in every country of the Territory.", 6),
+            (72, 268, "I. Smith is the Licensor's contact for notices.", 7),
+        ]
+    )
+    assert _numbered(build_sections(dt)) == [
+        ("I", "DEFINITIONS"),
+        ("1.1", None),
+        ("II", "SERVICES TO BE PROVIDED TO THE JOINT VENTURE BY THE PARTIES"),
+        ("III", "GRANT OF LICENSE"),
+        ("3.1", "International Deployment, Hosting & Maintenance Obligations of Inktomi"),
+    ]
