@@ -97,7 +97,9 @@ def find_references(
     external = [r for r in find_rules(body) if r.char_start not in heading_starts]
     for kind, pattern in GROUPS.items():
         for m in pattern.finditer(body):
-            if m.start() in heading_starts or (kind in ANNEX_KINDS and is_caption(text, m)):
+            if m.start() in heading_starts and not _IN_LIST.match(body, m.end()):
+                continue  # a heading's own number, not a list of references opening a line
+            if kind in ANNEX_KINDS and is_caption(text, m):
                 continue
             items = [
                 (m.start() if i == 0 else a, b, n) for i, (a, b, n) in enumerate(items_of(kind, m))
@@ -148,6 +150,9 @@ def find_references(
     return _named_before(refs, external, body, groups, ours)
 
 
+# "Section 1 (Definitions), Section 3 (Payments) ...": a reference in a list, its title in
+# brackets, even where the list opens a line the section tree took for a heading
+_IN_LIST = re.compile(r"[ \t]*+\([A-Z][^()\n]{0,80}\)[ \t]*+[,;]")
 _ITEM_KINDS = frozenset({"clause", "paragraph", "section"})
 # "clause (iii) and (iv) of Section 7.3 b.", "subsection (g) of this Section 8"
 _OF_SECTION = re.compile(

@@ -221,3 +221,26 @@ def test_of_two_sections_of_one_number_the_titled_one_with_text() -> None:
     ]
     refs, _ = find_references(plain_text(text), sections)
     assert [(r.label, r.target) for r in refs] == [("Article 3", "s5")]
+
+
+def test_a_list_of_references_opening_a_line_is_not_a_heading() -> None:
+    # the section tree took the line for a heading "1"; its words are references
+    text = (
+        "1 Definitions. Terms are defined here, as the parties have agreed them at signing.\n\n"
+        "3 Payments. Fees are paid monthly, in arrears, by wire transfer to the account.\n\n"
+        "10 Survival. These survive termination:\n"
+        "Section 1 (Definitions), Section 3 (Payments) and Section 10.\n"
+    )
+    heads: list[tuple[str | None, str]] = [
+        ("1", "1 Definitions"),
+        ("3", "3 Payments"),
+        ("10", "10 Survival"),
+        ("1", "Section 1 (Def"),
+    ]
+    assert _targets(text, heads) == [
+        ("Section 1", "1"),
+        ("Section 3", "3"),
+        ("Section 10", "10"),
+    ]
+    refs, _, _ = _run(text, heads)
+    assert refs[0].target == "s0"  # the section with text, not the line taken for one
