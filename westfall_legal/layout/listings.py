@@ -8,6 +8,8 @@ exhibit, schedule or appendix lines in a row, under a line that introduces them 
 contents (the appendices a contents page lists after its last page number). And the
 exhibit lines at the very top of the first page label the document itself (the filing's
 "EXHIBIT 10(l)", the agreement's own "EXHIBIT II" of a larger one), not one of its exhibits.
+Numbered recitals ("WHEREAS" over "1. Party A is a company ...") run from the recitals'
+heading to the operative words ("NOW, THEREFORE", "agree as follows").
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ _LIST_INTRO = re.compile(
     r"[^.]{0,60}+$",
     re.IGNORECASE,
 )
+_RECITALS = re.compile(
+    r"^(?:WHEREAS|RECITALS|BACKGROUND|PRELIMINARY STATEMENTS?)\s*+[:.]?$", re.IGNORECASE
+)
+_OPERATIVE = re.compile(r"^NOW,?\s++THEREFORE|\bagree(?:s|d)?\s++as\s++follows", re.IGNORECASE)
+_RECITAL_NUMBER = re.compile(r"^(?:\d{1,2}\.|\(\w{1,3}\)|[A-Z]\.)\s")  # "1. ", "(2) ", "C. "
+MAX_RECITALS = 60  # lines: recitals this long are not recitals
 _PAGE_REF = re.compile(r"^(?:\d{1,3}|[ivxlc]{1,5}|[A-Z]-\d{1,2})$")  # "12", "iv", "A-1"
 # "Definitions . . . . 1"; a match starts only at the first dot of a run (linear on a page of dots)
 _LEADERS = re.compile(r"(?<!\.)(?<!\.\s)(?:\.\s?+){4,}+\s*+\d{1,3}$")
@@ -87,3 +95,18 @@ def document_labels(lines: list[Line], texts: list[str]) -> set[int]:
             break
         labels.add(i)
     return labels
+
+
+def recital_lines(lines: list[Line], texts: list[str]) -> set[int]:
+    """Indices of the lines under a recitals heading: its numbered paragraphs, down to the
+    first paragraph that is not one (the operative words, "NOW, THEREFORE, ...")."""
+    inside: set[int] = set()
+    for i, text in enumerate(texts):
+        if not _RECITALS.match(text.strip()):
+            continue
+        for j in range(i + 1, min(i + 1 + MAX_RECITALS, len(texts))):
+            opens = lines[j].block != lines[j - 1].block
+            if _OPERATIVE.search(texts[j]) or (opens and not _RECITAL_NUMBER.match(texts[j])):
+                break
+            inside.add(j)
+    return inside

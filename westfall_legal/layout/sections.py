@@ -21,7 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from westfall_legal.layout.listings import ANNEX, annex_lists, contents_ends, document_labels
+from westfall_legal.layout.listings import (
+    ANNEX,
+    annex_lists,
+    contents_ends,
+    document_labels,
+    recital_lines,
+)
 from westfall_legal.layout.xref_numbers import roman_to_int
 from westfall_legal.models import DocumentText, Line, Section
 
@@ -324,10 +330,11 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
     lines, texts = [ln for ln, _ in kept], [t for _, t in kept]
     short = _short_lines(lines)
     listed = annex_lists(lines, texts, contents) | document_labels(lines, texts)
+    recitals = recital_lines(lines, texts)
     last_annex: str | None = None  # the exhibit open with nothing numbered after its heading
     heading_lines: set[int] = set()
     last_top = 0  # the last top-level number ("4." or "4 Term"), for a bare "5 Price"
-    last_roman = 0  # the last roman article, for a bare "II. LICENSE"
+    last_article = 0  # for "II. LICENSE" and "Article 2 it will ..." that continue the series
     for i, line in enumerate(lines):
         if i in heading_lines or i in listed or line.char_start < contents.get(line.page, -1):
             continue  # the title line of the heading above; a line of the contents
@@ -356,13 +363,22 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
             found is None
             and (r := _ROMAN_HEADING.match(text))
             and _is_caps_heading(r.group(2))
-            and roman_to_int(r.group(1)) == last_roman + 1
+            and roman_to_int(r.group(1)) == last_article + 1
         ):
             found = ("article", r.group(1), r.group(2))  # "I. DEFINITIONS", "II. LICENSE"
+        elif (
+            found is None
+            and (a := _ARTICLE.match(text))
+            and a.group(1).isdigit()
+            and int(a.group(1)) == last_article + 1
+        ):
+            found = ("article", a.group(1), a.group(2))  # "Article 2 it will operate ..."
         if found:
             kind, number, rest = found
-            if kind == "article" and number and number.isupper():
-                last_roman = roman_to_int(number) or 0
+            if kind == "article" and number:
+                last_article = int(number) if number.isdigit() else roman_to_int(number) or 0
+            elif kind == "annex":
+                last_article = 0  # an appendix numbers its own articles from 1
             if kind == "annex" and i < 3 and _FILING_LABEL.match(text):
                 continue  # the filing's exhibit number above the contract, not a schedule
             if kind == "annex" and number == last_annex:
@@ -374,6 +390,8 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
             title = _title_from(rest, alone or i in short or classify_line(nxt) is not None)
             if title is None and not (alone or i in short):
                 title = _wrapped_title(rest, nxt)
+            if i in recitals and kind == "dotted1" and title is None:
+                continue  # a numbered recital: "WHEREAS" / "1. Party A is a company ..."
             j = i + 1
             if kind.startswith("dotted") and number and number.split(".")[0].isdigit():
                 last_top = int(number.split(".")[0])  # "3.1" says section 3 has begun

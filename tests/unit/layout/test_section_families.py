@@ -352,3 +352,37 @@ def test_roman_caps_headings_long_caps_titles_blanks_and_underlines() -> None:
         ("III", "GRANT OF LICENSE"),
         ("3.1", "International Deployment, Hosting & Maintenance Obligations of Inktomi"),
     ]
+
+
+def test_numbered_recitals_are_not_sections() -> None:
+    dt = _doc(
+        [
+            (50, 100, "WHEREAS", 1),
+            (50, 120, "1. Party A is a company incorporated under the laws of China.", 2),
+            (50, 140, "2. Party B is a limited liability company in Beijing.", 3),
+            (50, 160, "The Parties unanimously agree to amend the Original Agreement:", 4),
+            (50, 180, "1. Party A appoints Party B as its exclusive service provider.", 5),
+            (50, 200, "2. Party B accepts the appointment.", 6),
+        ]
+    )
+    assert [(s.number, s.char_start > 0) for s in build_sections(dt) if s.number] == [
+        ("1", True),
+        ("2", True),
+    ]
+    assert all(s.page == 1 for s in build_sections(dt))
+    first = next(s for s in build_sections(dt) if s.number == "1")
+    assert dt.text[first.char_start :].startswith("1. Party A appoints")
+
+
+def test_an_appendix_numbers_its_articles_in_sentences() -> None:
+    dt = _doc(
+        [
+            (250, 100, "Article 1 Definitions", 1),
+            (50, 120, "Words have the meanings given below.", 2),
+            (50, 140, "Appendix 2:", 3),
+            (50, 160, "Article 1 it will comply with the relevant laws and regulations.", 4),
+            (50, 180, "Article 2 it will operate its business according to relevant laws.", 5),
+            (50, 200, "Article 5 of the Regulations applies to the service as well.", 6),
+        ]
+    )
+    assert [s.number for s in build_sections(dt) if s.number] == ["1", "Appendix 2", "1", "2"]
