@@ -27,6 +27,9 @@ SECOND = (
 )
 
 
+Draw = list[tuple[float, float, str, float]]
+
+
 def _wrap(text: str, width: int = 80) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
@@ -38,7 +41,7 @@ def _wrap(text: str, width: int = 80) -> list[str]:
     return [*lines, " ".join(current)]
 
 
-def _write(path: Path, draw: list[tuple[float, float, str, float]]) -> Path:
+def _write(path: Path, draw: Draw) -> Path:
     """A one-page PDF with each (x, baseline y, text, size) drawn in the order given."""
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
@@ -50,9 +53,6 @@ def _write(path: Path, draw: list[tuple[float, float, str, float]]) -> Path:
 
 def _read(path: Path) -> DocumentText:
     return build_text(load_document(path, workers=1))
-
-
-Draw = list[tuple[float, float, str, float]]
 
 
 def _body(draw: Draw, at: int, notes: list[str], x: float) -> None:
@@ -75,7 +75,7 @@ def _paragraphs(dt: DocumentText) -> list[str]:
 
 
 def test_a_margin_note_reads_after_the_paragraph_beside_it(tmp_path: Path) -> None:
-    draw: list[tuple[float, float, str, float]] = []
+    draw: Draw = []
     _body(draw, 1, ["Risk passes", "on delivery"], 20)
     path = _write(tmp_path / "note.pdf", draw)
     words = [w.text for w in load_document(path, workers=1).pages[0].words]
@@ -93,7 +93,7 @@ def test_a_margin_note_reads_after_the_paragraph_beside_it(tmp_path: Path) -> No
 
 
 def test_an_initials_box_in_the_right_margin(tmp_path: Path) -> None:
-    draw: list[tuple[float, float, str, float]] = []
+    draw: Draw = []
     _body(draw, 2, ["Initials: ____"], 520)
     dt = _read(_write(tmp_path / "initials.pdf", draw))
     assert _paragraphs(dt) == [FIRST, "Initials: ____", SECOND]
@@ -103,22 +103,42 @@ def test_an_initials_box_in_the_right_margin(tmp_path: Path) -> None:
 
 
 def test_a_pleading_papers_line_numbers_read_after_the_page(tmp_path: Path) -> None:
-    draw: list[tuple[float, float, str, float]] = []
-    y = 150.0
+    draw: Draw = []
     lines = _wrap(FIRST) + _wrap(SECOND)
-    for n, line in enumerate(lines, 1):  # each line's number drawn before it
-        draw += [(40, y, str(n), 9), (108, y, line, 10)]
-        y += 14
+    for n in range(1, 29):  # every line of the page numbered, with text or without
+        y = 70.0 + 22 * n
+        draw.append((40, y, str(n), 9))
+        if n <= len(lines):
+            draw.append((108, y, lines[n - 1], 10))
     dt = _read(_write(tmp_path / "pleading.pdf", draw))
     numbers = [dt.text[ln.char_start : ln.char_end] for ln in dt.lines if ln.is_margin]
-    assert numbers == [str(n) for n in range(1, len(lines) + 1)]
+    assert numbers == [str(n) for n in range(1, 29)]
     body = [dt.text[ln.char_start : ln.char_end] for ln in dt.lines if not ln.is_margin]
     assert body == lines  # no "1 The Supplier ...": the numbers are not the text's
     assert build_sections(dt) == []
 
 
+def test_clause_numbers_down_a_left_column_are_not_line_numbers(tmp_path: Path) -> None:
+    """Numbers "2" to "6" a paragraph apart, drawn after the page's text (a CUAD schedule):
+    each opens its paragraph, none is a margin note."""
+    draw: Draw = []
+    paragraphs = [_wrap(FIRST), _wrap(SECOND), _wrap(FIRST)[:2], _wrap(SECOND)[:1], ["Done."]]
+    y, tops = 120.0, []
+    for para in paragraphs:
+        tops.append(y)
+        for line in para:
+            draw.append((90, y, line, 10))
+            y += 10
+        y += 10
+    draw += [(50, top, str(n), 10) for n, top in enumerate(tops, 2)]
+    dt = _read(_write(tmp_path / "clauses.pdf", draw))
+    assert not any(ln.is_margin for ln in dt.lines)
+    firsts = [p.split("\n")[0] for p in dt.text.split("\n\n")]
+    assert firsts == [f"{n} {para[0]}" for n, para in enumerate(paragraphs, 2)]
+
+
 def test_a_heading_in_the_left_column_is_not_a_margin_note(tmp_path: Path) -> None:
-    draw: list[tuple[float, float, str, float]] = []
+    draw: Draw = []
     _body(draw, 0, ["2.1 Delivery"], 20)
     dt = _read(_write(tmp_path / "side.pdf", draw))
     assert not any(ln.is_margin for ln in dt.lines)
@@ -127,7 +147,7 @@ def test_a_heading_in_the_left_column_is_not_a_margin_note(tmp_path: Path) -> No
 def test_numbers_drawn_after_their_text_open_it(tmp_path: Path) -> None:
     """A left column of numbers that the PDF draws after the page's text (the EDGAR filing
     of issue 26's ``reading-order-broken`` family): each number opens the line beside it."""
-    draw: list[tuple[float, float, str, float]] = []
+    draw: Draw = []
     rows = [
         ("1.", "SCOPE OF WORK"),
         ("", "The Developer shall build the application described in Schedule A."),

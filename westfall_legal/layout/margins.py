@@ -16,14 +16,15 @@ page's text, within a line's height of a full line, outside the running heads' z
 top and bottom, that is not a clause number or a bullet (a column of numbers beside their
 text is the body's own: :mod:`layout.markers` joins them) and does not open with one ("2.1
 Term" in a left column is a heading). A pleading paper's line numbers (``MIN_LINE_NUMBERS``
-or more bare numbers counting up by one down the margin) are margin notes too, read after
-the page's body.
+or more bare numbers counting up by one down the margin, evenly spaced) are margin notes
+too, read after the page's body.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import statistics
 from collections.abc import Sequence
 
 from westfall_legal.layout.markers import is_marker
@@ -35,7 +36,8 @@ FULL_LINE = 0.5  # a body line this share of the page's width or more gives the 
 MIN_BODY = 3  # full lines on the page, at the least, for a body column to be known
 GAP = 4.0  # points between a note and the body's column
 ZONE = 0.1  # top and bottom share of the page: running heads, not margin notes
-MIN_LINE_NUMBERS = 5
+MIN_LINE_NUMBERS = 10
+EVEN_STEPS = 1.5  # line numbers stand evenly: no step over this many times the usual one
 PARAGRAPH_GAP = 0.6  # white between two lines, of a line's height, that ends a paragraph
 NOTE_BLOCK = 2_000_000  # block ids from here on: a margin note's own paragraph
 _NUMBERED = re.compile(
@@ -103,15 +105,21 @@ def _beyond_the_text(lines: list[RawLine], outside: list[bool], numbers: set[int
 
 
 def _line_numbers(lines: list[RawLine], outside: list[bool]) -> set[int]:
-    """A pleading paper's line numbers: bare numbers down the margin counting up by one."""
+    """A pleading paper's line numbers: bare numbers down the margin counting up by one, a
+    line apart each (clause numbers "2" to "6" down a left column stand a paragraph apart)."""
     found = sorted(
         (ln.top, i)
         for i, ln in enumerate(lines)
         if outside[i] and _LINE_NUMBER.match(ln.text.strip())
     )
+    if len(found) < MIN_LINE_NUMBERS:
+        return set()
     values = [int(lines[i].text) for _, i in found]
     counting = sum(b == a + 1 for a, b in itertools.pairwise(values))
-    return {i for _, i in found} if counting + 1 >= MIN_LINE_NUMBERS else set()
+    steps = [b[0] - a[0] for a, b in itertools.pairwise(found)]
+    usual = statistics.median(steps)
+    even = usual > 0 and max(steps) <= EVEN_STEPS * usual
+    return {i for _, i in found} if even and counting + 1 >= MIN_LINE_NUMBERS else set()
 
 
 def _notes(lines: list[RawLine], outside: list[bool], numbers: set[int]) -> list[list[int]]:
