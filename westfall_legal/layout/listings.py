@@ -9,7 +9,8 @@ contents (the appendices a contents page lists after its last page number). And 
 exhibit lines at the very top of the first page label the document itself (the filing's
 "EXHIBIT 10(l)", the agreement's own "EXHIBIT II" of a larger one), not one of its exhibits.
 Numbered recitals ("WHEREAS" over "1. Party A is a company ...") run from the recitals'
-heading to the operative words ("NOW, THEREFORE", "agree as follows").
+heading to the operative words ("NOW, THEREFORE", "agree as follows"). A list of phrases
+numbered from 1 under a colon ("the following Sites:" / "1. CNET.COM") is not sections.
 """
 
 from __future__ import annotations
@@ -31,7 +32,16 @@ _RECITALS = re.compile(
 )
 _OPERATIVE = re.compile(r"^NOW,?\s++THEREFORE|\bagree(?:s|d)?\s++as\s++follows", re.IGNORECASE)
 _RECITAL_NUMBER = re.compile(r"^(?:\d{1,2}\.|\(\w{1,3}\)|[A-Z]\.)\s")  # "1. ", "(2) ", "C. "
-MAX_RECITALS = 60  # lines: recitals this long are not recitals
+MAX_RECITALS = 60
+_ASIDE = re.compile(r"\([^()]*+\)?")  # "(which may be ...)": not the item's own verb
+_ITEM = re.compile(
+    r"^(\d{1,2})[.)]-?\s"
+)  # "1. ", "2) ", OCR's "3.- "  # lines: recitals this long are not recitals
+# Words that make a short phrase a sentence, not a title ("The Company agrees.").
+VERBS = {
+    "shall", "will", "may", "must", "is", "are", "was", "were", "be", "has", "have", "had",
+    "agrees", "agree", "does", "do", "can", "should", "would", "not", "hereby", "means",
+}  # fmt: skip
 _PAGE_REF = re.compile(r"^(?:\d{1,3}|[ivxlc]{1,5}|[A-Z]-\d{1,2})$")  # "12", "iv", "A-1"
 # "Definitions . . . . 1"; a match starts only at the first dot of a run (linear on a page of dots)
 _LEADERS = re.compile(r"(?<!\.)(?<!\.\s)(?:\.\s?+){4,}+\s*+\d{1,3}$")
@@ -110,3 +120,36 @@ def recital_lines(lines: list[Line], texts: list[str]) -> set[int]:
                 break
             inside.add(j)
     return inside
+
+
+def phrase_lists(lines: list[Line], texts: list[str]) -> set[int]:
+    """Indices of the items of a numbered list of phrases under a colon: "... on each of the
+    following Sites:" over "1. CNET.COM (impressions per month)", "2. SEARCH.COM". Two or more
+    items numbered from 1, none a sentence (a verb like "is" or "shall" on its numbered line
+    outside brackets, or a full stop or a semicolon ending one of its lines); an item runs on
+    in its block (an "Economic Terms" table's value column too)."""
+    listed: set[int] = set()
+    for i in range(1, len(texts)):
+        if not texts[i - 1].rstrip().endswith(":") or not (m := _ITEM.match(texts[i])):
+            continue
+        if m.group(1) != "1":
+            continue
+        items: list[int] = []
+        j, want, phrases = i, 1, True
+        while j < len(texts) and (m := _ITEM.match(texts[j])) and int(m.group(1)) == want:
+            items.append(j)
+            end = j + 1
+            while (
+                end < len(texts)
+                and lines[end].block == lines[j].block
+                and not _ITEM.match(texts[end])
+            ):
+                end += 1
+            words = {w.lower() for w in _ASIDE.sub(" ", texts[j]).split()}
+            phrases = phrases and not (
+                words & VERBS or any(t.rstrip().endswith((".", ";")) for t in texts[j:end])
+            )
+            j, want = end, want + 1
+        if len(items) >= 2 and phrases:
+            listed.update(items)
+    return listed

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 
 from westfall_legal.layout.listings import (
     ANNEX,
+    VERBS,
     annex_lists,
     contents_ends,
     document_labels,
+    phrase_lists,
     recital_lines,
 )
 from westfall_legal.layout.xref_numbers import roman_to_int
@@ -86,11 +88,6 @@ _SMALL_WORDS = {
     "between", "from", "at", "as", "into", "this", "under", "outside", "within", "other",
     "its", "after", "before", "through", "against", "over",
 }  # fmt: skip
-# Words that make a short phrase a sentence, not a title ("The Company agrees.").
-_VERBS = {
-    "shall", "will", "may", "must", "is", "are", "was", "were", "be", "has", "have", "had",
-    "agrees", "agree", "does", "do", "can", "should", "would", "not", "hereby", "means",
-}  # fmt: skip
 SENTENCE_TITLE_WORDS = 5
 
 
@@ -130,7 +127,7 @@ def _sentence_case_title(words: list[str]) -> bool:
         and _title_word(words[0])
         and words[0].lower() not in _SMALL_WORDS
         and words[-1].lower() not in _SMALL_WORDS
-        and all(w.isalpha() and w.lower() not in _VERBS for w in words)
+        and all(w.isalpha() and w.lower() not in VERBS for w in words)
     )
 
 
@@ -330,6 +327,7 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
     lines, texts = [ln for ln, _ in kept], [t for _, t in kept]
     short = _short_lines(lines)
     listed = annex_lists(lines, texts, contents) | document_labels(lines, texts)
+    listed |= phrase_lists(lines, texts)
     recitals = recital_lines(lines, texts)
     last_annex: str | None = None  # the exhibit open with nothing numbered after its heading
     heading_lines: set[int] = set()

@@ -386,3 +386,24 @@ def test_an_appendix_numbers_its_articles_in_sentences() -> None:
         ]
     )
     assert [s.number for s in build_sections(dt) if s.number] == ["1", "Appendix 2", "1", "2"]
+
+
+def test_a_numbered_list_of_phrases_under_a_colon_is_not_sections() -> None:
+    sites = _doc(
+        [
+            (72, 100, "2. Promotion. CNET will provide a banner on each of the following Sites:", 1),
+            (72, 120, "1. CNET.COM ([XXXXX] impressions per month)", 2),
+            (72, 132, "2. SEARCH.COM ([XXXXX] impressions per month)", 2),
+            (72, 144, "3. SHAREWARE.COM ([XXXXX] impressions; this is a single unit)", 2),
+            (72, 164, "3. Fees. The Company pays the fees monthly.", 3),
+        ]
+    )
+    assert [n for n, _ in _numbered(build_sections(sites))] == ["2", "3"]
+    statements = _doc(
+        [
+            (72, 100, "Assumptions:", 1),
+            (72, 112, "1. Microsoft provisioned capacity is [*]", 1),
+            (72, 124, "2. Inktomi provisioned capacity is [*]", 1),
+        ]
+    )
+    assert [n for n, _ in _numbered(build_sections(statements))] == ["1", "2"]
