@@ -391,7 +391,7 @@ def test_an_appendix_numbers_its_articles_in_sentences() -> None:
 def test_a_numbered_list_of_phrases_under_a_colon_is_not_sections() -> None:
     sites = _doc(
         [
-            (72, 100, "2. Promotion. CNET will provide a banner on each of the following Sites:", 1),
+            (72, 100, "2. Promotion. CNET will run a banner on each of the following Sites:", 1),
             (72, 120, "1. CNET.COM ([XXXXX] impressions per month)", 2),
             (72, 132, "2. SEARCH.COM ([XXXXX] impressions per month)", 2),
             (72, 144, "3. SHAREWARE.COM ([XXXXX] impressions; this is a single unit)", 2),
