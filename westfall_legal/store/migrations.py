@@ -4,9 +4,10 @@ Each migration runs in one transaction together with the record that it was appl
 crash leaves either the old or the new schema. A store that has applied a migration this
 version does not know was written by a newer Westfall Legal: it is refused, never downgraded.
 
-Only opaque ids, timestamps and sizes are clear columns; every other column is a BLOB of
-AES-256-GCM ciphertext (see ``crypto.py``). Add new migrations at the end, never edit one
-that has shipped.
+Only opaque ids, timestamps, sizes and keyed digests (the audit chain's, the documents'
+index) are clear columns; every other column is a BLOB of AES-256-GCM ciphertext (see
+``crypto.py``). A migration that fills a keyed column gets the unlocked store through
+:func:`migrate`. Add new migrations at the end, never edit one that has shipped.
 """
 
 from __future__ import annotations
