@@ -14,6 +14,7 @@ numbers beside their text, or signature blocks side by side, two.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from westfall_legal.models import Box
@@ -22,6 +23,9 @@ MIN_ROWS = 3  # rows of a table, its header counted
 MIN_COLUMNS = 3  # cells side by side in each of them
 ALIGN = 8.0  # points: two cells start in one column
 SHARED = 2  # columns a row shares with the table's first row
+_SIGNATURE_LABEL = re.compile(
+    r"^(?:By|Name|Title|Its|Date|Dated|Per|Signature)\s*+:", re.IGNORECASE
+)
 
 
 def _bands(boxes: Sequence[Box]) -> list[list[int]]:
@@ -64,13 +68,16 @@ def _goes_on(starts: list[float], crossing: bool, first: list[float]) -> bool:
     return len(starts) >= SHARED and all(aligned)
 
 
-def grid_lines(boxes: Sequence[Box]) -> set[int]:
-    """Indexes of one page's lines (``boxes``) that are cells of an unruled table."""
+def grid_lines(boxes: Sequence[Box], texts: Sequence[str] | None = None) -> set[int]:
+    """Indexes of one page's lines (``boxes``, their ``texts``) that are cells of an unruled
+    table. A row with a signature block's label ("By:", "Name:") is not a table's: signature
+    blocks side by side are read by :mod:`layout.signatures`."""
     found: set[int] = set()
     run: list[list[int]] = []
     first: list[float] = []
     for band in [*_bands(boxes), []]:
-        starts, crossing = _columns(boxes, band) if band else ([], False)
+        signed = texts is not None and any(_SIGNATURE_LABEL.match(texts[i]) for i in band)
+        starts, crossing = _columns(boxes, band) if band and not signed else ([], False)
         if run and _goes_on(starts, crossing, first):
             run.append(band)
             continue

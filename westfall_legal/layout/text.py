@@ -149,7 +149,7 @@ def _grid_lines(lines: list[RawLine]) -> set[int]:
             by_page.setdefault(line.page, []).append(i)
     found: set[int] = set()
     for indexes in by_page.values():
-        cells = grid_lines([lines[i].box() for i in indexes])
+        cells = grid_lines([lines[i].box() for i in indexes], [lines[i].text for i in indexes])
         found.update(indexes[k] for k in cells)
     return found
 

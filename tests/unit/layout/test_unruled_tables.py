@@ -70,3 +70,14 @@ def _boxes(rows: list[list[tuple[float, str]]]) -> list[Box]:
         for r, row in enumerate(rows)
         for x, text in row
     ]
+
+
+def test_signature_blocks_side_by_side_are_not_a_table() -> None:
+    rows = [
+        [(72, "By:"), (110, "/s/ Jane Doe"), (320, "By:"), (358, "/s/ John Roe")],
+        [(72, "Name:"), (110, "Jane Doe"), (320, "Name:"), (358, "John Roe")],
+        [(72, "Title:"), (110, "CEO"), (320, "Title:"), (358, "CFO")],
+    ]
+    texts = [text for row in rows for _, text in row]
+    assert grid_lines(_boxes(rows)) == set(range(12))  # by geometry alone, a grid
+    assert grid_lines(_boxes(rows), texts) == set()
