@@ -287,6 +287,14 @@ def render(path: Path, number: int) -> Grey:
         return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
 
 
+def page_words(path: Path, number: int) -> list[tuple[float, float, float, float, str]]:
+    """The words of page ``number`` (1-based) of ``path``'s text layer: x0, y0, x1, y1 (pt)
+    and the word, in the text layer's order."""
+    with pymupdf.open(path) as doc:
+        words = doc[number - 1].get_text("words")
+    return [(float(w[0]), float(w[1]), float(w[2]), float(w[3]), str(w[4])) for w in words]
+
+
 def page_seed(seed: int, name: str, number: int, kind: str) -> int:
     return zlib.crc32(f"{seed}:{name}:{number}:{kind}".encode())
 

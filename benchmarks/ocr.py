@@ -1,6 +1,7 @@
 """OCR speed and accuracy on the scanned sample, against the raw ``tesseract`` command.
 
     python -m benchmarks.ocr [--quick] [--json PATH] [--workers N] [--part speed|degraded|all]
+                             [--kinds K,K]
 
 The app's OCR path is ``load_document`` on ``master_services_agreement_scanned.pdf`` (made
 by ``resources/samples/generate.py --only scan`` when missing) with ``--workers`` worker
@@ -284,14 +285,21 @@ def main() -> int:
     parser.add_argument(
         "--degraded-dir", type=Path, default=degrade.OUT, help="where the degraded set is"
     )
+    parser.add_argument(
+        "--kinds", help="degraded part: read only these kinds (comma-separated; default all)"
+    )
     args = parser.parse_args()
+    kinds = [k for k in (args.kinds or "").split(",") if k] or None
+    unknown = sorted(set(kinds or ()) - set(degrade.KINDS))
+    if unknown:
+        parser.error(f"unknown kinds {unknown}; choose from {', '.join(degrade.KINDS)}")
     headline: dict[str, Any] = {}
     details: dict[str, Any] = {}
     if args.part in ("speed", "all"):
         headline, details = speed(args)
     if args.part in ("degraded", "all"):
         if degrade.CUAD.exists():
-            found = ocr_degraded.run(args.degraded_dir, args.quick, levenshtein)
+            found = ocr_degraded.run(args.degraded_dir, args.quick, levenshtein, kinds)
             headline.update(found["headline"])
             details["degraded"] = {"kinds": found["kinds"], "rows": found["rows"]}
         else:
