@@ -247,16 +247,23 @@ class AuditLog:
     def _check_objects(
         self, opened: list[tuple[int, str | None, dict[str, Any]]], live: set[str]
     ) -> int:
-        """Every stored review and correction matches its entry, and each has one."""
+        """Every stored review, correction and comparison matches its entry, and each has
+        one."""
         store = self._store
         reviews = {r[0]: r[1] for r in store.db.execute("SELECT id, matter_id FROM reviews")}
         corrections = {
             r[0]: r[1] for r in store.db.execute("SELECT id, matter_id FROM corrections")
         }
-        seen: dict[str, set[str]] = {"review": set(), "correction": set()}
+        comparisons = (
+            {r[0]: r[1] for r in store.db.execute("SELECT id, matter_id FROM comparisons")}
+            if "comparisons" in store.db.table_names()  # schema 5 on (a backup may be older)
+            else {}
+        )
+        seen: dict[str, set[str]] = {"review": set(), "correction": set(), "comparison": set()}
         checks = {
             "review.stored": ("review", reviews, store.reviews.annotation_digest),
             "correction": ("correction", corrections, store.corrections.body_digest),
+            "comparison.stored": ("comparison", comparisons, store.comparisons.digest),
         }
         for seq, _mid, payload in opened:
             check = checks.get(payload.get("event", ""))

@@ -30,6 +30,7 @@ from westfall_legal.progress import ProgressCallback, ProgressEvent
 from westfall_legal.store import migrations
 from westfall_legal.store.audit import AuditLog, head_path
 from westfall_legal.store.common import dumps, now, random_id
+from westfall_legal.store.comparisons import Comparisons
 from westfall_legal.store.corrections import Corrections
 from westfall_legal.store.crypto import FieldCipher, KdfParams, associated_data
 from westfall_legal.store.db import checkpoint, connect, translated
@@ -101,7 +102,9 @@ class Store:
         self.corrections = Corrections(self)
         self.audit = AuditLog(self)
         self.signers = TrustedSigners(self)
+        self.comparisons = Comparisons(self)
         self.indexed = migrations.has_digests(db)  # documents found through their digest
+        self.compares = migrations.has_comparisons(db)  # a comparisons table (schema 5)
 
     # Opening -------------------------------------------------------------------------------
 
@@ -201,6 +204,7 @@ class Store:
             return
         names = migrations.migrate(self.db, unlocked=_Unlocked(self, progress))
         self.indexed = migrations.has_digests(self.db)
+        self.compares = migrations.has_comparisons(self.db)
         with self.write():
             self.audit.append(
                 None,

@@ -31,10 +31,11 @@ SEALED: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "reviews": ("id", "matter_id", ("body",)),
     "annotations": ("id", "matter_id", ("body",)),
     "corrections": ("id", "matter_id", ("body",)),
+    "comparisons": ("id", "matter_id", ("listing", "data", "html")),  # schema 5
     "audit": ("seq", "matter_id", ("payload",)),
 }
 # Deleted with the matter, children first. The audit log keeps its (now unreadable) entries.
-OWNED = ("annotations", "corrections", "reviews", "documents", "matters")
+OWNED = ("annotations", "corrections", "comparisons", "reviews", "documents", "matters")
 
 
 class Matters:
@@ -157,6 +158,7 @@ class Matters:
                     f"DELETE FROM {table} WHERE {SEALED[table][1]} = ?", [matter.id]
                 ).rowcount
                 for table in OWNED
+                if table in self._tables()
             }
             store.audit.append(None, "matter.deleted", {"matter": matter.id, "rows": deleted})
         store.keyring.forget(matter.id)
@@ -172,7 +174,11 @@ class Matters:
             store.require_current_keyring()
             wrapped, new = store.keyring.new_matter_key(matter.id)
             try:
-                rows = sum(self._reseal(matter.id, table, new) for table in SEALED)
+                rows = sum(
+                    self._reseal(matter.id, table, new)
+                    for table in SEALED
+                    if table in self._tables()
+                )
                 store.db.execute(
                     "UPDATE matters SET wrapped_key = ?, key_version = key_version + 1 "
                     "WHERE id = ?",
@@ -185,6 +191,10 @@ class Matters:
                 raise
         checkpoint(store.db)
         return rows
+
+    def _tables(self) -> set[str]:
+        """The tables this store's schema has (one built older, for tests, lacks the later)."""
+        return set(self._store.db.table_names())
 
     def _reseal(self, matter_id: str, table: str, new: FieldCipher) -> int:
         """Re-encrypt one table's rows of a matter under ``new``; returns the row count."""

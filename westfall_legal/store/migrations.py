@@ -145,12 +145,40 @@ def m004_document_digests(db: Database) -> None:
     log.info("indexed %d documents in %.1f s", done, time.monotonic() - started)
 
 
+def m005_comparisons(db: Database) -> None:
+    """Comparisons of two versions (``westfall compare --matter``) kept in the matter: the
+    ``westfall.compare/1`` JSON, the HTML redline and a short listing (file names, counts)
+    sealed; in clear only the ids, the time, and the two versions' document rows when they
+    are in the matter (null otherwise)."""
+    db.table("comparisons").create(
+        {
+            "id": str,
+            "matter_id": str,
+            "created": str,
+            "old_document_id": str,
+            "new_document_id": str,
+            "listing": bytes,
+            "data": bytes,
+            "html": bytes,
+        },
+        pk="id",
+        foreign_keys=[
+            ("matter_id", "matters", "id"),
+            ("old_document_id", "documents", "id"),
+            ("new_document_id", "documents", "id"),
+        ],
+        not_null={"matter_id", "created", "listing", "data", "html"},
+    )
+    db.table("comparisons").create_index(["matter_id"])
+
+
 # The registry, in order: append, never reorder or edit.
 REGISTRY = [
     m001_initial,
     m002_close_matters_and_index_documents,
     m003_trusted_signers,
     m004_document_digests,
+    m005_comparisons,
 ]
 migrations = Migrations(MIGRATION_SET)
 for _fn in REGISTRY:
@@ -201,6 +229,11 @@ def _lent(unlocked: Unlocked | None) -> Iterator[None]:
         yield
     finally:
         _UNLOCKED.reset(token)
+
+
+def has_comparisons(db: Database) -> bool:
+    """Whether the store keeps comparisons (schema 5 on)."""
+    return m005_comparisons.__name__ in applied(db)
 
 
 def has_digests(db: Database) -> bool:

@@ -140,3 +140,26 @@ class AuditReport:
     sealed: int  # entries of deleted matters: chained and verified, payload unreadable
     head_seq: int  # the entry the head file records
     checked_objects: int  # stored reviews and corrections matched against their entries
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonInfo:
+    """A comparison of two versions kept in a matter, as listed (no redline opened)."""
+
+    id: str
+    matter_id: str
+    created: str
+    old_file: str  # the file names compared (the name only, never the folder)
+    new_file: str
+    old_document_id: str | None  # the version's document in the matter, when it is there
+    new_document_id: str | None
+    counts: dict[str, int]  # clauses changed, added, removed, moved, renumbered, unchanged
+    facts: int  # key facts changed
+    risks: int  # risks that appeared or went away
+
+
+@dataclass(frozen=True)
+class StoredComparison:
+    info: ComparisonInfo
+    data: dict[str, Any]  # the westfall.compare/1 JSON
+    html: str  # the self-contained HTML redline

@@ -88,6 +88,7 @@ def test_delete_shreds_the_matter(store: Store, store_path: Path) -> None:
     assert deleted == {
         "annotations": 5,
         "corrections": 8,
+        "comparisons": 0,
         "reviews": 1,
         "documents": 1,
         "matters": 1,
