@@ -15,11 +15,14 @@ the quarter) of:
   average, so when the encoder agrees it is on the n-gram scale);
 - ``blend_shrunk``: thresholds halfway, in logit, between the two above.
 
+``--validate VARIANT`` then measures that variant once on the validation split (only when
+it won on the quarter: the validation split is not for choosing).
+
 The share w is chosen on the other half by candidate macro AP (as ``stack.choose_blend``).
 Caches under ~/.cache/westfall/encoder-decisions (never the repo). One torch thread.
 
     nice -n 10 python scripts/encoder_decisions.py --cuad ../shared/data/cuad \
-        --final ~/.cache/westfall/encoder-run2/final [--validation]
+        --final ~/.cache/westfall/encoder-run2/final [--validate VARIANT]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +44,7 @@ from westfall_legal.training.encoder.decide import (
     decisions_2fold,
 )
 from westfall_legal.training.encoder.kfold import split_rows
+from westfall_legal.training.encoder.stack import DEFAULT_FLOOR
 from westfall_legal.training.train_clauses import Params, fit_shipped, record_probabilities
 
 CACHE = Path.home() / ".cache" / "westfall"
@@ -49,7 +54,7 @@ def say(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def snapshot_records(cuad: Path, cache: Path) -> list[ContractRecord]:
+def snapshot_records(cuad: Path, cache: Path) -> tuple[list[ContractRecord], list[ContractRecord]]:
     """The 400 training contracts as run 1 and run 2 read them (the cache of their run),
     whatever the reading code has become since (its fingerprint is not checked)."""
     import pickle
@@ -60,7 +65,8 @@ def snapshot_records(cuad: Path, cache: Path) -> list[ContractRecord]:
     with cache.open("rb") as fh:
         _, stored = pickle.load(fh)
     held = set(val_names)
-    return [r for r in stored if r.error is None and r.name not in held]
+    records = [r for r in stored if r.error is None]
+    return [r for r in records if r.name not in held], [r for r in records if r.name in held]
 
 
 def main() -> int:
@@ -68,11 +74,12 @@ def main() -> int:
     ap.add_argument("--cuad", required=True)
     ap.add_argument("--final", required=True)
     ap.add_argument("--out", default=str(CACHE / "encoder-decisions"))
-    ap.add_argument("--validation", action="store_true", help="also score the validation split")
+    ap.add_argument("--validate", choices=VARIANTS[2:],
+                    help="measure this variant once on the validation split")  # fmt: skip
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    records = snapshot_records(Path(args.cuad), CACHE / "cuad-records-txt.pkl")
+    records, val = snapshot_records(Path(args.cuad), CACHE / "cuad-records-txt.pkl")
     quarter = [r for r in records if data.held_out(r.name)]
     rest = [r for r in records if not data.held_out(r.name)]
     say(
@@ -92,16 +99,66 @@ def main() -> int:
         from westfall_legal.training.encoder.train import torch_scores
 
         texts = [candidate_input(h, r.text[s:e]) for r in quarter for s, e, h in r.segments]
-        say(f"encoder: {len(texts)} candidates")
-        enc = torch_scores(Path(args.final), texts, max_tokens=128, threads=1)
+        ask = np.flatnonzero(ngram_all.max(axis=1) >= DEFAULT_FLOOR)  # as the run time asks
+        say(f"encoder: {len(ask)} of {len(texts)} candidates")
+        enc = ngram_all.astype(np.float32).copy()  # the others: never read by the blend
+        enc[ask] = torch_scores(Path(args.final), [texts[i] for i in ask], max_tokens=128,
+                                threads=1)  # fmt: skip
         np.save(enc_file, enc)
-    figures = decisions_2fold(
-        quarter, split_rows(quarter, ngram_all), split_rows(quarter, np.load(enc_file)), ngram_t
-    )
+    ngram_q = split_rows(quarter, ngram_all)
+    enc_q = split_rows(quarter, np.load(enc_file))
+    figures = decisions_2fold(quarter, ngram_q, enc_q, ngram_t)
     (out / "quarter.json").write_text(json.dumps(figures, indent=2) + "\n")
     for name in VARIANTS:
         say(f"{name}: " + ", ".join(f"{k} {v:.4f}" for k, v in figures[name].items()))
+    if args.validate:
+        result = validate(Path(args.final), args.validate, val, quarter, ngram_q, enc_q)
+        (out / f"validation-{args.validate}.json").write_text(json.dumps(result, indent=2))
+        for name, values in result.items():
+            say(f"validation {name}: " + ", ".join(f"{k} {v:.4f}" for k, v in values.items()))
     return 0
+
+
+def validate(
+    final: Path,
+    variant: str,
+    val: list[ContractRecord],
+    quarter: list[ContractRecord],
+    ngram_q: list[np.ndarray],
+    enc_q: list[np.ndarray],
+) -> dict[str, dict[str, float]]:
+    """The shipped n-gram model against the blend with ``variant``'s thresholds (the share
+    and the blend's own thresholds fitted on the whole quarter), once, on the validation
+    split; the encoder through transformers (one thread)."""
+    from westfall_legal.analysis.stacked import Stack, StackedClauseModel
+    from westfall_legal.pipeline import load_clause_model
+    from westfall_legal.training import clause_registry
+    from westfall_legal.training.encoder.decide import shrink
+    from westfall_legal.training.encoder.stack import (
+        DEFAULT_FLOOR,
+        _blend_weights,
+        _blended,
+        best_share,
+    )
+    from westfall_legal.training.encoder.train import torch_scores
+    from westfall_legal.training.train_clauses import document_thresholds, evaluate_records
+
+    shipped = load_clause_model(clause_registry.active_id())
+    share = best_share(quarter, ngram_q, enc_q, range(len(quarter)))
+    blend = [_blended(n, e, share, DEFAULT_FLOOR) for n, e in zip(ngram_q, enc_q, strict=True)]
+    fitted = document_thresholds(quarter, blend, Params())
+    prior = shipped.thresholds.astype(np.float32)
+    thresholds = {"blend_half": fitted, "blend_ngram_t": prior,
+                  "blend_shrunk": shrink(fitted, prior)}[variant]  # fmt: skip
+
+    def encoder(texts: Sequence[str], heads: Sequence[str]) -> np.ndarray:
+        inputs = [candidate_input(h, t) for t, h in zip(texts, heads, strict=True)]
+        return torch_scores(final, inputs, max_tokens=128, threads=1)
+
+    stack = Stack(_blend_weights(share), thresholds, DEFAULT_FLOOR)
+    stacked = StackedClauseModel(shipped, encoder, stack, "run2")
+    return {"ngram": evaluate_records(shipped, val), "blend": evaluate_records(stacked, val),
+            "share": {"w": share}}  # fmt: skip
 
 
 if __name__ == "__main__":

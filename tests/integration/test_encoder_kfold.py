@@ -6,6 +6,7 @@ out-of-fold scores -> the GGUF export -> the run time loads and scores it. No GP
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +86,10 @@ def test_kfold_pack_train_stack_export(
     assert set(pack.fold.tolist()) == {0, 1}
     vocab = np.load(run / PACK / kfold.VOCAB)
     assert pack.weights["embeddings.word_embeddings.weight"].shape == (len(vocab), 32)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(base))
+    first = candidate_input(records[0].segments[1][2], records[0].segment_text(1))
+    ids = tokenizer(first)["input_ids"][:24]
+    assert vocab[pack.flat[pack.offsets[1] : pack.offsets[2]]].tolist() == ids
 
     # record which rows each model trains on and scores
     trained: list[np.ndarray] = []
@@ -172,3 +177,7 @@ def test_the_budget_takes_fewer_negatives_only_when_it_must(records: list[Contra
     assert kfold_train.fit_budget(pack, everything, 1e6, 60).neg_ratio == kfold_train.ALL
     slow = kfold_train.fit_budget(pack, everything, 1.0, 60)  # 60 examples in the budget
     assert slow.neg_ratio in kfold_train.FALLBACK_RATIOS and slow.neg_ratio < 8
+    trainer = kfold_train.Trainer(pack, kfold_train.Recipe(batch_size=4))
+    started = time.perf_counter()
+    assert trainer.examples_per_s(seconds=0.5) > 0
+    assert time.perf_counter() - started < 60

@@ -254,20 +254,23 @@ class Trainer:
         rng = np.random.default_rng(0)
         quick = replace(self.recipe, epochs=1)
         saved, self.recipe = self.recipe, quick
-        done, started = 0, time.perf_counter()
+        done, steps, started = 0, 0, time.perf_counter()
         optimiser = self.torch.optim.AdamW(model.parameters(), lr=1e-6)
-        while time.perf_counter() - started < seconds:
+        while steps < 3 or time.perf_counter() - started < seconds:
             batch = rng.choice(rows, size=self.recipe.batch_size, replace=False)
             y = self.torch.from_numpy(self.pack.labels[batch].astype(np.float32)).to(self.device)
             loss = self.torch.nn.functional.binary_cross_entropy_with_logits(
-                self.logits(model, batch), y)  # fmt: skip
+                self.logits(model, batch), y
+            )
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+            steps += 1
             done += len(batch)
-            if done == len(batch):  # the first step warms up: not timed
-                started = time.perf_counter()
-                done = 0
+            if steps == 1:  # the first step warms up: not timed
+                done, started = 0, time.perf_counter()
+        if self.cuda:
+            self.torch.cuda.synchronize()
         self.recipe = saved
         return done / max(1e-9, time.perf_counter() - started)
 
