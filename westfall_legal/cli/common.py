@@ -53,6 +53,31 @@ class ProgressBar:
             sys.stderr.write("\r" + " " * 100 + "\r")
 
 
+class UpgradeProgress:
+    """An old store's upgrade as it opens (indexing its documents, about 1 s per 10,000): the
+    bar on a terminal, otherwise a line on stderr at each tenth, so a script's log shows it."""
+
+    def __init__(self) -> None:
+        self.bar = ProgressBar("upgrading the store")
+        self.said = -1  # the last tenth written as a line (or drawn)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self.bar.tty:
+            self.bar(event)
+            self.said = 10
+            return
+        tenth = event.done * 10 // max(event.total, 1)
+        if tenth > self.said:
+            self.said = tenth
+            sys.stderr.write(
+                f"westfall: upgrading the store: {event.message}, {event.done} of {event.total}\n"
+            )
+
+    def close(self) -> None:
+        if self.said >= 0:
+            self.bar.close()  # clears a bar drawn (nothing without a terminal)
+
+
 class Passphrases:
     """The passphrases of one ``westfall`` run: read from the environment or asked at the
     terminal. The one that opened (or last set) a store is kept for the rest of the run, so
@@ -93,7 +118,11 @@ class Passphrases:
             return store
         passphrase = os.environ.get(PASSPHRASE_ENV) or self._unlocked.get(path)
         passphrase = passphrase or self.ask(f"Passphrase for {path}: ")
-        store = Store.open(passphrase, path)
+        upgrade = UpgradeProgress()
+        try:
+            store = Store.open(passphrase, path, progress=upgrade)
+        finally:
+            upgrade.close()
         self._unlocked[path] = passphrase
         return store
 

@@ -65,10 +65,11 @@ def _formats(raw: str) -> list[str]:
 
 # compare -------------------------------------------------------------------------------------
 def cmd_compare(args: argparse.Namespace, passphrases: Passphrases) -> int:
+    from westfall_legal.cli.comparisons import store_comparison, write_comparison
     from westfall_legal.handback.compare import compare
     from westfall_legal.handback.redline import compare_html, compare_json
     from westfall_legal.pipeline import Engines
-    from westfall_legal.report import dumps, review_json, write_atomic
+    from westfall_legal.report import review_json
 
     formats = _formats(args.format)
     old_path, new_path = Path(args.old), Path(args.new)
@@ -76,20 +77,15 @@ def cmd_compare(args: argparse.Namespace, passphrases: Passphrases) -> int:
     old = _review(old_path, settings, engines, args.password, args.quiet)
     new = _review(new_path, settings, engines, args.password, args.quiet)
     data = compare_json(compare(old, new))
+    html = compare_html(data) if args.matter or "html" in formats else ""
     if args.matter:
         from westfall_legal.cli.store import store_review
 
         for path, review in ((old_path, old), (new_path, new)):
             store_review(passphrases, args.matter, path, review_json(review))
+        store_comparison(passphrases, args.matter, data, html)
     stem = report_stem(old_path, new_path)
-    out = Path(args.out)
-    written = []
-    if "json" in formats:
-        written.append(out / f"{stem}.compare.json")
-        write_atomic(written[-1], dumps(data))
-    if "html" in formats:
-        written.append(out / f"{stem}.compare.html")
-        write_atomic(written[-1], compare_html(data))
+    written = write_comparison(Path(args.out), stem, formats, data, html)
     print(f"{old_path} → {new_path}: {_counts(data)}; wrote {', '.join(map(str, written))}")
     for r in data["risks"]:
         print(f"  risk: {r['description']}")
@@ -183,7 +179,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     compare.add_argument("--format", default="json,html", help="json, html or both (default)")
     compare.add_argument("--password", help="password of a protected PDF")
     compare.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    compare.add_argument("--matter", help="also keep both reviews in this matter of the store")
+    compare.add_argument(
+        "--matter", help="also keep both reviews and the comparison in this matter of the store"
+    )
     compare.set_defaults(func=cmd_compare)
     export = sub.add_parser(
         "export-docx", help="hand the review back as a Word file, findings as comments"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from westfall_legal import paths
 from westfall_legal.categories import CATEGORIES
 from westfall_legal.cli.common import NEW_PASSPHRASE_ENV, Passphrases
+from westfall_legal.cli.comparisons import print_comparisons
 from westfall_legal.errors import ExitCode, KnownError, WestfallError
 from westfall_legal.review_json import ReviewJson
 
@@ -92,6 +93,7 @@ def _show(store: Store, name: str) -> None:
             f"{len(state.clauses)} clauses ({counts['accepted']} accepted, "
             f"{counts['rejected']} rejected), {len(state.corrections)} corrections"
         )
+    print_comparisons(store, matter.id)
 
 
 def _delete(store: Store, name: str, yes: bool) -> int:
@@ -154,7 +156,7 @@ def cmd_verify_audit(args: argparse.Namespace, passphrases: Passphrases) -> int:
     sealed = f", {report.sealed} of deleted matters (sealed)" if report.sealed else ""
     print(
         f"audit log verifies: {report.entries} entries{sealed}; head at entry "
-        f"{report.head_seq}; {report.checked_objects} reviews and corrections match"
+        f"{report.head_seq}; {report.checked_objects} reviews, corrections and comparisons match"
     )
     return ExitCode.OK
 
