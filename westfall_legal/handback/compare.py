@@ -32,10 +32,11 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from westfall_legal.handback.units import Unit, units
+from westfall_legal.handback.ocr_tolerance import Tolerance, fold
+from westfall_legal.handback.units import PREAMBLE, Unit, units
 from westfall_legal.models import Review
 
 MIN_SIMILARITY = 0.5
@@ -45,7 +46,10 @@ _ISO = re.compile(r"^P(\d+)([YMWD])$")
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 
 
-Op = tuple[Literal["equal", "delete", "insert"], str]
+# A redline step: the words equal, deleted or inserted; or ("ocr", the new version's words,
+# the old version's): a difference that is an OCR misreading, shown apart, not a change.
+Op = tuple[Literal["equal", "delete", "insert"], str] | tuple[Literal["ocr"], str, str]
+Misreading = tuple[str, str]  # the old version's words, the new version's
 Status = Literal["unchanged", "changed", "added", "removed"]
 
 
@@ -59,6 +63,7 @@ class Entry:
     similarity: float = 1.0
     moved: bool = False
     redline: tuple[Op, ...] = ()  # word level, for a changed clause
+    ocr: tuple[Misreading, ...] = ()  # word differences taken for OCR misreadings
 
     @property
     def renumbered(self) -> bool:
@@ -293,11 +298,15 @@ def _solid(words: Sequence[str]) -> str:
     return "".join(words)
 
 
+Joins = dict[tuple[int, int], tuple[list[int], list[int]]]
+
+
 def _pairs(
     old: list[Unit], new: list[Unit]
-) -> tuple[list[tuple[int, int, float]], set[int], set[int]]:
+) -> tuple[list[tuple[int, int, float]], set[int], set[int], Joins]:
     """:func:`align`'s pairs, with a paragraph of one version that two or more of the other
-    make up paired with the first of them (unchanged) and the others set aside."""
+    make up paired with the first of them (unchanged) and the others set aside; and of
+    those pairs, the others of each side."""
     pairs = align(old, new)
     split_old = _rejoined(old, new, {i: j for i, j, _ in pairs})
     split_new = _rejoined(new, old, {j: i for i, j, _ in pairs})
@@ -308,24 +317,86 @@ def _pairs(
     }
     ends = {i for i, _ in joined} | gone_old, {j for _, j in joined} | gone_new
     kept = [(i, j, r) for i, j, r in pairs if i not in ends[0] and j not in ends[1]]
-    return sorted(kept + [(i, j, 1.0) for i, j in joined]), gone_old, gone_new
+    runs: Joins = {(i, j): (run, []) for j, (i, run) in split_old.items()}
+    runs |= {(i, j): ([], run) for i, (j, run) in split_new.items()}
+    return sorted(kept + [(i, j, 1.0) for i, j in joined]), gone_old, gone_new, runs
 
 
-def _entries(old: list[Unit], new: list[Unit]) -> list[Entry]:
-    pairs, gone_old, gone_new = _pairs(old, new)
+def _joined(long: Unit, first: Unit, rest: Sequence[Unit]) -> tuple[str, ...]:
+    """The words of ``first`` and ``rest`` that make up ``long`` (as :func:`_rejoined` found
+    them: each of the rest with its number where ``long`` has it as text)."""
+    whole = "".join(map(fold, long.words))
+    words, at = list(first.words), "".join(map(fold, first.words))
+    for piece in rest:
+        options = [tuple(piece.text.split()), piece.words]
+        solids = ["".join(map(fold, option)) for option in options]
+        k = 0 if whole.startswith(at + solids[0]) else 1
+        words += options[k]
+        at += solids[k]
+    return tuple(words)
+
+
+def _folded(found: Sequence[Unit]) -> list[Unit]:
+    """``found`` as aligned where a version was read by OCR: its words folded
+    (:func:`~westfall_legal.handback.ocr_tolerance.fold`), punctuation specks left out."""
+
+    def words(text: Sequence[str]) -> tuple[str, ...]:
+        return tuple(w for w in map(fold, text) if w)
+
+    return [replace(u, words=words(u.words), text=" ".join(words(u.text.split()))) for u in found]
+
+
+def _tolerant(
+    a: Unit, b: Unit, tolerance: Tolerance
+) -> tuple[bool, tuple[Op, ...], list[Misreading]]:
+    """(changed, its redline, the misreadings) of a pair of which a side was read by OCR."""
+    runs = tolerance.diff(a.words, b.words, (a.ocr, b.ocr), (a.number, b.number))
+    misread = [(" ".join(x), " ".join(y)) for kind, x, y in runs if kind == "ocr"]
+    if all(kind != "change" for kind, _, _ in runs):
+        return False, (), misread
+    ops: list[Op] = []
+    for kind, x, y in runs:
+        if kind == "equal":
+            ops.append(("equal", " ".join(y)))
+        elif kind == "ocr":
+            ops.append(("ocr", " ".join(y) or "·", " ".join(x) or "·"))
+        else:
+            ops.extend(op for op in (("delete", " ".join(x)), ("insert", " ".join(y))) if op[1])
+    return True, tuple(ops), misread
+
+
+def _entries(old: list[Unit], new: list[Unit], tolerance: Tolerance | None = None) -> list[Entry]:
+    if tolerance is None:
+        pairs, gone_old, gone_new, runs = _pairs(old, new)
+    else:
+        pairs, gone_old, gone_new, runs = _pairs(_folded(old), _folded(new))
     ordered = _in_order(pairs)
     placed: list[tuple[float, Entry]] = []
     partner = {i: j for i, j, _ in pairs}
     for i, j, ratio in pairs:
         a, b = old[i], new[j]
-        changed = _solid(a.words) != _solid(b.words) and ratio < 1.0
+        misread: list[Misreading] = []
+        ops: tuple[Op, ...] = ()
+        if tolerance is not None and (a.ocr or b.ocr) and (i, j) in runs:
+            more_old, more_new = runs[i, j]  # the same words once folded: misread, no change
+            a_words = _joined(b, a, [old[k] for k in more_old]) if more_old else a.words
+            b_words = _joined(a, b, [new[k] for k in more_new]) if more_new else b.words
+            found = tolerance.diff(a_words, b_words, (a.ocr, b.ocr))
+            changed = False
+            misread = [(" ".join(x), " ".join(y)) for kind, x, y in found if kind != "equal"]
+        elif tolerance is not None and (a.ocr or b.ocr):
+            changed, ops, misread = _tolerant(a, b, tolerance)
+        else:
+            changed = _solid(a.words) != _solid(b.words) and ratio < 1.0
+            ops = redline(a.words, b.words) if changed else ()
         entry = Entry(
             "changed" if changed else "unchanged",
             a,
             b,
             round(ratio, 4),
             moved=i not in ordered,
-            redline=redline(a.words, b.words) if changed else (),
+            redline=ops,
+            ocr=tuple(misread),
         )
         placed.append((float(j), entry))
     paired_new = {j for _, j, _ in pairs}
@@ -414,15 +485,38 @@ def _risks(
     return risks
 
 
-def compare(old: Review, new: Review) -> Comparison:
-    """Align ``old`` and ``new`` (two reviews of versions of one contract)."""
+def tolerance(
+    old: Review, new: Review, old_units: Sequence[Unit], new_units: Sequence[Unit]
+) -> Tolerance:
+    """What tells an OCR misreading from an edit in this comparison: each version's words,
+    and the parties' names (as they sign, and as the preamble defines them)."""
+    parties = [n for r in (old, new) for b in r.signature_blocks for n in (b.party, b.signatory)]
+    for review, found in ((old, old_units), (new, new_units)):
+        opening = max((u.char_end for u in found if u.key.startswith(PREAMBLE)), default=0)
+        parties += [d.term for d in review.definitions if d.term_start < opening]
+    return Tolerance.of(
+        (w for u in old_units for w in u.words),
+        (w for u in new_units for w in u.words),
+        (p for p in parties if p),
+    )
+
+
+def compare(old: Review, new: Review, *, ocr_tolerant: bool = True) -> Comparison:
+    """Align ``old`` and ``new`` (two reviews of versions of one contract). Where a clause
+    of either was read by OCR, differences that are OCR misreadings are no change
+    (:mod:`~westfall_legal.handback.ocr_tolerance`) but counted apart, unless
+    ``ocr_tolerant`` is false."""
     started = time.perf_counter()
     old_units, new_units = units(old), units(new)
-    entries = _entries(old_units, new_units)
+    read = ocr_tolerant and any(u.ocr for u in (*old_units, *new_units))
+    rules = tolerance(old, new, old_units, new_units) if read else None
+    entries = _entries(old_units, new_units, rules)
     counts = Counter(e.status for e in entries)
     summary = {s: counts.get(s, 0) for s in ("unchanged", "changed", "added", "removed")}
     summary["moved"] = sum(e.moved for e in entries)
     summary["renumbered"] = sum(e.renumbered for e in entries)
+    if rules is not None:
+        summary["ocr_ignored"] = sum(len(e.ocr) for e in entries)
     return Comparison(
         old,
         new,

@@ -1,7 +1,7 @@
 """A comparison as JSON (``westfall.compare/1``) and as one self-contained HTML redline
 (no scripts, no outside resources): deleted words struck through in red, inserted words
 underlined in green, moved and renumbered clauses said so, the changed facts and risks
-first."""
+first; word differences taken for OCR misreadings greyed, and listed apart."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ def _entry(e: Entry) -> dict[str, Any]:
         "moved": e.moved,
         "renumbered": e.renumbered,
         **({"redline": [list(op) for op in e.redline]} if e.redline else {}),
+        **({"ocr_ignored": [list(pair) for pair in e.ocr]} if e.ocr else {}),
     }
 
 
@@ -96,6 +97,7 @@ ins{color:#0a6b2d;background:#e6f6ea;text-decoration:underline}
 .changed{border-color:#b86e00} .added{border-color:#0a6b2d} .removed{border-color:#b00020}
 .tag{font-family:system-ui,sans-serif;font-size:.8em;font-weight:600;text-transform:uppercase}
 .sev-high{color:#b00020} .sev-medium{color:#b86e00} .sev-low{color:#3b6fb6}
+.ocr{color:#8a8f98;background:#f1f2f4;border-bottom:1px dotted #8a8f98}
 table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #e3e6ee;padding:.3em .5em;
 text-align:left;vertical-align:top}
 """
@@ -104,14 +106,43 @@ text-align:left;vertical-align:top}
 def _ops_html(ops: list[list[str]]) -> str:
     e = html.escape
     out = []
-    for op, text in ops:
+    for op, text, *other in ops:
         if op == "delete":
             out.append(f"<del>{e(text)}</del>")
         elif op == "insert":
             out.append(f"<ins>{e(text)}</ins>")
+        elif op == "ocr":
+            out.append(_misread_html(other[0], text))
         else:
             out.append(e(text))
     return " ".join(out)
+
+
+def _misread_html(old: str, new: str) -> str:
+    """An OCR misreading, greyed: the new version's words, the old's in a tooltip."""
+    e = html.escape
+    tip = f"OCR misreading, not a change; the other version reads: {old}"
+    return f"<span class='ocr' title='{e(tip)}'>{e(new)}</span>"
+
+
+def _misreadings_html(clauses: list[dict[str, Any]], total: int) -> str:
+    """The OCR differences ignored, clause by clause, folded away."""
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{e(c['label'])}</td><td>"
+        + "; ".join(
+            f"<span class='ocr'>{e(old or '·')}</span> → <span class='ocr'>{e(new or '·')}</span>"
+            for old, new in c["ocr_ignored"]
+        )
+        + "</td></tr>"
+        for c in clauses
+        if c.get("ocr_ignored")
+    )
+    return (
+        f"<details><summary>{total} OCR differences ignored (not counted as changes; "
+        "<code>westfall compare --strict</code> counts them)</summary>"
+        f"<table><tr><th>Clause</th><th>Old → new</th></tr>{rows}</table></details>"
+    )
 
 
 def _clause_html(c: dict[str, Any]) -> str:
@@ -145,7 +176,7 @@ def compare_html(data: dict[str, Any]) -> str:
         f"<h1>{e(old_name)} → {e(new_name)}</h1>",
         f"<p class='meta'>Old: {e(old['kind'])}, {old['sections']} sections · New: "
         f"{e(new['kind'])}, {new['sections']} sections · "
-        + ", ".join(f"{counts[k]} {k}" for k in counts)
+        + ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in counts)
         + "</p>",
     ]
     parts.extend(
@@ -176,6 +207,8 @@ def compare_html(data: dict[str, Any]) -> str:
         parts.append("</table>")
     else:
         parts.append("<p>No key fact changed.</p>")
+    if "ocr_ignored" in counts:
+        parts.append(_misreadings_html(data["clauses"], counts["ocr_ignored"]))
     shown_clauses = [c for c in data["clauses"] if c["status"] != "unchanged" or c["moved"]]
     parts.append(f"<h2>Clauses ({len(shown_clauses)} to read)</h2>")
     parts.extend(_clause_html(c) for c in shown_clauses)

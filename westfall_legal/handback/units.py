@@ -17,10 +17,11 @@ PREAMBLE = "preamble"
 
 _PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00ad": ""})
 # The number or letter a paragraph opens with: "ARTICLE IV", "Section 5.2.", "12.2", "(a)",
-# "B.", "iv)" (bounded, anchored: linear).
+# "B.", "iv)", after a speck or two an OCR may read before it ("_7.1"), a Roman number as
+# OCR misreads it ("ARTICLE Il", "ARTICLE TT") (bounded, anchored: linear).
 _ENUMERATOR = re.compile(
-    r"^(?:(?:ARTICLE|Article|SECTION|Section|SCHEDULE|Schedule|EXHIBIT|Exhibit|§)\s*"
-    r"(?:\d{1,3}(?:\.\d{1,3}){0,4}|[IVXLC]{1,7})\.?|\d{1,3}(?:\.\d{1,3}){0,4}\.?"
+    r"^(?:[_|~]{1,2}\s?)?(?:(?:ARTICLE|Article|SECTION|Section|SCHEDULE|Schedule|EXHIBIT|Exhibit|§)\s*"
+    r"(?:\d{1,3}(?:\.\d{1,3}){0,4}|[IVXLC]{1,7}|[IVXLCTl1|!]{1,4})\.?|\d{1,3}(?:\.\d{1,3}){0,4}\.?"
     r"|[IVXLC]{1,7}\.|\(?[A-Za-z0-9]{1,4}\)|[A-Za-z]\.)(?:\s+|$)"
 )
 # The same where a paragraph runs on from one that ends no sentence: only a marked number
@@ -46,6 +47,7 @@ class Unit:
     text: str  # normalised, with its number
     words: tuple[str, ...]  # the words compared (the number left out)
     part: int = 1  # the section's paragraph it is: 1 holds the number
+    ocr: bool = False  # some of it is on a page read by OCR
 
     @property
     def label(self) -> str:
@@ -84,7 +86,22 @@ def units(review: Review) -> list[Unit]:
         end = min(first_child.get(s.id, s.char_end), s.char_end)
         found = paragraphs(doc, starts, s.char_start, end)
         out += _units(found, s.id, s.number, s.title, _path(s, by_id))
-    return _page_runs(out, _page_tops(doc)) if doc.source == "pages" else out
+    if doc.source != "pages":
+        return out
+    out = _page_runs(out, _page_tops(doc))
+    read = {p.number for p in review.document.pages if p.source == "ocr"}
+    if not read:
+        return out
+    pages = [line.page for line in doc.lines]
+    return [dataclasses.replace(u, ocr=_read_by_ocr(starts, pages, read, u)) for u in out]
+
+
+def _read_by_ocr(starts: Sequence[int], pages: Sequence[int], read: set[int], unit: Unit) -> bool:
+    """Whether a line of ``unit`` is on a page read by OCR (``starts``, ``pages``: the
+    lines')."""
+    first = max(bisect.bisect_right(starts, unit.char_start) - 1, 0)
+    last = bisect.bisect_left(starts, unit.char_end)
+    return any(page in read for page in pages[first : max(last, first + 1)])
 
 
 def _page_tops(doc: DocumentText) -> set[int]:
