@@ -76,7 +76,7 @@ def cmd_compare(args: argparse.Namespace, passphrases: Passphrases) -> int:
     settings, engines = _settings(True), Engines()  # the playbook's findings need no LLM
     old = _review(old_path, settings, engines, args.password, args.quiet)
     new = _review(new_path, settings, engines, args.password, args.quiet)
-    data = compare_json(compare(old, new))
+    data = compare_json(compare(old, new, ocr_tolerant=not args.strict))
     html = compare_html(data) if args.matter or "html" in formats else ""
     if args.matter:
         from westfall_legal.cli.store import store_review
@@ -110,10 +110,15 @@ def _counts(data: dict[str, Any]) -> str:
     c = data["counts"]
     clauses = ", ".join(f"{c[k]} {k}" for k in ("changed", "added", "removed", "moved",
                                                 "renumbered", "unchanged"))  # fmt: skip
+    misread = (
+        f"; {c['ocr_ignored']} OCR differences ignored (see the redline; --strict counts them)"
+        if "ocr_ignored" in c
+        else ""
+    )
     return (
         f"{clauses}; {len(data['facts'])} key facts changed; "
         f"{sum(r['change'] == 'appeared' for r in data['risks'])} risks appeared, "
-        f"{sum(r['change'] == 'went away' for r in data['risks'])} went away"
+        f"{sum(r['change'] == 'went away' for r in data['risks'])} went away{misread}"
     )
 
 
@@ -181,6 +186,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     compare.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     compare.add_argument(
         "--matter", help="also keep both reviews and the comparison in this matter of the store"
+    )
+    compare.add_argument(
+        "--strict",
+        action="store_true",
+        help="count every word difference, OCR misreadings of a scan included",
     )
     compare.set_defaults(func=cmd_compare)
     export = sub.add_parser(
