@@ -6,7 +6,9 @@ its Cancel button.
   other side's turn of the draft); with no document shown, both are asked for. Where to save
   the redline is asked first (the self-contained HTML page, or the ``westfall.compare/1``
   JSON); both versions are then reviewed without the language model, as the command does,
-  compared, and the file written. The status line says where, with the counts.
+  compared, and the file written. The status line says where, with the counts. With a
+  matter selected in the Matters tab, the comparison (JSON and redline) is also kept in it,
+  as ``westfall compare --matter`` keeps it.
 - **Export for Word**: the review shown, with the reviewers' corrections (rejected clauses
   left out) and their comments, as Word comments authored "Westfall Legal review": on a
   copy of a Word draft, or on a clean .docx of the text of a PDF, a scan or a text file.
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from westfall_legal.gui.main_window import MainWindow
     from westfall_legal.session.workspace import Workspace
     from westfall_legal.settings import Settings
+    from westfall_legal.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +122,11 @@ def compare_work(
     out: Path,
     settings: Settings,
     passwords: dict[Path, str],
+    keep: tuple[Store, str] | None = None,
 ) -> Work[str]:
     """Review both versions (no language model), compare them, write ``out`` (JSON for a
-    ``.json`` name, else the HTML redline); returns the status line."""
+    ``.json`` name, else the HTML redline), and keep both in ``keep`` (the store, a matter
+    id) when given; returns the status line."""
 
     def work(progress: ProgressCallback, cancel: CancelToken) -> str:
         from westfall_legal.handback.compare import compare
@@ -142,13 +147,32 @@ def compare_work(
         progress(ProgressEvent("compare", 0, 1, "Aligning the clauses"))
         data = compare_json(compare(*reviews))
         cancel.check()
-        json_out = out.suffix.lower() == ".json"
-        write_atomic(out, dumps(data) if json_out else compare_html(data))
+        json_out, html = out.suffix.lower() == ".json", compare_html(data)
+        write_atomic(out, dumps(data) if json_out else html)
         log.info("comparison written (%s)", out.suffix)
         what = "comparison" if json_out else "redline"
-        return f"{old.name} → {new.name}: {_counts(data)}. The {what} is saved to {out}."
+        kept = _keep(keep, data, html)
+        return f"{old.name} → {new.name}: {_counts(data)}. The {what} is saved to {out}.{kept}"
 
     return work
+
+
+def _keep(keep: tuple[Store, str] | None, data: dict[str, Any], html: str) -> str:
+    """Keep the comparison in the matter (on a connection of the worker's own); what to add
+    to the status line."""
+    if keep is None:
+        return ""
+    from westfall_legal.errors import KnownError
+    from westfall_legal.gui.feedback import own_connection
+
+    store, matter_id = keep
+    try:
+        with own_connection(store) as own:
+            own.comparisons.add(matter_id, data, html)
+            name = own.matters.get(matter_id).name
+    except KnownError as exc:  # the file is written: say why it is not kept, do not fail
+        return f" It is not kept in the matter: {exc.user_line()}"
+    return f" It is kept in matter {name!r}."
 
 
 def _counts(data: dict[str, Any]) -> str:
@@ -195,7 +219,9 @@ def choose_compare(window: MainWindow) -> HandbackJob | None:
     if out is None:
         return None
     passwords = {p: pw for p in (old, new) if (pw := window.password_of(p))}
-    work = compare_work(old, new, out, window.settings, passwords)
+    matter = window.matters.matter_id
+    keep = (window.store, matter) if window.store is not None and matter else None
+    work = compare_work(old, new, out, window.settings, passwords, keep)
     window.status(f"Comparing {old.name} with {new.name}…")
     return HandbackJob(window, f"Comparing {old.name} with {new.name}…", work).start()
 

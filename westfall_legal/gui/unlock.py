@@ -1,7 +1,9 @@
 """The unlock dialog: the passphrase opens the encrypted store; on the first run it sets one.
 
 The key derivation takes a noticeable fraction of a second, so the store is opened in the
-background; a wrong passphrase is said in the dialog, which stays open for another try.
+background; a wrong passphrase is said in the dialog, which stays open for another try. An
+old store is upgraded as it opens (indexing its documents, about 1 s per 10,000): the dialog
+says how far, with a bar, meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,7 +29,7 @@ from westfall_legal import paths
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.errors import report_error
 from westfall_legal.gui.tasks import Task
-from westfall_legal.progress import CancelToken, ProgressCallback
+from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent
 
 if TYPE_CHECKING:
     from westfall_legal.store import Store
@@ -65,6 +68,9 @@ class UnlockDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.upgrade = QProgressBar(self)  # shown only while an old store is upgraded
+        self.upgrade.setAccessibleName("Store upgrade progress")
+        self.upgrade.hide()
 
         form = QFormLayout()
         form.addRow("Passphrase:", self.passphrase)
@@ -85,6 +91,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.upgrade)
         layout.addWidget(buttons)
         self.task: Task[Store] | None = None
 
@@ -114,13 +121,26 @@ class UnlockDialog(QDialog):
         self.ok.setEnabled(False)
         path, creating = self.path, self.creating
 
-        def work(_progress: ProgressCallback, _cancel: CancelToken) -> Store:
+        def work(progress: ProgressCallback, _cancel: CancelToken) -> Store:
             from westfall_legal.store import Store
 
-            return Store.create(passphrase, path) if creating else Store.open(passphrase, path)
+            if creating:
+                return Store.create(passphrase, path)
+            return Store.open(passphrase, path, progress=progress)
 
         self.task = Task(work, name="unlock").on_success(self._opened).on_failure(self._failed)
+        self.task.on_progress(self._upgrading)
         self.task.start()
+
+    def _upgrading(self, event: ProgressEvent) -> None:
+        """An old store being upgraded as it opens: how far, in the dialog."""
+        self.error.setText(
+            f"Upgrading the store for this version: {event.message}, "
+            f"{event.done:,} of {event.total:,}…"
+        )
+        self.upgrade.setRange(0, max(event.total, 1))
+        self.upgrade.setValue(event.done)
+        self.upgrade.show()
 
     def _opened(self, store: Store) -> None:
         self.store = store
@@ -128,6 +148,7 @@ class UnlockDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        self.upgrade.hide()
         self.ok.setEnabled(True)
         self.passphrase.clear()
         self.passphrase.setFocus()
