@@ -29,6 +29,11 @@ by python-docx: its text's paragraphs, the typed clause numbers ("3.", "3.2", "3
   moved paragraph is no edit: reported as changed, it counts against precision.
 - **Speed**: seconds of `compare` alone and of reviewing both versions, per pair; the pair
   of the contract nearest 30 PDF pages is reported apart (``compare_30_pages_s``).
+- **Compare against a scan** (``compare_ocr_false_changes``, ``compare_ocr_recall``, and
+  ``..._strict`` for every word difference counted): benchmarks/compare_ocr.py's pairs, a
+  draft with four planted edits and the contract's PDF each against a lightly degraded
+  scan of the same pages (--quick: 2 contracts of 3 pages, else 5 of 4 pages and the
+  sample agreement's scan against its Word draft and its PDF). ``--no-scan`` leaves it out.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if not __package__:  # run as a file (python benchmarks/NAME.py), not as python -m benchmarks.NAME
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import compare_ocr  # noqa: E402
 from benchmarks._report import report  # noqa: E402
 from benchmarks.ingest import NeedsOcr, RefuseOcr  # noqa: E402
 from tests.docx_samples import features_bytes, generator, sample_bytes  # noqa: E402
@@ -240,6 +246,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="4 contracts instead of 16")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--seed", type=int, default=20, help="the planted edits' seed")
+    parser.add_argument("--no-scan", action="store_true", help="no compare against scans")
     args = parser.parse_args()
     if not (CUAD / "contract_types.dev.csv").exists():
         print(f"CUAD development data not found at {CUAD}: nothing to measure")
@@ -362,9 +369,15 @@ def main() -> int:
         "pages_of_that_pair": thirty and thirty["pages"],
         "seed": args.seed,
     }
+    scans: list[dict[str, Any]] = []
+    if not args.no_scan:
+        figures = compare_ocr.run(args.quick, args.seed, include_sample=not args.quick)
+        scans = figures.pop("pairs")
+        headline |= figures
     for line in disagreements[:20]:
         print(f"numbering differs: {line}")
-    report(headline, args.json, rows=rows, numbering_disagreements=disagreements)
+    report(headline, args.json, rows=rows, numbering_disagreements=disagreements,
+           scan_pairs=scans)  # fmt: skip
     return 0
 
 
