@@ -184,3 +184,35 @@ def test_the_planted_edits_in_a_scan_are_found() -> None:
     assert (
         any(op[0] == "ocr" for op in changed["2 Fees"].redline) or comparison.counts["ocr_ignored"]
     )
+
+
+def _mixed(text: str, name: str) -> Review:
+    """``text`` on two pages: its first three paragraphs from a text layer, the rest read by
+    OCR (a scan with a typed first page)."""
+    doc_text = dataclasses.replace(plain_text(text), source="pages")
+    split = text.index("3. Liability.")
+    lines = tuple(
+        dataclasses.replace(line, page=1) if line.char_start >= split else line
+        for line in doc_text.lines
+    )
+    doc_text = dataclasses.replace(doc_text, lines=lines)
+    pages = (
+        Page(0, 612.0, 792.0, (), source="text-layer"),
+        Page(1, 612.0, 792.0, (), source="ocr"),
+    )
+    document = Document(Path(name), "0" * 64, pages)
+    return Review(document, doc_text, build_sections(doc_text), [], None, {})
+
+
+def test_only_the_clauses_read_by_ocr_are_tolerated() -> None:
+    """On the page with a text layer a word that folds like another ("clear" → "dear") is
+    an edit; on the page read by OCR the same fold is a misreading."""
+    draft = DRAFT.replace("by hand or by courier", "by clear courier").replace(
+        "commences on", "is clear on"
+    )
+    edited = draft.replace("is clear on", "is dear on").replace("clear courier", "dear courier")
+    comparison = compare(_mixed(draft, "v1.pdf"), _mixed(edited, "v2.pdf"))
+    changed = {e.label for e in comparison.entries if e.status == "changed"}
+    assert changed == {"1 Term"}  # page 1 (text layer); 4 Notices is on the OCR'd page
+    notices = next(e for e in comparison.entries if e.label == "4 Notices")
+    assert notices.ocr == (("clear", "dear"),)

@@ -386,8 +386,8 @@ def _entries(old: list[Unit], new: list[Unit], tolerance: Tolerance | None = Non
             misread = [(" ".join(x), " ".join(y)) for kind, x, y in found if kind != "equal"]
         elif tolerance is not None and (a.ocr or b.ocr):
             changed, ops, misread = _tolerant(a, b, tolerance)
-        else:
-            changed = _solid(a.words) != _solid(b.words) and ratio < 1.0
+        else:  # a pair that ``_rejoined`` made is unchanged; any other, if its words differ
+            changed = _solid(a.words) != _solid(b.words) and (i, j) not in runs
             ops = redline(a.words, b.words) if changed else ()
         entry = Entry(
             "changed" if changed else "unchanged",
