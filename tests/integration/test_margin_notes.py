@@ -106,7 +106,7 @@ def test_a_pleading_papers_line_numbers_read_after_the_page(tmp_path: Path) -> N
     draw: Draw = []
     lines = _wrap(FIRST) + _wrap(SECOND)
     for n in range(1, 29):  # every line of the page numbered, with text or without
-        y = 70.0 + 22 * n
+        y = 60.0 + 22 * n  # "1" stands in the running heads' zone
         draw.append((40, y, str(n), 9))
         if n <= len(lines):
             draw.append((108, y, lines[n - 1], 10))

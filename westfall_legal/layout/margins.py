@@ -119,7 +119,14 @@ def _line_numbers(lines: list[RawLine], outside: list[bool]) -> set[int]:
     steps = [b[0] - a[0] for a, b in itertools.pairwise(found)]
     usual = statistics.median(steps)
     even = usual > 0 and max(steps) <= EVEN_STEPS * usual
-    return {i for _, i in found} if even and counting + 1 >= MIN_LINE_NUMBERS else set()
+    if not even or counting + 1 < MIN_LINE_NUMBERS:
+        return set()
+    column = statistics.median(lines[i].box()[0] for _, i in found)
+    return {i for _, i in found} | {  # the first or last numbers, in the running heads' zone
+        i
+        for i, ln in enumerate(lines)
+        if _LINE_NUMBER.match(ln.text.strip()) and abs(ln.box()[0] - column) <= GAP * 2
+    }
 
 
 def _notes(lines: list[RawLine], outside: list[bool], numbers: set[int]) -> list[list[int]]:
