@@ -48,7 +48,8 @@ class Comparisons:
             counts = {k: int(data["counts"][k]) for k in COUNTS}
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(
-                f"the comparison to store is not a westfall.compare/1 JSON (missing or malformed: {exc}).",
+                "the comparison to store is not a westfall.compare/1 JSON "
+                f"(missing or malformed: {exc}).",
                 hint="Store the JSON written by `westfall compare`.",
             ) from None
         self._require_table()
