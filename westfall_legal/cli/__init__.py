@@ -20,6 +20,7 @@ from pathlib import Path
 
 from westfall_legal import __version__
 from westfall_legal.cli import (
+    comparisons,
     docx,
     feedback,
     models,
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     # in the order --help lists them (and docs/cli.md)
     review.add_commands(sub)  # review
     docx.add_commands(sub)  # compare, export-docx
+    comparisons.add_parser(sub)  # comparison list|export
     portfolio.add_parser(sub)  # portfolio
     training.add_training_commands(sub)  # evaluate, train-clauses, train-encoder
     models.add_commands(sub)  # models
