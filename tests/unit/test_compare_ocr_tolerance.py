@@ -216,3 +216,22 @@ def test_only_the_clauses_read_by_ocr_are_tolerated() -> None:
     assert changed == {"1 Term"}  # page 1 (text layer); 4 Notices is on the OCR'd page
     notices = next(e for e in comparison.entries if e.label == "4 Notices")
     assert notices.ocr == (("clear", "dear"),)
+
+
+def test_a_paragraph_the_scan_cut_in_two_is_joined_though_misread() -> None:
+    """The scan's layout cut clause 4 in two paragraphs and OCR misread a word of the second:
+    the pieces still pair with the draft's paragraph (no clause added), and an edit inside
+    them is still found."""
+    more = " Notices to the Customer go to its legal department at its registered office."
+    draft = DRAFT.replace("or by courier.\n", "or by courier." + more + "\n")
+    cut = "or by courier.\n\n" + more.strip().replace("department", "departmcnt") + "\n"
+    scan = SCAN.replace("or by courier.\n", cut)
+    comparison = compare(_review(draft, "draft.pdf", False), _review(scan, "scan.pdf", True))
+    assert [e.label for e in comparison.entries if e.status != "unchanged"] == []
+    notices = next(e for e in comparison.entries if e.label == "4 Notices")
+    assert ("department", "departmcnt") in notices.ocr
+    edited = scan.replace("Each notice shall be", "Each notice may be")
+    comparison = compare(_review(draft, "draft.pdf", False), _review(edited, "scan.pdf", True))
+    assert [(e.status, e.label) for e in comparison.entries if e.status != "unchanged"] == [
+        ("changed", "4 Notices")
+    ]

@@ -32,11 +32,20 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from westfall_legal.handback.ocr_tolerance import Tolerance, fold
-from westfall_legal.handback.units import PREAMBLE, Unit, units
+from westfall_legal.handback.ocr_pairs import (
+    Misreading,
+    Op,
+    folded,
+    joined_words,
+    near_rejoined,
+    tolerance_of,
+    tolerant_pair,
+)
+from westfall_legal.handback.ocr_tolerance import Tolerance
+from westfall_legal.handback.units import Unit, units
 from westfall_legal.models import Review
 
 MIN_SIMILARITY = 0.5
@@ -46,10 +55,6 @@ _ISO = re.compile(r"^P(\d+)([YMWD])$")
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 
 
-# A redline step: the words equal, deleted or inserted; or ("ocr", the new version's words,
-# the old version's): a difference that is an OCR misreading, shown apart, not a change.
-Op = tuple[Literal["equal", "delete", "insert"], str] | tuple[Literal["ocr"], str, str]
-Misreading = tuple[str, str]  # the old version's words, the new version's
 Status = Literal["unchanged", "changed", "added", "removed"]
 
 
@@ -253,11 +258,13 @@ def redline(a: Sequence[str], b: Sequence[str]) -> tuple[Op, ...]:
 
 
 def _rejoined(
-    short: Sequence[Unit], long: Sequence[Unit], pairs: dict[int, int]
+    short: Sequence[Unit], long: Sequence[Unit], pairs: dict[int, int], near: bool = False
 ) -> dict[int, tuple[int, list[int]]]:
     """Paragraphs of ``short`` that one paragraph of ``long`` holds together (a page break
     cut a PDF's paragraph at a sentence end): ``{long index: (first, [the others])}``.
-    ``pairs`` maps ``short`` indices to their partners in ``long``."""
+    ``pairs`` maps ``short`` indices to their partners in ``long``. ``near``: where a
+    version was read by OCR, also those they make up nearly (see
+    :func:`~westfall_legal.handback.ocr_pairs.near_rejoined`)."""
     by_first: dict[str, list[int]] = defaultdict(list)
     for i, u in enumerate(short):
         if u.words:
@@ -289,6 +296,8 @@ def _rejoined(
                 found[j] = (i, run)
                 taken.update([i, *run])
                 break
+    if near:
+        near_rejoined(short, long, pairs, taken, found)
     return found
 
 
@@ -302,14 +311,14 @@ Joins = dict[tuple[int, int], tuple[list[int], list[int]]]
 
 
 def _pairs(
-    old: list[Unit], new: list[Unit]
+    old: list[Unit], new: list[Unit], near: bool = False
 ) -> tuple[list[tuple[int, int, float]], set[int], set[int], Joins]:
     """:func:`align`'s pairs, with a paragraph of one version that two or more of the other
     make up paired with the first of them (unchanged) and the others set aside; and of
     those pairs, the others of each side."""
     pairs = align(old, new)
-    split_old = _rejoined(old, new, {i: j for i, j, _ in pairs})
-    split_new = _rejoined(new, old, {j: i for i, j, _ in pairs})
+    split_old = _rejoined(old, new, {i: j for i, j, _ in pairs}, near)
+    split_new = _rejoined(new, old, {j: i for i, j, _ in pairs}, near)
     gone_old = {k for _, run in split_old.values() for k in run}
     gone_new = {k for _, run in split_new.values() for k in run}
     joined = {(i, j) for j, (i, _) in split_old.items()} | {
@@ -322,54 +331,11 @@ def _pairs(
     return sorted(kept + [(i, j, 1.0) for i, j in joined]), gone_old, gone_new, runs
 
 
-def _joined(long: Unit, first: Unit, rest: Sequence[Unit]) -> tuple[str, ...]:
-    """The words of ``first`` and ``rest`` that make up ``long`` (as :func:`_rejoined` found
-    them: each of the rest with its number where ``long`` has it as text)."""
-    whole = "".join(map(fold, long.words))
-    words, at = list(first.words), "".join(map(fold, first.words))
-    for piece in rest:
-        options = [tuple(piece.text.split()), piece.words]
-        solids = ["".join(map(fold, option)) for option in options]
-        k = 0 if whole.startswith(at + solids[0]) else 1
-        words += options[k]
-        at += solids[k]
-    return tuple(words)
-
-
-def _folded(found: Sequence[Unit]) -> list[Unit]:
-    """``found`` as aligned where a version was read by OCR: its words folded
-    (:func:`~westfall_legal.handback.ocr_tolerance.fold`), punctuation specks left out."""
-
-    def words(text: Sequence[str]) -> tuple[str, ...]:
-        return tuple(w for w in map(fold, text) if w)
-
-    return [replace(u, words=words(u.words), text=" ".join(words(u.text.split()))) for u in found]
-
-
-def _tolerant(
-    a: Unit, b: Unit, tolerance: Tolerance
-) -> tuple[bool, tuple[Op, ...], list[Misreading]]:
-    """(changed, its redline, the misreadings) of a pair of which a side was read by OCR."""
-    runs = tolerance.diff(a.words, b.words, (a.ocr, b.ocr), (a.number, b.number))
-    misread = [(" ".join(x), " ".join(y)) for kind, x, y in runs if kind == "ocr"]
-    if all(kind != "change" for kind, _, _ in runs):
-        return False, (), misread
-    ops: list[Op] = []
-    for kind, x, y in runs:
-        if kind == "equal":
-            ops.append(("equal", " ".join(y)))
-        elif kind == "ocr":
-            ops.append(("ocr", " ".join(y) or "·", " ".join(x) or "·"))
-        else:
-            ops.extend(op for op in (("delete", " ".join(x)), ("insert", " ".join(y))) if op[1])
-    return True, tuple(ops), misread
-
-
 def _entries(old: list[Unit], new: list[Unit], tolerance: Tolerance | None = None) -> list[Entry]:
     if tolerance is None:
         pairs, gone_old, gone_new, runs = _pairs(old, new)
     else:
-        pairs, gone_old, gone_new, runs = _pairs(_folded(old), _folded(new))
+        pairs, gone_old, gone_new, runs = _pairs(folded(old), folded(new), near=True)
     ordered = _in_order(pairs)
     placed: list[tuple[float, Entry]] = []
     partner = {i: j for i, j, _ in pairs}
@@ -377,15 +343,13 @@ def _entries(old: list[Unit], new: list[Unit], tolerance: Tolerance | None = Non
         a, b = old[i], new[j]
         misread: list[Misreading] = []
         ops: tuple[Op, ...] = ()
-        if tolerance is not None and (a.ocr or b.ocr) and (i, j) in runs:
-            more_old, more_new = runs[i, j]  # the same words once folded: misread, no change
-            a_words = _joined(b, a, [old[k] for k in more_old]) if more_old else a.words
-            b_words = _joined(a, b, [new[k] for k in more_new]) if more_new else b.words
-            found = tolerance.diff(a_words, b_words, (a.ocr, b.ocr))
-            changed = False
-            misread = [(" ".join(x), " ".join(y)) for kind, x, y in found if kind != "equal"]
-        elif tolerance is not None and (a.ocr or b.ocr):
-            changed, ops, misread = _tolerant(a, b, tolerance)
+        if tolerance is not None and (a.ocr or b.ocr):
+            more_old, more_new = runs.get((i, j), ([], []))  # the pieces joined to it
+            words = (
+                joined_words(b, a, [old[k] for k in more_old]) if more_old else a.words,
+                joined_words(a, b, [new[k] for k in more_new]) if more_new else b.words,
+            )
+            changed, ops, misread = tolerant_pair(a, b, words, tolerance)
         else:  # a pair that ``_rejoined`` made is unchanged; any other, if its words differ
             changed = _solid(a.words) != _solid(b.words) and (i, j) not in runs
             ops = redline(a.words, b.words) if changed else ()
@@ -485,22 +449,6 @@ def _risks(
     return risks
 
 
-def tolerance(
-    old: Review, new: Review, old_units: Sequence[Unit], new_units: Sequence[Unit]
-) -> Tolerance:
-    """What tells an OCR misreading from an edit in this comparison: each version's words,
-    and the parties' names (as they sign, and as the preamble defines them)."""
-    parties = [n for r in (old, new) for b in r.signature_blocks for n in (b.party, b.signatory)]
-    for review, found in ((old, old_units), (new, new_units)):
-        opening = max((u.char_end for u in found if u.key.startswith(PREAMBLE)), default=0)
-        parties += [d.term for d in review.definitions if d.term_start < opening]
-    return Tolerance.of(
-        (w for u in old_units for w in u.words),
-        (w for u in new_units for w in u.words),
-        (p for p in parties if p),
-    )
-
-
 def compare(old: Review, new: Review, *, ocr_tolerant: bool = True) -> Comparison:
     """Align ``old`` and ``new`` (two reviews of versions of one contract). Where a clause
     of either was read by OCR, differences that are OCR misreadings are no change
@@ -509,7 +457,7 @@ def compare(old: Review, new: Review, *, ocr_tolerant: bool = True) -> Compariso
     started = time.perf_counter()
     old_units, new_units = units(old), units(new)
     read = ocr_tolerant and any(u.ocr for u in (*old_units, *new_units))
-    rules = tolerance(old, new, old_units, new_units) if read else None
+    rules = tolerance_of(old, new, old_units, new_units) if read else None
     entries = _entries(old_units, new_units, rules)
     counts = Counter(e.status for e in entries)
     summary = {s: counts.get(s, 0) for s in ("unchanged", "changed", "added", "removed")}
