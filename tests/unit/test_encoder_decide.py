@@ -12,8 +12,10 @@ pytest.importorskip("sklearn", reason="the train extra is not installed")
 
 from westfall_legal.training.encoder.decide import (
     VARIANTS,
+    best_offset,
     decisions_2fold,
     macro_prf,
+    shifted,
     shrink,
 )
 
@@ -54,3 +56,13 @@ def test_an_encoder_that_agrees_changes_no_decision() -> None:
 def test_shrink_meets_halfway_in_logit() -> None:
     got = shrink(np.asarray([0.9], np.float32), np.asarray([0.1], np.float32))
     assert got[0] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_one_shared_shift_moves_every_threshold() -> None:
+    records = [record(i, i < 3) for i in range(6)]
+    doc = np.zeros((6, len(CATEGORIES)), np.float32)
+    doc[:, LAW] = [0.7, 0.75, 0.8, 0.6, 0.55, 0.52]  # three found, three not, above 0.5
+    prior = np.full(len(CATEGORIES), 0.5, np.float32)
+    # logit 0.5 = 0: shifts of 0.5 and 0.75 fall between 0.6 and 0.7; ties take the smaller
+    assert best_offset(records, doc, prior) == 0.5
+    assert shifted(prior, 0.5)[LAW] == pytest.approx(1 / (1 + np.exp(-0.5)))

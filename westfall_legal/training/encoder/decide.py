@@ -23,7 +23,11 @@ from westfall_legal.training.metrics import PRF
 from westfall_legal.training.train_clauses import Params, document_thresholds
 
 Scores = npt.NDArray[np.float32]
-VARIANTS = ("ngram", "ngram_half", "blend_half", "blend_ngram_t", "blend_shrunk")
+VARIANTS = (
+    "ngram", "ngram_half", "ngram_offset",
+    "blend_half", "blend_ngram_t", "blend_shrunk", "blend_offset",
+)  # fmt: skip
+OFFSETS: tuple[float, ...] = tuple(x / 4 for x in range(-8, 9))  # logit shifts tried, -2..2
 
 
 def document_scores(scores: Sequence[Scores]) -> Scores:
@@ -59,6 +63,22 @@ def shrink(fitted: Scores, prior: Scores, share: float = 0.5) -> Scores:
     return out
 
 
+def shifted(thresholds: Scores, offset: float) -> Scores:
+    """``thresholds`` moved by ``offset`` in logit."""
+    out: Scores = (1.0 / (1.0 + np.exp(-(logit(thresholds) + offset)))).astype(np.float32)
+    return out
+
+
+def best_offset(records: Sequence[ContractRecord], doc: Scores, prior: Scores) -> float:
+    """The one logit shift of ``prior`` (shared by every category) with the best document
+    macro-F1 on ``records``: one parameter fitted, not 41."""
+
+    def f1(o: float) -> tuple[float, float]:  # ties: the smaller shift
+        return macro_prf(records, doc, shifted(prior, o))["doc_f1"], -abs(o)
+
+    return float(max(OFFSETS, key=f1))
+
+
 def decisions_2fold(
     records: Sequence[ContractRecord],
     ngram: Sequence[Scores],
@@ -76,6 +96,7 @@ def decisions_2fold(
     rows: dict[str, Scores] = {v: np.zeros((n, len(CATEGORIES)), np.float32) for v in VARIANTS}
     docs: dict[str, Scores] = {}
     shares: list[float] = []
+    offsets: list[float] = []
     for fit, score in ((0, 1), (1, 0)):
         fit_r = [records[i] for i in halves[fit]]
         share = best_share(records, ngram, encoder, halves[fit], floor=floor)
@@ -83,12 +104,19 @@ def decisions_2fold(
         blend = [_blended(ngram[i], encoder[i], share, floor) for i in range(n)]
         t_ngram_half = document_thresholds(fit_r, [ngram[i] for i in halves[fit]], params)
         t_blend_half = document_thresholds(fit_r, [blend[i] for i in halves[fit]], params)
+        fit_doc = document_scores([blend[i] for i in halves[fit]])
+        offset = best_offset(fit_r, fit_doc, ngram_thresholds)
+        offsets.append(offset)
+        ngram_doc = document_scores([ngram[i] for i in halves[fit]])
+        ngram_shift = best_offset(fit_r, ngram_doc, ngram_thresholds)
         chosen: dict[str, Scores] = {
             "ngram": ngram_thresholds,
             "ngram_half": t_ngram_half,
+            "ngram_offset": shifted(ngram_thresholds, ngram_shift),
             "blend_half": t_blend_half,
             "blend_ngram_t": ngram_thresholds,
             "blend_shrunk": shrink(t_blend_half, ngram_thresholds),
+            "blend_offset": shifted(ngram_thresholds, offset),
         }
         for variant, t in chosen.items():
             rows[variant][halves[score]] = t
@@ -98,4 +126,5 @@ def decisions_2fold(
             docs[variant][halves[score]] = document_scores([source[i] for i in halves[score]])
     out = {v: macro_prf(records, docs[v], rows[v]) for v in VARIANTS}
     out["shares"] = {"half0": shares[0], "half1": shares[1]}
+    out["offsets"] = {"half0": offsets[0], "half1": offsets[1]}
     return out
