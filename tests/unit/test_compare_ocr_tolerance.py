@@ -16,7 +16,7 @@ from westfall_legal.handback.ocr_tolerance import Tolerance, fold, within
 from westfall_legal.handback.redline import compare_html, compare_json
 from westfall_legal.layout.sections import build_sections
 from westfall_legal.layout.text import plain_text
-from westfall_legal.models import Document, Page, Review
+from westfall_legal.models import Document, Finding, Page, Review
 
 VOCABULARY = "the services shall commence on the effective date some sole discretion of any small"
 RULES = Tolerance.of(VOCABULARY.split(), VOCABULARY.split(), ["Halloran Pike Digital"])
@@ -235,3 +235,13 @@ def test_a_paragraph_the_scan_cut_in_two_is_joined_though_misread() -> None:
     assert [(e.status, e.label) for e in comparison.entries if e.status != "unchanged"] == [
         ("changed", "4 Notices")
     ]
+
+
+def test_a_finding_about_the_whole_document_neither_appears_nor_goes() -> None:
+    """A finding that rests on no clause ("no governing law clause") in both versions is
+    the same finding (it was reported as gone and back again)."""
+    gap = Finding("no-governing-law", "medium", "No governing law clause.", (), "No law")
+    draft, scan = _review(DRAFT, "draft.pdf", False), _review(SCAN, "scan.pdf", True)
+    draft, scan = (dataclasses.replace(r, findings=[gap]) for r in (draft, scan))
+    assert compare(draft, scan).risks == ()
+    assert compare(draft, dataclasses.replace(scan, findings=[])).risks[0].change == "went away"

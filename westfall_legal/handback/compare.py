@@ -422,7 +422,8 @@ def _risks(
             at = locator.finding_at(f.spans, f.citations)
             unit = locator.unit_at(at) if at is not None else None
             key = unit.key if unit else ""
-            out.setdefault((f.rule, same.get(key, "+" + key) if to_old else key), (f, unit))
+            mine = same.get(key, "+" + key) if to_old and key else key  # "": the document's
+            out.setdefault((f.rule, mine), (f, unit))
         return out
 
     before, after = keyed(old, sides[0], False), keyed(new, sides[1], True)
