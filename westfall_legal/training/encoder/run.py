@@ -188,8 +188,10 @@ def finish_kfold(
     of ``records`` (the n-gram model's, unless given, from its own 5-fold code)."""
     from westfall_legal.categories import CATEGORIES
     from westfall_legal.training.encoder import kfold
+    from westfall_legal.training.encoder.decide import VARIANTS, decisions_2fold
     from westfall_legal.training.encoder.export import export_encoder, record_file
     from westfall_legal.training.encoder.kfold_train import REPORT
+    from westfall_legal.training.train_clauses import Params, document_thresholds
 
     meta = kfold.check_records(run / PACK, records)
     report = json.loads((returned / REPORT).read_text("utf-8"))
@@ -199,7 +201,16 @@ def finish_kfold(
         ngram = kfold.ngram_oof(records, run / "ngram-oof.npy", progress)
     weight, figures = choose_blend(records, ngram, encoder, floor=floor)
     progress("out of fold: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
-    stack = fit_blend(records, ngram, encoder, weight, floor=floor)
+    # the threshold rule: the blend's own, or the n-gram model's shifted, by 2-fold doc F1
+    prior = document_thresholds(records, ngram, Params())
+    decisions = decisions_2fold(records, ngram, encoder, prior, floor=floor)
+    shift = decisions["blend_offset"]["doc_f1"] > decisions["blend_half"]["doc_f1"]
+    figures.update({f"{v}_doc_f1_2fold": decisions[v]["doc_f1"] for v in VARIANTS})
+    figures["threshold_rule"] = 1.0 if shift else 0.0  # 1: the n-gram model's, shifted
+    progress(f"document F1, 2-fold: n-gram {decisions['ngram']['doc_f1']:.3f}, blend "
+             f"{decisions['blend_half']['doc_f1']:.3f}, shifted n-gram thresholds "
+             f"{decisions['blend_offset']['doc_f1']:.3f}")  # fmt: skip
+    stack = fit_blend(records, ngram, encoder, weight, floor=floor, prior=prior if shift else None)
     export_encoder(final, out, meta={
         "id": out.name, "max_tokens": int(meta["max_tokens"]), "categories": list(CATEGORIES),
         "base": str(meta["base"]), "training_data": f"CUAD v1 (CC BY 4.0), {len(records)} "
