@@ -96,18 +96,21 @@ def finish_encoder(
     threads: int = 2,
     floor: float = DEFAULT_FLOOR,
     records: list[ContractRecord] | None = None,
+    ngram_cache: Path | None = None,
     progress: Callable[[str], None] = print,
 ) -> dict[str, dict[str, float]]:
     """Export the trained encoder to ``out``, fit the stack on the held-out slice (n-gram
-    scores from a model fitted without it), and compare the stacked model with the n-gram
-    model on the validation split, read the same way; the figures go into the manifest."""
+    scores from a model fitted as ``train-clauses`` fits it, without the slice, cached in
+    ``ngram_cache``), and compare the stacked model with the n-gram model on the validation
+    split, read the same way; the figures go into the manifest."""
     from westfall_legal.analysis.stacked import encoder_scores
     from westfall_legal.categories import CATEGORIES
     from westfall_legal.llm.encoder import ClauseEncoder
+    from westfall_legal.pipeline import load_clause_model
+    from westfall_legal.training import clause_registry
     from westfall_legal.training.cuad import read_gold, validation_split
     from westfall_legal.training.dataset import build_records
     from westfall_legal.training.encoder.export import export_encoder, record_file
-    from westfall_legal.training.train_clauses import Params, fit_model, record_probabilities
 
     meta = json.loads((final.parent / "params.json").read_text("utf-8"))
     params = EncoderParams.from_json(meta["params"])
@@ -126,9 +129,8 @@ def finish_encoder(
     val_set = set(val_names)
     train = [r for r in records if r.name not in val_set]
     held = [r for r in train if data.held_out(r.name)]
-    fitted = fit_model([r for r in train if not data.held_out(r.name)], Params(), with_type=False)
+    ngram_held, ngram_t = _quarter_ngram(train, held, ngram_cache, progress)
     encoder = ClauseEncoder(out, threads=threads)
-    ngram_held = [record_probabilities(fitted, r) for r in held]
     enc_held = []
     for i, (r, n) in enumerate(zip(held, ngram_held, strict=True)):
         texts = [r.text[s:e] for s, e, _ in r.segments]
@@ -137,11 +139,64 @@ def finish_encoder(
         progress(f"held-out slice: {i + 1}/{len(held)} contracts scored")
     weight, heldout = choose_blend(held, ngram_held, enc_held, floor=floor)
     progress("held-out slice: " + ", ".join(f"{k} {v:.3f}" for k, v in heldout.items()))
-    stack = fit_blend(held, ngram_held, enc_held, weight, floor=floor)
+    shipped = load_clause_model(clause_registry.active_id()).thresholds.astype(np.float32)
+    stack = decide_thresholds(held, ngram_held, enc_held, weight, heldout, ngram_t, shipped,
+                              floor=floor, progress=progress)  # fmt: skip
     stack.save(out)
     record_file(out, STACK_FILE, floor=floor, held_out=heldout)
     val = [r for r in records if r.name in val_set]
     return validate(out, stack, val, threads=threads, source=source, progress=progress)
+
+
+def _quarter_ngram(
+    train: list[ContractRecord],
+    held: list[ContractRecord],
+    cache: Path | None,
+    progress: Callable[[str], None],
+) -> tuple[list[npt.NDArray[np.float32]], npt.NDArray[np.float32]]:
+    """The held-out slice's n-gram scores and thresholds, from a model fitted as
+    ``train-clauses`` fits it (out-of-fold thresholds, context re-scoring) on the rest."""
+    from westfall_legal.training.encoder.kfold import split_rows
+    from westfall_legal.training.train_clauses import Params, fit_shipped, record_probabilities
+
+    if cache is None or not cache.exists():
+        model = fit_shipped([r for r in train if not data.held_out(r.name)], Params(), progress)
+        scores = np.concatenate([record_probabilities(model, r) for r in held])
+        thresholds = model.thresholds.astype(np.float32)
+        if cache is not None:
+            np.savez(cache, scores=scores, thresholds=thresholds)
+    else:
+        with np.load(cache, allow_pickle=False) as z:
+            scores, thresholds = z["scores"], z["thresholds"]
+    return split_rows(held, scores.astype(np.float32)), thresholds
+
+
+def decide_thresholds(
+    records: list[ContractRecord],
+    ngram: list[npt.NDArray[np.float32]],
+    encoder: list[npt.NDArray[np.float32]],
+    weight: float,
+    figures: dict[str, float],
+    ngram_thresholds: npt.NDArray[np.float32],
+    prior: npt.NDArray[np.float32],
+    *,
+    floor: float = DEFAULT_FLOOR,
+    progress: Callable[[str], None] = print,
+) -> Stack:
+    """The blend with its document thresholds, by the rule that decides better 2-fold on
+    ``records`` (docs/experiments.md): fitted per category on the blend, or ``prior`` (the
+    n-gram model's thresholds the run time pairs the blend with) moved by one shared logit
+    shift. The 2-fold figures and the rule go into ``figures``."""
+    from westfall_legal.training.encoder.decide import VARIANTS, decisions_2fold
+
+    decisions = decisions_2fold(records, ngram, encoder, ngram_thresholds, floor=floor)
+    shift = decisions["blend_offset"]["doc_f1"] > decisions["blend_half"]["doc_f1"]
+    figures.update({f"{v}_doc_f1_2fold": decisions[v]["doc_f1"] for v in VARIANTS})
+    figures["threshold_rule"] = 1.0 if shift else 0.0  # 1: the n-gram model's, shifted
+    progress(f"document F1, 2-fold: n-gram {decisions['ngram']['doc_f1']:.3f}, blend "
+             f"{decisions['blend_half']['doc_f1']:.3f}, shifted n-gram thresholds "
+             f"{decisions['blend_offset']['doc_f1']:.3f}")  # fmt: skip
+    return fit_blend(records, ngram, encoder, weight, floor=floor, prior=prior if shift else None)
 
 
 def validate(
@@ -188,7 +243,6 @@ def finish_kfold(
     of ``records`` (the n-gram model's, unless given, from its own 5-fold code)."""
     from westfall_legal.categories import CATEGORIES
     from westfall_legal.training.encoder import kfold
-    from westfall_legal.training.encoder.decide import VARIANTS, decisions_2fold
     from westfall_legal.training.encoder.export import export_encoder, record_file
     from westfall_legal.training.encoder.kfold_train import REPORT
     from westfall_legal.training.train_clauses import Params, document_thresholds
@@ -201,16 +255,9 @@ def finish_kfold(
         ngram = kfold.ngram_oof(records, run / "ngram-oof.npy", progress)
     weight, figures = choose_blend(records, ngram, encoder, floor=floor)
     progress("out of fold: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
-    # the threshold rule: the blend's own, or the n-gram model's shifted, by 2-fold doc F1
-    prior = document_thresholds(records, ngram, Params())
-    decisions = decisions_2fold(records, ngram, encoder, prior, floor=floor)
-    shift = decisions["blend_offset"]["doc_f1"] > decisions["blend_half"]["doc_f1"]
-    figures.update({f"{v}_doc_f1_2fold": decisions[v]["doc_f1"] for v in VARIANTS})
-    figures["threshold_rule"] = 1.0 if shift else 0.0  # 1: the n-gram model's, shifted
-    progress(f"document F1, 2-fold: n-gram {decisions['ngram']['doc_f1']:.3f}, blend "
-             f"{decisions['blend_half']['doc_f1']:.3f}, shifted n-gram thresholds "
-             f"{decisions['blend_offset']['doc_f1']:.3f}")  # fmt: skip
-    stack = fit_blend(records, ngram, encoder, weight, floor=floor, prior=prior if shift else None)
+    prior = document_thresholds(records, ngram, Params())  # as train-clauses chooses them
+    stack = decide_thresholds(records, ngram, encoder, weight, figures, prior, prior,
+                              floor=floor, progress=progress)  # fmt: skip
     export_encoder(final, out, meta={
         "id": out.name, "max_tokens": int(meta["max_tokens"]), "categories": list(CATEGORIES),
         "base": str(meta["base"]), "training_data": f"CUAD v1 (CC BY 4.0), {len(records)} "
