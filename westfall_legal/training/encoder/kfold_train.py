@@ -166,7 +166,9 @@ class Trainer:
         config = transformers.BertConfig(**self.pack.config)
         encoder = transformers.BertModel(config, add_pooling_layer=False)
         state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in self.pack.weights.items()}
-        encoder.load_state_dict(state, strict=False)
+        missing = encoder.load_state_dict(state, strict=False).missing_keys
+        if [k for k in missing if not k.endswith("position_ids")]:  # never train from noise
+            raise ValueError(f"the pack's weights miss {', '.join(missing[:3])}...")
         head = torch.nn.Linear(config.hidden_size, self.pack.labels.shape[1])
         return torch.nn.ModuleDict({"encoder": encoder, "head": head}).to(self.device)
 
