@@ -14,6 +14,9 @@ The findings are computed as the playbook computes them (its own conditions over
 stage's cross-references and signature blocks), so the figures are the finding's, not the
 layout's. A flagged reference matches a label at the same offset (or with the same text
 within ``NEAR`` characters); a flagged reference with no label counts against precision.
+A label is first anchored on today's text (:func:`anchor`): a change of reading order
+upstream (a clause number joined to its line, a margin note moved after its paragraph)
+shifts the offsets of everything after it, and a label follows its own stored text.
 An unsigned block is right when a signature line labelled ``unsigned`` lies inside it, wrong
 when only ``signed`` lines (or none) do, and not counted when only ``unknown`` ones do.
 """
@@ -45,6 +48,7 @@ class Found:
 
     dangling: tuple[tuple[int, int, str], ...]
     unsigned: tuple[tuple[int, int], ...]
+    text: str = ""  # the document text the spans index (labels are anchored on it)
 
 
 @dataclass
@@ -117,7 +121,34 @@ def findings_of(doc: Document, playbook: Playbook) -> Found:
     return Found(
         dangling=tuple((a, b, text[a:b]) for a, b in spans.get(DANGLING_RULE, [])),
         unsigned=tuple(spans.get(UNSIGNED_RULE, [])),
+        text=text,
     )
+
+
+def anchor(rows: Sequence[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """``rows`` (labels with ``char_start`` and ``text``) moved onto ``text``: each, in the
+    order of its stored offset, to the occurrence of its stored text nearest where the drift
+    so far puts it, never before the previous label's. A label whose text no longer occurs
+    after the previous one keeps its offset (and will be scored as a miss)."""
+    out: list[dict[str, Any]] = []
+    drift, floor = 0, 0
+    for row in sorted(rows, key=lambda r: r["char_start"]):
+        needle, start = row["text"], row["char_start"]
+        if not needle or (text[start : start + len(needle)] == needle and start >= floor):
+            out.append(row)  # still in place (or nothing to follow)
+            floor, drift = start, 0
+            continue
+        want = start + drift
+        before = text.rfind(needle, floor, want + len(needle))
+        after = text.find(needle, max(floor, want))
+        hits = [h for h in (before, after) if h >= 0]
+        if not hits:
+            out.append(row)
+            continue
+        best = min(hits, key=lambda h: abs(h - want))
+        out.append({**row, "char_start": best})
+        floor, drift = best + 1, best - start
+    return out
 
 
 def _norm(text: str) -> str:
@@ -127,6 +158,9 @@ def _norm(text: str) -> str:
 def score(file: str, labels: dict[str, list[dict[str, Any]]], found: Found) -> Score:
     out = Score()
     refs: Sequence[dict[str, Any]] = labels["references"]
+    lines: Sequence[dict[str, Any]] = labels["signature_blocks"]
+    if found.text:
+        refs, lines = anchor(refs, found.text), anchor(lines, found.text)
     matched: set[int] = set()
     for start, _, text in found.dangling:
         out.flagged_refs += 1
@@ -155,7 +189,6 @@ def score(file: str, labels: dict[str, list[dict[str, Any]]], found: Found) -> S
                 out.found_refs += 1
             else:
                 out.misses.append(f"missed      {file[:50]} @{r['char_start']} {r['text']!r}")
-    lines: Sequence[dict[str, Any]] = labels["signature_blocks"]
     for start, end in found.unsigned:
         inside = {s["status"] for s in lines if start <= s["char_start"] < end}
         if inside == {"unknown"}:
