@@ -291,7 +291,18 @@ def _score_references(gold: GoldContract, found: Structure, result: Score) -> No
     ]
     gold_keys = [(_number(g.label.replace(" ", "")), g.page) for g in gold.references]
     result.references = len(gold.references)
-    for g, m in zip(gold.references, _align(gold_keys, ref_keys), strict=True):
+    matches: list[int | None] = [None] * len(gold.references)
+    # internal references first, so that an external one ("Section 4.2 of the ASTA") never
+    # takes the match of ours of the same number on its page; external ones to what is left
+    for external_pass in (False, True):
+        which = [
+            i for i, g in enumerate(gold.references) if (g.instrument is not None) == external_pass
+        ]
+        taken = {m for m in matches if m is not None}
+        free = [(k, p) if i not in taken else ("", -1) for i, (k, p) in enumerate(ref_keys)]
+        for i, m in zip(which, _align([gold_keys[i] for i in which], free), strict=True):
+            matches[i] = m
+    for g, m in zip(gold.references, matches, strict=True):
         external = g.instrument is not None
         result.external += external
         result.internal += not external and g.target is not None
