@@ -189,3 +189,16 @@ def test_the_original_cannot_be_the_word_copy(
     _run(qtbot, window, "export_docx_action")
     assert window.error_box is not None and "msa.docx" in window.error_box.text()
     assert source.read_bytes() == SAMPLE_DOCX.read_bytes()
+
+
+def test_the_status_line_counts_the_scans_misreadings_apart() -> None:
+    from westfall_legal.gui.handback_actions import _counts
+
+    data = {
+        "counts": {"changed": 3, "added": 0, "removed": 0, "moved": 1, "ocr_ignored": 41},
+        "risks": [{"change": "appeared"}],
+        "facts": [],
+    }
+    assert _counts(data).endswith("; 41 OCR differences ignored (greyed in the redline)")
+    data["counts"]["ocr_ignored"] = 0
+    assert "OCR" not in _counts(data)

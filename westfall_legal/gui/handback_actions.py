@@ -183,7 +183,9 @@ def _counts(data: dict[str, Any]) -> str:
         f"{c['changed']} clauses changed, {c['added']} added, {c['removed']} removed, "
         f"{c['moved']} moved; {len(data['facts'])} key facts changed; {came} risks appeared, "
         f"{len(risks) - came} went away"
-    )
+        + (f"; {c['ocr_ignored']} OCR differences ignored (greyed in the redline)"
+           if c.get("ocr_ignored") else "")
+    )  # fmt: skip
 
 
 def _ask_open(window: MainWindow, title: str) -> Path | None:
