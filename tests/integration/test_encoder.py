@@ -19,6 +19,7 @@ from westfall_legal.categories import CATEGORIES
 from westfall_legal.errors import ModelError
 from westfall_legal.llm.encoder import ClauseEncoder, candidate_input
 from westfall_legal.pipeline import Engines, analyse
+from westfall_legal.review_json import ModelRecord
 from westfall_legal.settings import Settings
 
 transformers = pytest.importorskip("transformers", reason="the finetune extra is not installed")
@@ -85,7 +86,7 @@ def test_an_altered_or_unlisted_file_is_refused(encoder_folder: Path, tmp_path: 
         ClauseEncoder(copy, quant="q4_0")
 
 
-def _review(settings: Settings) -> dict[str, str]:
+def _review(settings: Settings) -> ModelRecord:
     review = analyse(SAMPLE, settings=settings, engines=Engines(), with_llm=False)
     assert review.clauses and review.model is not None
     return review.model
