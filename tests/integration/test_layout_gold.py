@@ -1,9 +1,10 @@
 """The layout stage against the hand-made gold set (tests/data/layout_gold.json: 12 CUAD
 contracts) and against the sample agreement's true structure (resources/samples/generate.py).
 
-Floors sit a margin below what was measured (``python benchmarks/layout.py --gold --scan``):
-CUAD section precision 0.97, recall 0.98, cross-reference accuracy 1.00, definition recall
-1.00; the sample 1.00 / 1.00 / 0.99; its scan 0.98 / 0.97 / 0.97.
+Floors sit a margin below what was measured (``python -m benchmarks.layout --gold --scan``,
+issue 26's end): CUAD section precision 0.988, recall 0.988, cross-reference accuracy 1.00,
+definition recall 1.00; the sample 1.00 / 1.00 / 0.99; its scan 0.98 / 0.97 / 0.97. The
+stage is deterministic, so a margin of about 0.01 is enough.
 """
 
 from __future__ import annotations
@@ -50,10 +51,10 @@ def test_gold_set_on_cuad(cuad_dir: Path) -> None:
         )
     figures = total.figures()
     assert total.gold_sections > 400 and total.references > 50
-    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.92
-    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.93
-    assert figures["xref_accuracy"] is not None and figures["xref_accuracy"] >= 0.90
-    assert figures["definition_recall"] is not None and figures["definition_recall"] >= 0.90
+    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.97
+    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.97
+    assert figures["xref_accuracy"] is not None and figures["xref_accuracy"] >= 0.98
+    assert figures["definition_recall"] is not None and figures["definition_recall"] >= 0.95
 
 
 def test_gold_on_the_born_digital_sample() -> None:
@@ -95,9 +96,11 @@ def test_edgar_gold_set_is_well_formed() -> None:
 def test_edgar_gold_set_on_cuad(cuad_dir: Path) -> None:
     """Section precision and recall, internal references resolved and external references
     called dangling on the EDGAR set's born-digital contracts (the one scan is OCR'd by
-    ``python -m benchmarks.layout --edgar``). Measured: P 0.980, R 0.977, xref_resolved 0.961,
-    no external reference called dangling (5 before the rules for an instrument named apart
-    from its reference); the floors sit a margin below."""
+    ``python -m benchmarks.layout --edgar``), and the two reading-order families of issue 26
+    part 5. Measured at issue 26's end: P 0.992, R 0.991, xref_resolved 0.982, no
+    external reference called dangling; `reading-order-broken` and `tables` 1.00 / 1.00 (0.94
+    / 0.85 and 0.74 / 0.62 before the reading-order rules). The floors sit about 0.01 below
+    (the stage is deterministic); a family's floor allows a miss or two."""
     from westfall_legal.training.cuad import read_gold, validation_split
 
     _, validation = validation_split(read_gold(cuad_dir / "labels.dev.jsonl"))
@@ -105,13 +108,20 @@ def test_edgar_gold_set_on_cuad(cuad_dir: Path) -> None:
     contracts = layout_gold.load_gold(EDGAR)
     assert not {c.file for c in contracts} & set(validation)  # development contracts only
     total = layout_gold.Score()
+    scored = []
     for contract in contracts:
         if "ocr-scan" in contract.families:
             continue
         found = layout_gold.structure_of(load_document(pdfs[layout_gold.nfc(contract.file)]))
-        total.add(layout_gold.score(contract, found))
+        scored.append((contract, layout_gold.score(contract, found)))
+        total.add(scored[-1][1])
     figures = total.figures()
-    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.95
-    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.95
-    assert figures["xref_resolved"] is not None and figures["xref_resolved"] >= 0.93
-    assert total.external_dangling <= 1
+    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.98
+    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.98
+    assert figures["xref_resolved"] is not None and figures["xref_resolved"] >= 0.97
+    assert total.external_dangling == 0
+    families = layout_gold.by_family(scored)
+    for family in ("reading-order-broken", "tables"):
+        fam = families[family].figures()
+        assert fam["section_precision"] is not None and fam["section_precision"] >= 0.95, family
+        assert fam["section_recall"] is not None and fam["section_recall"] >= 0.95, family
