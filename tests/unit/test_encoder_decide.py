@@ -15,6 +15,7 @@ from westfall_legal.training.encoder.decide import (
     best_offset,
     decisions_2fold,
     macro_prf,
+    recall_first,
     shifted,
     shrink,
 )
@@ -34,7 +35,9 @@ def test_macro_prf_counts_documents() -> None:
     doc = np.zeros((3, len(CATEGORIES)), np.float32)
     doc[:, LAW] = [0.9, 0.2, 0.8]
     got = macro_prf(records, doc, np.full((3, len(CATEGORIES)), 0.5, np.float32))
-    assert got == pytest.approx({"doc_precision": 0.5, "doc_recall": 0.5, "doc_f1": 0.5})
+    assert got == pytest.approx(
+        {"doc_precision": 0.5, "doc_recall": 0.5, "doc_f1": 0.5, "top_min_recall": 0.5}
+    )
 
 
 def test_an_encoder_that_agrees_changes_no_decision() -> None:
@@ -66,3 +69,6 @@ def test_one_shared_shift_moves_every_threshold() -> None:
     # logit 0.5 = 0: shifts of 0.5 and 0.75 fall between 0.6 and 0.7; ties take the smaller
     assert best_offset(records, doc, prior) == 0.5
     assert shifted(prior, 0.5)[LAW] == pytest.approx(1 / (1 + np.exp(-0.5)))
+    # a key category keeps its recall: Governing Law's threshold comes down to 0.7
+    lowered = recall_first(records, doc, np.full(len(CATEGORIES), 0.9, np.float32), 0.95)
+    assert lowered[LAW] == pytest.approx(0.7) and lowered[LAW + 1] == pytest.approx(0.9)

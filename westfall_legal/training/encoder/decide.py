@@ -16,10 +16,10 @@ import numpy as np
 import numpy.typing as npt
 
 from westfall_legal.analysis.stacked import logit
-from westfall_legal.categories import CATEGORIES
+from westfall_legal.categories import CATEGORIES, TOP_CATEGORIES
 from westfall_legal.training.dataset import ContractRecord
 from westfall_legal.training.encoder.stack import DEFAULT_FLOOR, _blended, best_share
-from westfall_legal.training.metrics import PRF
+from westfall_legal.training.metrics import PRF, recall_threshold
 from westfall_legal.training.train_clauses import Params, document_thresholds
 
 Scores = npt.NDArray[np.float32]
@@ -46,14 +46,32 @@ def macro_prf(
     gold = np.asarray([[c in r.gold for c in CATEGORIES] for r in records], bool)
     found = doc >= thresholds
     figures: dict[str, list[float]] = {"precision": [], "recall": [], "f1": []}
-    for j in range(len(CATEGORIES)):
+    top: list[float] = []
+    for j, category in enumerate(CATEGORIES):
         if not gold[:, j].any():
             continue
         tp = int((found[:, j] & gold[:, j]).sum())
         prf = PRF.from_counts(tp, int(found[:, j].sum()), tp, int(gold[:, j].sum()))
         for name in figures:
             figures[name].append(float(getattr(prf, name) or 0.0))
-    return {f"doc_{k}": float(np.mean(v)) if v else 0.0 for k, v in figures.items()}
+        if category in TOP_CATEGORIES:
+            top.append(float(prf.recall or 0.0))
+    out = {f"doc_{k}": float(np.mean(v)) if v else 0.0 for k, v in figures.items()}
+    out["top_min_recall"] = min(top, default=0.0)
+    return out
+
+
+def recall_first(
+    records: Sequence[ContractRecord], doc: Scores, thresholds: Scores, recall: float
+) -> Scores:
+    """``thresholds`` lowered, for the ten categories reviewers ask for most, until their
+    document recall over ``records`` reaches ``recall`` (the n-gram model's own rule)."""
+    out = thresholds.astype(np.float32).copy()
+    for j, category in enumerate(CATEGORIES):
+        labels = [category in r.gold for r in records]
+        if category in TOP_CATEGORIES and any(labels):
+            out[j] = min(out[j], recall_threshold(doc[:, j].tolist(), labels, recall))
+    return out
 
 
 def shrink(fitted: Scores, prior: Scores, share: float = 0.5) -> Scores:
@@ -116,7 +134,9 @@ def decisions_2fold(
             "blend_half": t_blend_half,
             "blend_ngram_t": ngram_thresholds,
             "blend_shrunk": shrink(t_blend_half, ngram_thresholds),
-            "blend_offset": shifted(ngram_thresholds, offset),
+            "blend_offset": recall_first(
+                fit_r, fit_doc, shifted(ngram_thresholds, offset), params.top_recall
+            ),
         }
         for variant, t in chosen.items():
             rows[variant][halves[score]] = t

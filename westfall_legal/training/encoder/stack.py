@@ -153,13 +153,22 @@ def fit_blend(
     logit, with document thresholds fitted on the blended scores of ``records``; or, given
     the n-gram model's thresholds as ``prior``, those moved by one logit shift shared by
     every category and chosen on ``records`` (one parameter instead of 41: it decided
-    better on the held-out quarter, docs/experiments.md). The blend beat the per-category
+    better on the held-out quarter, docs/experiments.md), then lowered for the ten key
+    categories until their recall on ``records`` reaches ``params.top_recall``, as the
+    n-gram model's own are. The blend beat the per-category
     logistic stack, which overfits the thin categories (docs/models.md)."""
-    from westfall_legal.training.encoder.decide import best_offset, document_scores, shifted
+    from westfall_legal.training.encoder.decide import (
+        best_offset,
+        document_scores,
+        recall_first,
+        shifted,
+    )
 
     params = params or Params()
     blended = [_blended(n, e, weight, floor) for n, e in zip(ngram, encoder, strict=True)]
     if prior is not None:
-        offset = best_offset(records, document_scores(blended), prior)
-        return Stack(_blend_weights(weight), shifted(prior, offset), floor)
+        doc = document_scores(blended)
+        moved = shifted(prior, best_offset(records, doc, prior))
+        thresholds = recall_first(records, doc, moved, params.top_recall)
+        return Stack(_blend_weights(weight), thresholds, floor)
     return Stack(_blend_weights(weight), document_thresholds(records, blended, params), floor)
