@@ -18,6 +18,8 @@ run on a greyscale page before Tesseract, each only where the page needs it:
 - :func:`speckle_count` / :func:`despeckle`: the lone dots a fax or a dirty scanner leaves;
   they are taken out only on a page with many, so the full stops of a clean page stay, and
   such a page is then :func:`smooth`-ed, its broken bitonal strokes made whole grey ones.
+  Before that, a fax's streak (a thin line from edge to edge of the sheet) is taken out
+  of such a page, the letters it crosses kept (:mod:`westfall_legal.ingest.streaks`).
 
 OpenCV (the headless build) rather than scikit-image: every step is one call into C++ with
 no Python-level loop, which keeps the decision on a clean page to a few milliseconds and the
@@ -36,6 +38,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from westfall_legal.ingest import streaks
 from westfall_legal.models import Box
 
 # One thread, as Tesseract: the orchestrator runs one OCR worker process per core.
@@ -133,6 +136,7 @@ class Cleanup:
     spread: float = 1.0
     speckles: int = 0
     smoothed: bool = False
+    streaks: int = 0  # the streaks taken out of a despeckled page (:mod:`.streaks`)
 
     @property
     def changed(self) -> bool:
@@ -403,7 +407,13 @@ def clean_page(grey: Grey, dpi: float) -> tuple[Grey, Homography | None, Cleanup
         destamped = True
     speckles = speckle_count(grey, dpi)
     despeckled = smoothed = speckles >= SPECKLE_PAGE
+    lines = 0
     if despeckled:
+        # A fax's streak too, only here: a clean page's rules and underlines are never
+        # looked at.
+        grey, lines = streaks.remove_streaks(grey, dpi)
         grey = smooth(despeckle(grey, dpi), dpi)
-    done = Cleanup(warped, evened, destamped, despeckled, round(spread, 3), speckles, smoothed)
+    done = Cleanup(
+        warped, evened, destamped, despeckled, round(spread, 3), speckles, smoothed, lines
+    )
     return grey, back, done
