@@ -9,11 +9,11 @@ underline is told apart by its length: it stays within the text block, while a s
 :func:`find_streaks` looks for such lines along the rows and along the columns: a row is
 covered when nearly every short stretch of it (:data:`STREAK_BLOCK_300` px at 300 dpi)
 holds ink, which a dotted line does as well as a solid one, and a streak is a thin band of
-covered rows. :func:`remove_streaks` fills the band in from the rows just outside it (a
-linear blend across it, as an inpainting would): where ink lies on both sides, a letter's
-stroke crosses the line and is drawn through; where ink lies on one side only (a letter's
-foot standing on the line), the stroke fades out halfway across; where no ink lies beside
-it, the band and its grey edges are painted the paper's white.
+covered rows. :func:`remove_streaks` takes the band out column by column, from the rows
+just outside it: where ink lies on both sides, a letter's stroke crosses the line, and the
+band is filled in by a linear blend of the two; where ink lies on one side only (a letter's
+foot standing on the line), the band's px stay as they are, the letter's with the line's;
+where no ink lies beside it, the band and its grey edges are painted the paper's white.
 """
 
 from __future__ import annotations
@@ -91,19 +91,20 @@ def find_streaks(grey: Grey, dpi: float) -> tuple[list[tuple[int, int]], list[tu
 
 
 def _remove_band(out: Grey, first: int, last: int) -> None:
-    """Fill rows ``first``-``last`` of ``out`` in from the rows around them, and paint
-    them white where no ink lies beside them (in place; see the module's notes)."""
+    """Take the streak in rows ``first``-``last`` out of ``out``, keeping the letters that
+    cross it (in place; see the module's notes)."""
     height = out.shape[0]
     above = out[first - 1].astype(np.float32) if first > 0 else np.full(out.shape[1], 255.0)
     below = out[last + 1].astype(np.float32) if last < height - 1 else np.full(out.shape[1], 255.0)
     up, down = above < STREAK_INK, below < STREAK_INK
+    crossed = up & down
     span = last - first + 2
     share = (np.arange(1, span, dtype=np.float32) / span)[:, None]
-    out[first : last + 1] = np.rint(above[None, :] * (1 - share) + below[None, :] * share)
-    # Where no letter is near, the line's grey edge just outside the band goes too (those
-    # px are lighter than ink, or the column would have a letter beside the line).
-    clear = ~(up | down)
-    out[max(first - 1, 0) : last + 2, clear] = 255
+    blend = np.rint(above[None, crossed] * (1 - share) + below[None, crossed] * share)
+    out[first : last + 1, crossed] = blend.astype(np.uint8)
+    # Where no letter is near, the band and its grey edge just outside it go (those px are
+    # lighter than ink, or a letter would lie beside the line there).
+    out[max(first - 1, 0) : last + 2, ~(up | down)] = 255
 
 
 def remove_streaks(grey: Grey, dpi: float) -> tuple[Grey, int]:

@@ -98,7 +98,7 @@ def test_the_streak_goes_and_the_rules_and_letters_stay(bare: Grey, page: Grey) 
     def wrong(image: Grey) -> int:
         return int(np.count_nonzero((image[:, band] < 128) != (bare[:, band] < 128)))
 
-    assert wrong(out) < 0.2 * wrong(page)
+    assert wrong(out) < 0.1 * wrong(page)
 
 
 def test_the_cleanup_takes_a_streak_off_a_fax_only(page: Grey) -> None:
