@@ -345,6 +345,9 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
             external.setdefault(start, inst)
     skip = set(contract.get("skip", []))
     targets = contract.get("targets", {})
+    # "start:label" -> the label the text means ("Section 3.1 (v)" is 3.1(v)), or null where
+    # the aid glued the sentence's own enumeration to a reference ("this Section 10.2 or (b)")
+    labels = contract.get("labels", {})
     refs = []
     for start, page, kw, items, after in references(doc_text, heads):
         if start in skip:
@@ -362,6 +365,11 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
             continue
         for number in _items(kw, items):
             label = f"{word} {number}"
+            if f"{start}:{label}" in labels:
+                fixed = labels[f"{start}:{label}"]
+                if fixed is None:
+                    continue
+                label, number = fixed, fixed.split(" ", 1)[1]
             if start in external or word == "Rule":
                 refs.append([label, page, None, None, external.get(start, "")])
                 continue
@@ -417,7 +425,13 @@ def review(contract: dict[str, Any]) -> None:
     for start, page, kw, items, after in references(doc_text, set(gold["heads"])):
         if start in skip:
             continue
-        numbers = [n for n in _items(kw, items) if not n.startswith("(")]
+        word = KEYWORD[kw.lower()]
+        dropped = {k for k, v in contract.get("labels", {}).items() if v is None}
+        numbers = [
+            n
+            for n in _items(kw, items)
+            if not n.startswith("(") and f"{start}:{word} {n}" not in dropped
+        ]
         got = [next(rows) for _ in numbers]
         for row in got:
             status = (
