@@ -36,7 +36,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "feedback": CORE | {"store", "llm"},
     "pipeline": CORE | {"ingest", "layout", "analysis", "llm", "feedback"},
     "report": CORE | {"layout", "llm", "pipeline"},
-    "session": CORE | {"pipeline", "report", "store"},  # the review session both ends share
+    # the review session both ends share (and the Word copy both write: ingest's writer over
+    # handback's paragraphs and notes)
+    "session": CORE | {"pipeline", "report", "store", "handback", "ingest"},
     # portfolio review: above the session and the pipeline, below the front ends
     "portfolio": CORE | {"ingest", "pipeline", "report", "store", "session"},
     "handback": CORE,  # compare two reviews, a review's notes for Word: plain data in and out

@@ -124,10 +124,10 @@ def _counts(data: dict[str, Any]) -> str:
 
 # export-docx ---------------------------------------------------------------------------------
 def cmd_export_docx(args: argparse.Namespace, passphrases: Passphrases) -> int:
-    from westfall_legal.handback.notes import clean_paragraphs, review_notes, reviewed_notes
-    from westfall_legal.ingest.docx import annotate_docx, write_docx
+    from westfall_legal.handback.notes import review_notes, reviewed_notes
     from westfall_legal.pipeline import Engines
     from westfall_legal.report import review_json
+    from westfall_legal.session.word_copy import write_word_copy
 
     path = Path(args.file)
     review = _review(path, _settings(args.no_llm), Engines(), args.password, args.quiet)
@@ -143,16 +143,10 @@ def cmd_export_docx(args: argparse.Namespace, passphrases: Passphrases) -> int:
     out = Path(args.out) if args.out else Path("out") / f"{path.stem}.reviewed.docx"
     if out.suffix.lower() != ".docx":
         raise KnownError(f"{out}: the Word copy must be named .docx.", hint="Use --out NAME.docx.")
-    if review.doc_text.source == "docx":
-        written = annotate_docx(path, notes, out)
-        how = "a copy of the draft"
-    else:
-        paragraphs = clean_paragraphs(review.doc_text, review.sections)
-        written = write_docx(paragraphs, notes, out, title=path.stem)
-        how = f"a clean Word file of the reviewed text ({len(paragraphs)} paragraphs)"
+    copy = write_word_copy(review, path, notes, out)
     print(
-        f"{path}: wrote {out}, {how}, with {written} comments ({findings} findings, "
-        f"{mine} reviewer comments); the original is unchanged"
+        f"{path}: wrote {out}, {copy.how(count=True)}, with {copy.comments} comments "
+        f"({findings} findings, {mine} reviewer comments); the original is unchanged"
     )
     return ExitCode.OK
 

@@ -249,21 +249,14 @@ def export_work(ws: Workspace, out: Path) -> Work[str]:
     notes, findings, mine = review_notes_of(ws)  # read here, on the GUI thread
 
     def work(progress: ProgressCallback, cancel: CancelToken) -> str:
-        from westfall_legal.handback.notes import clean_paragraphs
-        from westfall_legal.ingest.docx import annotate_docx, write_docx
+        from westfall_legal.session.word_copy import write_word_copy
 
         progress(ProgressEvent("word", 0, 1, "Writing the Word copy"))
         cancel.check()
-        if review.doc_text.source == "docx":
-            written = annotate_docx(source, notes, out)
-            how = "a copy of the draft"
-        else:
-            paragraphs = clean_paragraphs(review.doc_text, review.sections)
-            written = write_docx(paragraphs, notes, out, title=source.stem)
-            how = "a clean Word file of the reviewed text"
+        copy = write_word_copy(review, source, notes, out)
         return (
-            f"Saved {out}, {how}, with {written} comments ({findings} findings, {mine} "
-            f"reviewer comments); {source.name} is unchanged."
+            f"Saved {out}, {copy.how()}, with {copy.comments} comments ({findings} findings, "
+            f"{mine} reviewer comments); {source.name} is unchanged."
         )
 
     return work
