@@ -33,8 +33,8 @@ def export_review(window: MainWindow, path: Path) -> Path | None:
     """Write the open review, with the reviewers' corrections, to ``path``: JSON for
     ``.json``, else the HTML page (``.html`` is added to a name without either). Said in the
     status bar; a failure is shown."""
-    from westfall_legal.gui.reviewed import reviewed_html, reviewed_json
     from westfall_legal.report import dumps, review_html, write_atomic
+    from westfall_legal.session.reviewed import reviewed_html, reviewed_json
 
     ws = window.workspace
     if ws is None:
@@ -74,8 +74,8 @@ def choose_export(window: MainWindow) -> None:
 
 def print_review(window: MainWindow, printer: QPrinter) -> bool:
     """Print the review's HTML page on ``printer`` (a PDF file when it is set to one)."""
-    from westfall_legal.gui.reviewed import reviewed_html
     from westfall_legal.report import review_html
+    from westfall_legal.session.reviewed import reviewed_html
 
     ws = window.workspace
     if ws is None:
