@@ -8,7 +8,6 @@ ones marked ``needs_tesseract`` run the real Tesseract and skip without it.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ import pytest
 from fakes.ocr import FakeOcr, NoWorkersOcr, ProcessFakeOcr
 from PIL import Image
 
+from tests.engines import needs_tesseract
 from westfall_legal.errors import (
     Cancelled,
     CorruptDocumentError,
@@ -31,12 +31,6 @@ from westfall_legal.ingest import pdf
 from westfall_legal.ingest.document import load_document
 from westfall_legal.models import Box, Page
 from westfall_legal.progress import CancelToken, ProgressEvent
-
-needs_tesseract = pytest.mark.skipif(
-    shutil.which("tesseract") is None,
-    reason="Tesseract OCR is not installed (sudo apt-get install -y tesseract-ocr "
-    "tesseract-ocr-eng tesseract-ocr-osd)",
-)
 
 WIDTH, HEIGHT = 612.0, 792.0
 TEXT = (

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
 from pathlib import Path
 
 import pymupdf
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
+from tests.engines import needs_tesseract
 from westfall_legal.ingest.document import load_document
 from westfall_legal.layout.signatures import find_signature_blocks
 from westfall_legal.layout.text import build_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN = ROOT / "resources" / "samples" / "master_services_agreement_scanned.pdf"
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no Tesseract")
 
 LEFT = (
     "7.1 Confidentiality. Each Party shall keep the other Party's Confidential Information "

@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import shutil
 import stat
 from collections import Counter
 from collections.abc import Callable
@@ -31,17 +30,12 @@ import pytesseract
 import pytest
 from PIL import Image
 
+from tests.engines import TESSERACT, needs_tesseract
 from westfall_legal.errors import CorruptDocumentError, ExitCode, MissingDependencyError
 from westfall_legal.ingest import geometry, pdf
 from westfall_legal.ingest.ocr import TesseractOcr, check_available, tesseract_version
 from westfall_legal.models import Box, Page
 
-TESSERACT = shutil.which("tesseract")
-needs_tesseract = pytest.mark.skipif(
-    TESSERACT is None,
-    reason="Tesseract OCR is not installed (sudo apt-get install -y tesseract-ocr "
-    "tesseract-ocr-eng tesseract-ocr-osd)",
-)
 APT_LINE = "sudo apt-get install -y tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd"
 
 DPI = 300

@@ -10,7 +10,6 @@ box where the photo shows that word.
 from __future__ import annotations
 
 import difflib
-import shutil
 from pathlib import Path
 
 import cv2
@@ -20,17 +19,14 @@ import pymupdf
 import pytest
 from PIL import Image
 
+from tests.engines import needs_tesseract
 from westfall_legal.ingest.images import image_frames, image_page_size
 from westfall_legal.ingest.ocr import TesseractOcr
 from westfall_legal.models import Page
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        shutil.which("tesseract") is None,
-        reason="Tesseract OCR is not installed (sudo apt-get install -y tesseract-ocr "
-        "tesseract-ocr-eng tesseract-ocr-osd)",
-    ),
+    needs_tesseract,
 ]
 
 DPI = 300

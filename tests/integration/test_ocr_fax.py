@@ -10,7 +10,6 @@ with no ink near them go, and the page is smoothed before Tesseract reads it.
 from __future__ import annotations
 
 import difflib
-import shutil
 from pathlib import Path
 
 import cv2
@@ -19,16 +18,13 @@ import pymupdf
 import pytest
 from PIL import Image
 
+from tests.engines import needs_tesseract
 from westfall_legal.ingest.images import image_frames, image_page_size
 from westfall_legal.ingest.ocr import TesseractOcr
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        shutil.which("tesseract") is None,
-        reason="Tesseract OCR is not installed (sudo apt-get install -y tesseract-ocr "
-        "tesseract-ocr-eng tesseract-ocr-osd)",
-    ),
+    needs_tesseract,
 ]
 
 TEXT = """1.2 The Supplier shall deliver the Products to the facility named in each purchase \

@@ -10,7 +10,6 @@ tracker. The processes are found by a marker in their environment (see
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 from process_helpers import Proc, kill_all, marked, new_marker, wait_for
+
+from tests.engines import needs_tesseract
 
 GRACE_S = 10.0
 START_S = 90.0  # for the workers to start reading, on a slow machine
@@ -124,7 +125,7 @@ def test_forked_workers_end_with_the_app_too(tmp_path: Path) -> None:
     assert not left, f"left after kill -9 of the app: {_describe(left)}"
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+@needs_tesseract
 def test_a_review_killed_during_ocr_leaves_no_process(tmp_path: Path) -> None:
     text = "This Agreement shall be governed by the laws of the State of Delaware. " * 40
     pdf = _scan(tmp_path / "scan.pdf", pages=6, text=text)

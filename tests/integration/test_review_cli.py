@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
 import pymupdf
 import pytest
 
+from tests.engines import needs_tesseract
 from tests.review_types import mismatches
 from westfall_legal.cli import main
 from westfall_legal.errors import ExitCode
@@ -147,7 +147,7 @@ def test_unknown_format_is_a_clear_error(
     assert code != 0 and "docx" in err
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+@needs_tesseract
 def test_scanned_contract_is_read_by_ocr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

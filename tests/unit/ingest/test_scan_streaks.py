@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import cv2  # noqa: TID251 (to draw the test pages, as a scanner or fax would)
 import numpy as np
 import numpy.typing as npt
 import pytest
 
+from tests.engines import needs_tesseract
 from westfall_legal.ingest import scan_cleanup as sc
 from westfall_legal.ingest import streaks
 
@@ -112,7 +111,7 @@ def test_the_cleanup_takes_a_streak_off_a_fax_only(page: Grey) -> None:
     assert cleaned[20:150, STREAK_X - 1 : STREAK_X + 3].min() > 200
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+@needs_tesseract
 def test_tesseract_reads_the_line_a_streak_ran_through() -> None:
     pytesseract = pytest.importorskip("pytesseract")
     from PIL import Image
