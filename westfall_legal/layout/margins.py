@@ -177,7 +177,8 @@ def place_margin_notes(
     """One page's lines (in reading order) with its margin notes marked (``note``) and read
     after the paragraph they stand beside; a pleading paper's line numbers after the page.
     ``usual``: the document's body edges per page width (:func:`usual_edges`)."""
-    edges = _edges(_full(lines, width))
+    full = _full(lines, width)
+    edges = _edges(full)
     if edges is None:
         return lines
     if (doc := (usual or {}).get(round(width))) is not None:
@@ -185,7 +186,6 @@ def place_margin_notes(
     outside = [_outside(ln, edges, width) for ln in lines]
     numbers = _line_numbers(lines, outside)
     outside = _beyond_the_text(lines, outside, numbers)
-    full = _full(lines, width)
     notes = [n for n in _notes(lines, outside, numbers) if _by_full_lines(lines, n, full)]
     if not notes and not numbers:
         return lines

@@ -36,11 +36,12 @@ def _mate(lines: list[RawLine], i: int, markers: set[int]) -> int | None:
     right = lines[i].box()[2]
     best: tuple[float, int] | None = None
     for j, line in enumerate(lines):
-        if j in markers or line.note or is_marker(line.words[0].text):
+        if j in markers or line.note or not same_row(lines[i], line):
+            continue
+        if is_marker(line.words[0].text):
             continue  # a line that opens with its own number ("11.2.2." beside "10.2.2. EIT")
         gap = line.box()[0] - right
-        fits = -OVERLAP <= gap <= MAX_GAP and same_row(lines[i], line)
-        if fits and (best is None or gap < best[0]):
+        if -OVERLAP <= gap <= MAX_GAP and (best is None or gap < best[0]):
             best = (gap, j)
     return best[1] if best else None
 

@@ -26,12 +26,8 @@ class RawLine:
         return " ".join(w.text for w in self.words)
 
     def box(self) -> Box:
-        return (
-            min(w.box[0] for w in self.words),
-            min(w.box[1] for w in self.words),
-            max(w.box[2] for w in self.words),
-            max(w.box[3] for w in self.words),
-        )
+        x0s, y0s, x1s, y1s = zip(*(w.box for w in self.words), strict=True)
+        return min(x0s), min(y0s), max(x1s), max(y1s)
 
     @property
     def height(self) -> float:

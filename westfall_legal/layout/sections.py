@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from westfall_legal.layout.listings import (
     ANNEX,
@@ -231,7 +232,7 @@ def _title_line(text: str) -> bool:
 
 def _is_speck(doc_text: DocumentText, line: Line, text: str) -> bool:
     """An OCR'd line of at most two letters ("Ca", "-"): dust on the scan, not text."""
-    if sum(c.isalnum() for c in text) > 2 or any(c.isdigit() for c in text):
+    if len(list(islice(filter(str.isalnum, text), 3))) > 2 or any(c.isdigit() for c in text):
         return False
     return any(t.conf is not None for t in doc_text.tokens_in(line.char_start, line.char_end))
 
