@@ -1,11 +1,13 @@
 """Matters and their documents: pick the matter new reviews go into, create one, and open a
-stored document again (the file is read again from where it was last opened)."""
+stored document again (the file is read again from where it was last opened). Under the
+documents, the comparisons kept in the matter, each to export (:mod:`.matter_comparisons`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from westfall_legal.errors import KnownError
+from westfall_legal.gui.matter_comparisons import ComparisonsList
 from westfall_legal.gui.signals import emit
 
 if TYPE_CHECKING:
@@ -50,6 +53,7 @@ class MattersPanel(QWidget):
         self.documents.setRootIsDecorated(False)
         self.documents.itemActivated.connect(self._document_picked)
         self.documents.setToolTip("Double-click to open the document again")
+        self.comparisons = ComparisonsList(self)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         new = QHBoxLayout()
@@ -62,6 +66,8 @@ class MattersPanel(QWidget):
         layout.addLayout(new)
         layout.addWidget(QLabel("<b>Documents of the matter</b>"))
         layout.addWidget(self.documents, 2)
+        layout.addWidget(QLabel("<b>Comparisons of the matter</b>"))
+        layout.addWidget(self.comparisons, 1)
         layout.addWidget(self.message)
 
     def set_store(self, store: Store | None) -> None:
@@ -120,8 +126,14 @@ class MattersPanel(QWidget):
         if item is not None:
             emit(self.matterChanged, str(item.data(ROLE)))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Comparisons kept while the tab was hidden (Compare with…, the CLI) are listed."""
+        super().showEvent(event)
+        self.comparisons.show_matter(self.store, self.matter_id)
+
     def _show_documents(self) -> None:
         self.documents.clear()
+        self.comparisons.show_matter(self.store, self.matter_id)
         if self.store is None or self.matter_id is None:
             return
         for doc in reversed(self.store.reviews.documents(self.matter_id)):
