@@ -1,7 +1,8 @@
 """``westfall-gui [FILE] [--screenshot PNG]``: the desktop review workspace.
 
 The window is shown first; then the store is unlocked (the unlock dialog, or
-``WESTFALL_PASSPHRASE`` for scripts) and FILE, when given, is reviewed in the background.
+``WESTFALL_PASSPHRASE`` for scripts, through the same dialog's background opening, which
+shows an old store's upgrade) and FILE, when given, is reviewed in the background.
 ``--screenshot`` renders the window offscreen once FILE's review is shown and its pages are
 drawn, writes the PNG and exits (README pictures, checks without a display). Without a
 passphrase it reviews into a temporary store that is deleted on exit.
@@ -29,7 +30,7 @@ from westfall_legal.errors import KnownError
 from westfall_legal.gui import window_state
 from westfall_legal.gui.errors import install_excepthook, report_error
 from westfall_legal.gui.main_window import MainWindow
-from westfall_legal.gui.unlock import UnlockDialog
+from westfall_legal.gui.unlock import UnlockDialog, unlock_with
 from westfall_legal.session.rows import RANK
 
 if TYPE_CHECKING:
@@ -109,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     temporary: Path | None = None
     passphrase = os.environ.get(PASSPHRASE_ENV)
     try:
-        if passphrase or args.screenshot:
-            store, temporary = _open_without_dialog(passphrase)
+        if passphrase:
+            store = unlock_with(passphrase, parent=window)
+        elif args.screenshot:
+            store, temporary = _temporary_store()
         else:
             unlocked, reviewer = _unlock(window, reviewer)
             if unlocked is None:
@@ -143,12 +146,10 @@ def _user() -> str:
         return "reviewer"
 
 
-def _open_without_dialog(passphrase: str | None) -> tuple[Store, Path | None]:
-    """The store under ``passphrase`` (created on first use), or a throwaway one."""
+def _temporary_store() -> tuple[Store, Path]:
+    """A throwaway store (deleted on exit) and its folder."""
     from westfall_legal.store import Store
 
-    if passphrase:
-        return (Store.open(passphrase) if Store.exists() else Store.create(passphrase)), None
     folder = Path(tempfile.mkdtemp(prefix="westfall-gui-"))
     return Store.create(secrets.token_urlsafe(24), folder / "store.sqlite3"), folder
 
