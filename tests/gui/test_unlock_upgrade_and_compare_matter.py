@@ -72,4 +72,5 @@ def test_compare_keeps_the_comparison_in_the_selected_matter(
     assert kept.old_document_id is not None  # the PDF shown is in the matter
     assert kept.new_document_id is None  # the draft was compared, not reviewed into it
     assert store.comparisons.get(matter_id, kept.id).html == out.read_text(encoding="utf-8")
+    assert list(window.matters.comparisons.infos) == [kept.id]  # listed at once, tab shown or not
     store.audit.verify()

@@ -92,6 +92,7 @@ class HandbackJob(QObject):
     def _succeeded(self, said: str) -> None:
         self.result = said
         self.window.status(said)
+        self.window.matters.refresh()  # a comparison kept in the matter is listed at once
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
@@ -194,16 +195,10 @@ def _ask_open(window: MainWindow, title: str) -> Path | None:
 
 
 def _ask_redline(window: MainWindow, old: Path, new: Path) -> Path | None:
+    from westfall_legal.gui.matter_comparisons import ask_redline_path
+
     suggested = new.with_name(f"{old.stem}_vs_{new.stem}.compare.html")
-    name, chosen = QFileDialog.getSaveFileName(
-        window, "Save the comparison", str(suggested), ";;".join(REDLINE_FORMATS.values())
-    )
-    if not name:
-        return None
-    path = Path(name)
-    if path.suffix.lower() not in REDLINE_FORMATS:  # the filter chosen says which
-        path = path.with_name(path.name + (".json" if "json" in chosen.lower() else ".html"))
-    return path
+    return ask_redline_path(window, "Save the comparison", suggested)
 
 
 def choose_compare(window: MainWindow) -> HandbackJob | None:
