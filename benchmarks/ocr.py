@@ -283,7 +283,15 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--part", choices=("speed", "degraded", "all"), default="all")
     parser.add_argument(
-        "--degraded-dir", type=Path, default=degrade.OUT, help="where the degraded set is"
+        "--degraded-dir", type=Path, help=f"where the degraded set is (default {degrade.OUT})"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=degrade.SEED,
+        help=f"degraded part: draw pages and degradations with this seed (default "
+        f"{degrade.SEED}, the set the cleanup was tuned on; another seed gives unseen pages, "
+        f"under out/degraded-seedN)",
     )
     parser.add_argument(
         "--kinds", help="degraded part: read only these kinds (comma-separated; default all)"
@@ -299,7 +307,12 @@ def main() -> int:
         headline, details = speed(args)
     if args.part in ("degraded", "all"):
         if degrade.CUAD.exists():
-            found = ocr_degraded.run(args.degraded_dir, args.quick, levenshtein, kinds)
+            where = args.degraded_dir or (
+                degrade.OUT
+                if args.seed == degrade.SEED
+                else degrade.OUT.with_name(f"{degrade.OUT.name}-seed{args.seed}")
+            )
+            found = ocr_degraded.run(where, args.quick, levenshtein, kinds, args.seed)
             headline.update(found["headline"])
             details["degraded"] = {"kinds": found["kinds"], "rows": found["rows"]}
         else:

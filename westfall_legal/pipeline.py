@@ -69,7 +69,11 @@ class Engines:
             from westfall_legal.ingest.ocr import TesseractOcr
 
             try:
-                self.ocr = TesseractOcr(dpi=settings.ocr_dpi, language=settings.ocr_language)
+                self.ocr = TesseractOcr(
+                    dpi=settings.ocr_dpi,
+                    language=settings.ocr_language,
+                    repair=settings.ocr_repair,
+                )
             except ValueError as exc:
                 raise SettingsError(f"OCR settings: {exc}.") from exc
         return self.ocr

@@ -21,6 +21,8 @@ class Settings:
     ocr_dpi: int = 300
     ocr_language: str = "eng"
     ocr_workers: int = 0  # 0: one per core
+    # Words a scan's OCR misread ("shail") repaired against the lexicon; English pages only
+    ocr_repair: bool = True
     # Analysis
     clause_model: str = "clauses-v1"
     # The fine-tuned clause encoder stacked with the clause model: a folder under the models

@@ -30,7 +30,7 @@ import pytesseract
 from PIL import Image
 
 from westfall_legal.errors import CorruptDocumentError, MissingDependencyError
-from westfall_legal.ingest import pdf, scan_cleanup
+from westfall_legal.ingest import ocr_repair, pdf, scan_cleanup
 from westfall_legal.ingest.geometry import (
     Affine,
     compose,
@@ -207,7 +207,12 @@ class TesseractOcr:
     picklable into worker processes (:class:`~westfall_legal.ingest.document.ProcessSafeOcr`)."""
 
     def __init__(
-        self, dpi: int = 300, language: str = "eng", timeout_s: float = 120, cleanup: bool = True
+        self,
+        dpi: int = 300,
+        language: str = "eng",
+        timeout_s: float = 120,
+        cleanup: bool = True,
+        repair: bool = True,
     ) -> None:
         if not _LANGUAGE.match(language):
             raise ValueError(f"not a Tesseract language: {language!r} (e.g. 'eng' or 'eng+deu')")
@@ -217,6 +222,8 @@ class TesseractOcr:
         self.language = language
         self.timeout_s = timeout_s
         self.cleanup = cleanup  # photos and poor scans (scan_cleanup); off: the bare page
+        # Misread words repaired against the lexicon (ocr_repair), English pages only.
+        self.repair = repair and language == "eng"
         self._checked = False
         self._lock = threading.Lock()
 
@@ -344,6 +351,9 @@ class TesseractOcr:
                 turned = self._read(image, turns, path, number, size, unwarp)
                 if reading_score(turned) >= reading_score(words):
                     words = turned
+        if self.repair:
+            words, repaired = ocr_repair.repair_words(words)
+            log.debug("page %d: %d misread words repaired", number, repaired)
         confidence = (
             round(sum(w.conf for w in words if w.conf is not None) / len(words), 1)
             if words
