@@ -5,14 +5,16 @@ for their look-alikes: c/e/o, l/i/t, r/t, rn/m. Where a word Tesseract read is n
 all, it is replaced by the one contract word it is nearest to, when one is clearly nearest:
 
 - A word is **never** touched when it is a word: on the legal list (words common to CUAD's
-  training contracts), on the general English list, or read twice on the same page (a name,
-  a defined term). Nor when it holds a digit, is shorter than 3 letters, or is an acronym of
-  up to 4 capitals. Only words read by OCR are repaired; a PDF's text layer never is.
+  training contracts), on the general English list (or the plural of a word on either), or
+  read twice on the same page (a name, a defined term). Nor when it holds a digit, is
+  shorter than 3 letters, or is an acronym of up to 4 capitals. Only words read by OCR are
+  repaired; a PDF's text layer never is.
 - The replacement is always a legal word seen at least ``MIN_TARGET_COUNT`` times, at most
   one edit away (a look-alike letter, a letter lost or added, two letters swapped; never the
-  first letter lost or added), or two look-alike letters away. Look-alike changes cost less
-  than others; the candidate whose count, discounted by its cost, is at least
-  ``MIN_MARGIN`` times the next one's wins, and with no clear winner nothing changes.
+  first letter lost or added, nor the last added), or, in a word of 6 letters or more, two
+  look-alike letters away. Look-alike changes cost less than others; the candidate whose
+  count, discounted by its cost, is at least ``MIN_MARGIN`` times the next one's wins, and
+  with no clear winner nothing changes.
 - A closing ``!``, ``|`` or ``]`` (or ``)`` without an opening bracket) that makes a word of
   the letters before it is read as the ``l`` it usually is ("shal]" -> "shall").
 
@@ -38,6 +40,7 @@ from westfall_legal.errors import KnownError
 from westfall_legal.models import Word
 
 MIN_LETTERS = 3
+MIN_LETTERS_TWO_CHANGES = 6  # "anda" ("and a" run together) is not "ends"
 MAX_ACRONYM = 4
 MIN_TARGET_COUNT = 20  # a replacement is a legal word seen at least this often
 MIN_MARGIN = 5.0  # the winner's discounted count over the runner-up's
@@ -47,7 +50,8 @@ EDIT_COST = 1.0
 # Letters OCR takes for one another (in both directions), and longer look-alikes.
 _LOOKALIKES = ("ce", "eo", "co", "oa", "ae", "li", "lt", "tf", "rt", "nh", "hb", "nr", "uv",
                "uo", "ad", "gq", "yv", "ij", "ti", "sa")  # fmt: skip
-_LONGER = (("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("li", "h"), ("vv", "w"))
+_LONGER = (("rn", "m"), ("m", "rn"), ("m", "in"), ("cl", "d"), ("d", "cl"), ("li", "h"),
+           ("vv", "w"))  # fmt: skip
 _SIMILAR: dict[str, frozenset[str]] = {}
 for _pair in _LOOKALIKES:
     _SIMILAR[_pair[0]] = _SIMILAR.get(_pair[0], frozenset()) | {_pair[1]}
@@ -67,7 +71,16 @@ class Lexicon:
     general: frozenset[str]
 
     def known(self, word: str) -> bool:
-        return word in self.legal or word in self.general
+        """A word on either list, or the plural (or -s form) of one ("biopharmaceuticals")."""
+        return any(
+            form in self.legal or form in self.general
+            for form in (
+                word,
+                word[:-1] if word.endswith("s") else "",
+                word[:-2] if word.endswith("es") else "",
+            )
+            if form
+        )
 
     @classmethod
     def from_tsv(cls, text: str) -> Lexicon:
@@ -134,8 +147,8 @@ def _edits(word: str) -> dict[str, float]:
     for i in range(len(word) + 1):
         head, tail = word[:i], word[i:]
         if tail:
-            if i:
-                put(head + tail[1:], EDIT_COST)  # a letter added
+            if 0 < i < len(word) - 1:
+                put(head + tail[1:], EDIT_COST)  # a letter added (never the first or last)
             for letter in _ALPHABET:
                 put(head + letter + tail[1:], EDIT_COST)
             if len(tail) > 1:
@@ -152,7 +165,7 @@ def nearest(word: str, lexicon: Lexicon) -> str | None:
     """The legal word ``word`` (lower case, not itself a word) most likely misreads."""
     first = _edits(word)
     costs = {c: cost for c, cost in first.items() if c in lexicon.legal}
-    for candidate in _lookalikes(word):
+    for candidate in _lookalikes(word) if len(word) >= MIN_LETTERS_TWO_CHANGES else ():
         for second in _lookalikes(candidate):
             if second in lexicon.legal and second != word:
                 costs.setdefault(second, 2 * LOOKALIKE_COST)

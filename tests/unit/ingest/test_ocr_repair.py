@@ -38,6 +38,7 @@ def fix(token: str, page: str = "") -> str:
         ("al!", "all"),
         ("\u201cSCCPE", "\u201cSCOPE"),
         ("Contridutions", "Contributions"),
+        ("defmed", "defined"),  # "in" read as "m"
     ],
 )
 def test_a_misread_word_is_repaired(read: str, meant: str) -> None:
@@ -60,6 +61,8 @@ def test_a_misread_word_is_repaired(read: str, meant: str) -> None:
         "Karakudux",  # nothing near enough
         "Agent's",
         "non-compete",
+        "biopharmaceuticals",  # the plural of a legal word
+        "anda",  # "and a" run together: too short for two changes, and never the last letter
     ],
 )
 def test_what_is_not_a_misreading_is_left_alone(word: str) -> None:
