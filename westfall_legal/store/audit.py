@@ -61,9 +61,7 @@ def read_head(path: Path) -> Head | None:
 
 
 def write_head(path: Path, head: Head) -> None:
-    paths.write_atomic(
-        path, json.dumps({"store": head.store_id, "seq": head.seq, "hash": head.hash}) + "\n"
-    )
+    paths.write_json(path, {"store": head.store_id, "seq": head.seq, "hash": head.hash})
 
 
 def entry_hash(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,23 @@ def translated(path: Path, doing: str = "open") -> Iterator[None]:
         if known is None:
             raise
         raise known from exc
+
+
+def begin_immediate(conn: sqlite3.Connection, *, wait_s: float) -> None:
+    """``BEGIN IMMEDIATE``: take the write lock now, waiting up to about ``wait_s`` in all
+    (the connection's busy timeout at a time) for another connection's write to end. Raises
+    sqlite3's SQLITE_BUSY error when the lock was not had by then."""
+    deadline, told = time.monotonic() + wait_s, False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if primary_code(exc) not in BUSY or time.monotonic() >= deadline:
+                raise
+            if not told:
+                log.warning("another window or process is writing to the store; waiting")
+                told = True
 
 
 def checkpoint(db: Database) -> bool:

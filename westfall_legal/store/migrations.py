@@ -1,8 +1,11 @@
 """The store's schema as registered, transactional migrations (sqlite-utils ``Migrations``).
 
-Each migration runs in one transaction together with the record that it was applied, so a
-crash leaves either the old or the new schema. A store that has applied a migration this
-version does not know was written by a newer Westfall Legal: it is refused, never downgraded.
+An upgrade runs in one ``BEGIN IMMEDIATE`` transaction: the pending migrations, each with the
+record that it was applied, all or none, so a crash leaves either the old or the new schema.
+The applied migrations are read again once the write lock is held, so of two processes that
+open the same old store at once one upgrades it and the other waits, finds it upgraded and
+goes on; no migration runs twice. A store that has applied a migration this version does not
+know was written by a newer Westfall Legal: it is refused, never downgraded.
 
 Only opaque ids, timestamps, sizes and keyed digests (the audit chain's, the documents'
 index) are clear columns; every other column is a BLOB of AES-256-GCM ciphertext (see
@@ -23,6 +26,7 @@ from typing import Protocol
 from sqlite_utils import Database, Migrations
 
 from westfall_legal.errors import SchemaTooNewError, StoreError
+from westfall_legal.store.db import begin_immediate
 
 log = logging.getLogger(__name__)
 MIGRATION_SET = "westfall_store"
@@ -42,6 +46,8 @@ class Unlocked(Protocol):
 # The unlocked store, for the length of :func:`migrate` (a migration takes only ``db``).
 _UNLOCKED: ContextVar[Unlocked | None] = ContextVar("westfall_store_unlocked", default=None)
 FILL_BATCH = 2000  # rows read, digested and written back at a time (memory stays bounded)
+# How long an upgrade waits for the write lock: another process may be upgrading a large store.
+UPGRADE_WAIT_S = 600.0
 
 
 def m001_initial(db: Database) -> None:
@@ -200,26 +206,44 @@ def check(db: Database, path: Path) -> int:
             f"{path}: not a Westfall Legal store (no schema record).",
             hint="Point --data-dir at the folder that holds store.sqlite3, or restore a backup.",
         )
+    _refuse_unknown(names, path)
+    return len(names)
+
+
+def _refuse_unknown(names: list[str], path: Path | str) -> None:
     unknown = [n for n in names if n not in KNOWN]
     if unknown:
         raise SchemaTooNewError(
             f"{path}: the store has schema changes this version does not know "
             f"({', '.join(unknown)})."
         )
-    return len(names)
 
 
 def migrate(
     db: Database, *, version: int | None = None, unlocked: Unlocked | None = None
 ) -> list[str]:
-    """Apply the pending migrations (up to ``version``, default all); returns their names.
+    """Apply the pending migrations (up to ``version``, default all) in one transaction that
+    holds SQLite's write lock from the start; returns their names: none when another process
+    upgraded the store while this one waited for the lock (up to :data:`UPGRADE_WAIT_S`).
     ``unlocked``: the open store, for migrations that fill keyed columns (not needed while
     the store is empty)."""
-    before = set(applied(db))
-    stop = KNOWN[version] if version is not None and version < len(KNOWN) else None
-    with _lent(unlocked):
-        migrations.apply(db, stop_before=stop)
-    return [n for n in applied(db) if n not in before]
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError("migrate() runs its own transaction; call it outside one")
+    begin_immediate(conn, wait_s=UPGRADE_WAIT_S)
+    try:
+        before = applied(db)  # read again under the lock: another process may have upgraded
+        _refuse_unknown(before, db.execute("PRAGMA database_list").fetchone()[2])
+        stop = KNOWN[version] if version is not None and version < len(KNOWN) else None
+        with _lent(unlocked):
+            migrations.apply(db, stop_before=stop)  # each migration a savepoint in ours
+        names = [n for n in applied(db) if n not in before]
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return names
 
 
 @contextlib.contextmanager
