@@ -199,12 +199,14 @@ class Store:
         return cls(connect(path), path, keyring, store_id)
 
     def _upgrade(self, progress: ProgressCallback) -> None:
-        before = len(migrations.applied(self.db))
-        if before >= migrations.SCHEMA_VERSION:
+        if len(migrations.applied(self.db)) >= migrations.SCHEMA_VERSION:
             return
         names = migrations.migrate(self.db, unlocked=_Unlocked(self, progress))
         self.indexed = migrations.has_digests(self.db)
         self.compares = migrations.has_comparisons(self.db)
+        if not names:  # another window or process upgraded it while this one waited
+            return
+        before = len(migrations.applied(self.db)) - len(names)
         with self.write():
             self.audit.append(
                 None,
