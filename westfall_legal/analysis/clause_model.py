@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from westfall_legal import paths
 from westfall_legal.analysis.context import ContextModel
 from westfall_legal.analysis.contract_types import TITLE_BOOST, title_types
 from westfall_legal.analysis.features import (
@@ -133,7 +134,7 @@ class ClauseModel:
             "size": path.stat().st_size,
             **(extra or {}),
         }
-        (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+        paths.write_json(folder / MANIFEST_FILE, manifest, indent=2)
         return path
 
     @classmethod

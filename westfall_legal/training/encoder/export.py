@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from westfall_legal import paths
 from westfall_legal.errors import ModelError
 from westfall_legal.hashing import sha256_file
 from westfall_legal.training.finetune.export import run_converter
@@ -53,7 +54,7 @@ def export_encoder(
         "files": {p.name: {"sha256": sha256_file(p), "size": p.stat().st_size} for p in files},
     }
     path = out / MANIFEST
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+    paths.write_json(path, manifest, indent=2, sort_keys=True)
     return path
 
 
@@ -65,4 +66,4 @@ def record_file(folder: Path, name: str, **meta: Any) -> None:
     target = folder / name
     manifest["files"][name] = {"sha256": sha256_file(target), "size": target.stat().st_size}
     manifest.update(meta)
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+    paths.write_json(path, manifest, indent=2, sort_keys=True)

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from westfall_legal import paths
 from westfall_legal.errors import MissingDependencyError, ModelError
 from westfall_legal.progress import CancelToken
 from westfall_legal.training.deps import torch_modules
@@ -105,7 +106,7 @@ def prepare(
     np.save(folder / "labels.npy", labels[order])
     np.save(folder / "order.npy", order)
     meta = {"params": asdict(params), "base": str(base), "examples": len(order)}
-    (folder / "params.json").write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
+    paths.write_json(folder / "params.json", meta, indent=2)
 
 
 def token_ids(tokenizer: Any, texts: list[str], max_tokens: int) -> list[list[int]]:
