@@ -96,11 +96,14 @@ def test_edgar_gold_set_is_well_formed() -> None:
 def test_edgar_gold_set_on_cuad(cuad_dir: Path) -> None:
     """Section precision and recall, internal references resolved and external references
     called dangling on the EDGAR set's born-digital contracts (the one scan is OCR'd by
-    ``python -m benchmarks.layout --edgar``), and the two reading-order families of issue 26
-    part 5. Measured at issue 26's end: P 0.992, R 0.991, xref_resolved 0.982, no
+    ``python -m benchmarks.layout --edgar``), the two reading-order families of issue 26
+    part 5 and the bilingual family. Measured with the second bilingual contract added
+    (53 contracts, 52 born-digital): P 0.994, R 0.994, xref_resolved 0.976 (1544 of 1582;
+    0.982 before the held-out Ideanomics licence, whose references resolve 41 of 70), no
     external reference called dangling; `reading-order-broken` and `tables` 1.00 / 1.00 (0.94
-    / 0.85 and 0.74 / 0.62 before the reading-order rules). The floors sit about 0.01 below
-    (the stage is deterministic); a family's floor allows a miss or two."""
+    / 0.85 and 0.74 / 0.62 before the reading-order rules); `bilingual` 1.00 / 1.00 (0.98 /
+    0.94 before its heading rules). The floors sit about 0.01 below (the stage is
+    deterministic); a family's floor allows a miss or two."""
     from westfall_legal.training.cuad import read_gold, validation_split
 
     _, validation = validation_split(read_gold(cuad_dir / "labels.dev.jsonl"))
@@ -116,12 +119,12 @@ def test_edgar_gold_set_on_cuad(cuad_dir: Path) -> None:
         scored.append((contract, layout_gold.score(contract, found)))
         total.add(scored[-1][1])
     figures = total.figures()
-    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.98
-    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.98
+    assert figures["section_precision"] is not None and figures["section_precision"] >= 0.985
+    assert figures["section_recall"] is not None and figures["section_recall"] >= 0.985
     assert figures["xref_resolved"] is not None and figures["xref_resolved"] >= 0.97
     assert total.external_dangling == 0
     families = layout_gold.by_family(scored)
-    for family in ("reading-order-broken", "tables"):
+    for family in ("reading-order-broken", "tables", "bilingual"):
         fam = families[family].figures()
         assert fam["section_precision"] is not None and fam["section_precision"] >= 0.95, family
         assert fam["section_recall"] is not None and fam["section_recall"] >= 0.95, family

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from westfall_legal.layout.bilingual import continues, without_translation
 from westfall_legal.layout.listings import (
     ANNEX,
     VERBS,
@@ -98,9 +99,10 @@ def _title_from(rest: str, alone: bool = True) -> str | None:
     Without a full stop or colon after it, a mixed-case phrase is a title only when it is
     ``alone`` (its paragraph ends with the line): "5.1 Subject to the General Terms and" that
     runs on into the next line is a sentence. A phrase ending in a comma or semicolon is not
-    a title. "U.S." does not end one.
+    a title. "U.S." does not end one. A translation after it (a bilingual heading's Chinese)
+    is not part of it.
     """
-    rest = rest.strip()
+    rest = without_translation(rest.strip())
     if not rest:
         return None
     parts = _TITLE_END.split(rest, maxsplit=1)
@@ -291,9 +293,11 @@ def _numbered_column(texts: list[str], i: int) -> bool:
     return any("." in t.rstrip(".") for t in texts[first : last + 1])
 
 
-def _lone_number_heads(lines: list[Line], texts: list[str], i: int) -> bool:
+def _lone_number_heads(lines: list[Line], texts: list[str], i: int, follows: bool) -> bool:
     """Whether the number alone on line ``i`` heads what follows it: a title, a sentence to
-    its right or below it on the same page, or another number of a column of numbers."""
+    its right or below it on the same page, or another number of a column of numbers. A
+    sentence below at the number's own left edge counts when the number ``follows`` the
+    numbering (a bilingual heading whose other script the text layer lost: "2.2.2")."""
     if i + 1 >= len(lines) or lines[i + 1].page != lines[i].page:
         return False
     line, nxt, below = lines[i], lines[i + 1], texts[i + 1]
@@ -303,7 +307,8 @@ def _lone_number_heads(lines: list[Line], texts: list[str], i: int) -> bool:
         return _numbered_column(texts, i)
     if abs(nxt.box[1] - line.box[1]) <= SAME_ROW and nxt.box[0] > line.box[2]:
         return True  # the text on the same row, right of the number: a column of numbers
-    return nxt.box[0] > line.box[0] and bool(_OPENS_TEXT.match(below))
+    indented = nxt.box[0] > line.box[0] or (follows and nxt.box[0] >= line.box[0] - SAME_ROW)
+    return indented and bool(_OPENS_TEXT.match(below))
 
 
 def find_headings(doc_text: DocumentText) -> list[Heading]:
@@ -333,6 +338,7 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
     last_annex: str | None = None  # the exhibit open with nothing numbered after its heading
     heading_lines: set[int] = set()
     last_top = 0  # the last top-level number ("4." or "4 Term"), for a bare "5 Price"
+    last_dotted: tuple[int, ...] = ()  # the last dotted number, for a lone "2.2.2"
     last_article = 0  # for "II. LICENSE" and "Article 2 it will ..." that continue the series
     for i, line in enumerate(lines):
         if i in heading_lines or i in listed or line.char_start < contents.get(line.page, -1):
@@ -349,7 +355,7 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
         alone = i + 1 >= len(lines) or lines[i + 1].block != line.block
         found = classify_line(text, previous_kind)
         lone = found is None and (m := _LONE_NUMBER.match(text)) is not None and "." in text
-        if lone and m and _lone_number_heads(lines, texts, i):
+        if lone and m and _lone_number_heads(lines, texts, i, continues(m.group(1), last_dotted)):
             found = (f"dotted{m.group(1).count('.') + 1}", m.group(1), "")
         elif (
             found is None
@@ -394,8 +400,10 @@ def find_headings(doc_text: DocumentText) -> list[Heading]:
             j = i + 1
             if kind.startswith("dotted") and number and number.split(".")[0].isdigit():
                 last_top = int(number.split(".")[0])  # "3.1" says section 3 has begun
+                if number.replace(".", "").isdigit():
+                    last_dotted = tuple(int(p) for p in number.split(".") if p)
             elif kind == "annex":
-                last_top = 0  # numbering restarts inside a schedule
+                last_top, last_dotted = 0, ()  # numbering restarts inside a schedule
             if not rest.strip() and not _title_line(nxt) and not _LONE_NUMBER.match(nxt):
                 if classify_line(nxt) is None and not nxt.startswith(_NOTE):
                     title = _title_from(nxt, alone=False)  # "1.1" beside "Term. This ..."

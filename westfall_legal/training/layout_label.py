@@ -312,10 +312,15 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
         cands.append(Candidate(i, ln.page, round(ln.box[0]), numbers[i], text, "", False, False))
     cands.sort(key=lambda c: c.index)
     sections = []
-    heads: set[int] = {  # an exhibit's caption alone on its line is not a reference
+    # an exhibit's caption alone on its line is not a reference; ``not_captions`` lists the
+    # short lines that only look like one ("Schedule A5]." ending a sentence's bracket)
+    mentions = set(contract.get("not_captions", []))
+    heads: set[int] = {
         _head_start(doc_text, c)
         for c in cands
-        if c.number.split()[0] in ANNEX_WORDS and len(c.text.split()) <= 3
+        if c.number.split()[0] in ANNEX_WORDS
+        and len(c.text.split()) <= 3
+        and c.index not in mentions
     }
     for c in cands:
         if (
@@ -345,9 +350,7 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
             external.setdefault(start, inst)
     skip = set(contract.get("skip", []))
     targets = contract.get("targets", {})
-    # "start:label" -> the label the text means ("Section 3.1 (v)" is 3.1(v)), or null where
-    # the aid glued the sentence's own enumeration to a reference ("this Section 10.2 or (b)")
-    labels = contract.get("labels", {})
+    labels = contract.get("labels", {})  # "start:label" -> what the text means (_relabelled)
     refs = []
     for start, page, kw, items, after in references(doc_text, heads):
         if start in skip:
@@ -363,13 +366,8 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
             hit = by_key.get(annex.casefold(), [])
             refs.append([f"Part {items}", page, annex if hit else None, hit[0][2] if hit else None])
             continue
-        for number in _items(kw, items):
-            label = f"{word} {number}"
-            if f"{start}:{label}" in labels:
-                fixed = labels[f"{start}:{label}"]
-                if fixed is None:
-                    continue
-                label, number = fixed, fixed.split(" ", 1)[1]
+        for label in _relabelled(labels, start, word, _items(kw, items)):
+            number = label.split(" ", 1)[1]
             if start in external or word == "Rule":
                 refs.append([label, page, None, None, external.get(start, "")])
                 continue
@@ -393,6 +391,22 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
             else:
                 refs.append([label, page, None, None])
     return {"sections": sections, "cross_references": refs, "heads": sorted(heads)}
+
+
+def _relabelled(
+    labels: dict[str, str | list[str] | None], start: int, word: str, numbers: list[str]
+) -> list[str]:
+    """A mention's labels, with the decisions' ``labels`` read: "start:label" to the label the
+    text means, to null where the aid glued the sentence's own enumeration to a reference
+    ("this Section 10.2 or (b)"), or to a list where one item the aid read stands for several
+    (a range "Schedule A1-A6" by its two ends; a list broken by bracketed titles, "Sections
+    2(a) [License Grant], 2(b) [Sublicensing], ... 3, and 11")."""
+    out: list[str] = []
+    for number in numbers:
+        fixed = labels.get(f"{start}:{word} {number}", f"{word} {number}")
+        if fixed is not None:
+            out.extend([fixed] if isinstance(fixed, str) else fixed)
+    return out
 
 
 _PROPOSE_EXTERNAL = re.compile(
@@ -426,13 +440,8 @@ def review(contract: dict[str, Any]) -> None:
         if start in skip:
             continue
         word = KEYWORD[kw.lower()]
-        dropped = {k for k, v in contract.get("labels", {}).items() if v is None}
-        numbers = [
-            n
-            for n in _items(kw, items)
-            if not n.startswith("(") and f"{start}:{word} {n}" not in dropped
-        ]
-        got = [next(rows) for _ in numbers]
+        numbers = [n for n in _items(kw, items) if not n.startswith("(")]
+        got = [next(rows) for _ in _relabelled(contract.get("labels", {}), start, word, numbers)]
         for row in got:
             status = (
                 f"EXT:{row[4][:14]}"
