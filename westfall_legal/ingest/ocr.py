@@ -30,7 +30,7 @@ import pytesseract
 from PIL import Image
 
 from westfall_legal.errors import CorruptDocumentError, MissingDependencyError
-from westfall_legal.ingest import ocr_repair, pdf, scan_cleanup
+from westfall_legal.ingest import ocr_order, ocr_repair, pdf, scan_cleanup
 from westfall_legal.ingest.geometry import (
     Affine,
     compose,
@@ -351,6 +351,7 @@ class TesseractOcr:
                 turned = self._read(image, turns, path, number, size, unwarp)
                 if reading_score(turned) >= reading_score(words):
                     words = turned
+        words = ocr_order.reading_order(words)
         if self.repair:
             words, repaired = ocr_repair.repair_words(words)
             log.debug("page %d: %d misread words repaired", number, repaired)
