@@ -31,7 +31,11 @@ _DOTTED = (
     rf"(?!\d|\.\d|[-–](?!\d{{1,3}}\.\d))(?: ?{_PAREN})*|(?:{_PAREN})+"
 )
 # "A", "A-1", "A1", "2", "10.37", "IV": not a word taken for an id ("EXHIBIT HAS BEEN")
-_ANNEX_ID = r"(?:[A-Z](?:-?\d{1,2})?|\d{1,3}(?:\.\d{1,3})?|[IVX]{1,5})(?:-[A-Z0-9]{1,2})?(?![\w-])"
+# "Schedule A1-A6" is a range of two ids, not the id "A1-A6"
+_ANNEX_ID = (
+    r"(?:[A-Z](?:-?\d{1,2})?|\d{1,3}(?:\.\d{1,3})?|[IVX]{1,5})"
+    r"(?:-(?![A-Z]\d)[A-Z0-9]{1,2})?(?!\w|-(?![A-Z]\d))"
+)
 _NUMBER = {
     "section": _DOTTED,
     "clause": _DOTTED,
@@ -57,10 +61,16 @@ _KEYWORDS = {
     "part": r"[Pp]art|PART",
 }
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and/or|and|or|through|to)\s+|\s?[-–]\s?)"
+# "Sections 2(a) [License Grant], 2(b) [Sublicensing] and 3": an item's title in brackets
+_TITLE = r"(?:\s*+\[[^\[\]]{1,60}+\])?+"
 GROUPS = {
-    kind: re.compile(rf"\b(?:{_KEYWORDS[kind]})\s+(?P<items>(?:{num})(?:{_SEP}(?:{num}))*)(?![\w])")
+    kind: re.compile(
+        rf"\b(?:{_KEYWORDS[kind]})\s+(?P<items>(?:{num}){_TITLE}(?:{_SEP}(?:{num}){_TITLE})*)"
+        rf"(?![\w])"
+    )
     for kind, num in _NUMBER.items()
 }
+_TITLES = re.compile(r"\[[^\[\]]{1,60}+\]")
 # "Part B of Schedule 1": a Part is looked for under the annex that follows it (matched
 # right after the Part's number: never from inside a run of spaces).
 OF_ANNEX = re.compile(
@@ -124,7 +134,8 @@ def items_of(kind: str, m: re.Match[str]) -> list[tuple[int, int, str]]:
     """The numbers of one group, each with its span and its full number ("5.2(a) and (b)")."""
     found: list[tuple[int, int, str]] = []
     previous = ""
-    for item in re.finditer(_NUMBER[kind], m.group("items")):
+    items = _TITLES.sub(lambda t: " " * len(t.group()), m.group("items"))  # titles are no items
+    for item in re.finditer(_NUMBER[kind], items):
         start, end = m.start("items") + item.start(), m.start("items") + item.end()
         number = item.group(0).replace(" ", "")
         if number.startswith("(") and previous and kind not in ANNEX_KINDS:

@@ -44,6 +44,8 @@ _LINKS = frozenset(
     | {"from", "for", "hereto", "herein"}
 )
 LIST_RUN = 3  # lines of one block naming annexes of one kind: a list of annexes
+# "A3", "A-3": a part of the annex "A", where the document has no annex of that id
+_ANNEX_PART = re.compile(r"([A-Z])-?\d{1,2}")
 _MARKER = r"(?:\(|(?<=\n)|(?<=\n[ \t])){}(?:\)|\.(?=\s))"  # "(v)", "v)" or "v." opening a line
 
 
@@ -126,6 +128,8 @@ class Resolver:
                 for s in self.index.sections
                 if (s.number or "").casefold() == label and s.id not in self.not_annex
             ]
+            if not hits and (part := _ANNEX_PART.fullmatch(number)):
+                return self.resolve(kind, part.group(1), at)  # "Schedule A3": part 3 of A
             return _meant_annex(hits).id if hits else None
         base, parens = split_number(number)
         start = self._base(kind, base, at) if base else None

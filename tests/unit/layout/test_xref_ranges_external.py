@@ -239,3 +239,38 @@ def test_an_instrument_named_after_a_page_break_legend_is_read_across_it() -> No
         ("Section 1.2", "Securities Purchase Agreement")
     ]
     assert [(r.label, r.dangling) for r in internal] == [("Section 4.1", False)]
+
+
+LICENCE = "\n\n".join(
+    [
+        "1. Definitions. Terms are defined here.",
+        "2. License.",
+        "(a) License Grant. Licensor grants the licence for the Titles in Schedule A1-A6 of "
+        "Schedule A.",
+        "(b) Sublicensing. Licensee may sublicense.",
+        "(c) Display of Titles. Titles are displayed.",
+        "(d) Removal of Titles. Titles may be removed.",
+        "3. Fees. Licensee pays the fees for Titles in Schedule A3.",
+        "11. Confidentiality. Each party keeps secrets.",
+        "12. Term. Sections 2(a) [License Grant], 2(b) [Sublicensing], 2(c) [Display of "
+        "Titles], 2(d)\n[Removal of Titles], 3, and 11 survive, as does Section 2(a) [License "
+        "Grant]-\n(d).",
+        "SCHEDULE A",
+        "Titles [Attached]",
+    ]
+)
+
+
+def test_lists_and_ranges_go_on_past_bracketed_titles() -> None:
+    refs = _targets(plain_text(LICENCE))
+    for label, number in (("2(b)", "(b)"), ("2(c)", "(c)"), ("3", "3"), ("11", "11")):
+        assert refs[f"Section {label}"] == [number], label
+    assert refs["Section 2(d)"] == ["(d)", "(d)"]  # in the list, and the range's end
+    assert "Section License" not in refs and not any("Grant" in k for k in refs)
+
+
+def test_a_schedules_numbered_part_is_the_schedule_and_a1_a6_a_range() -> None:
+    refs = _targets(plain_text(LICENCE))
+    assert refs["Schedule A1"] == ["Schedule A"] and refs["Schedule A6"] == ["Schedule A"]
+    assert refs["Schedule A3"] == ["Schedule A"]
+    assert "Schedule A1-A6" not in refs
