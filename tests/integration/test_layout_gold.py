@@ -98,9 +98,10 @@ def test_edgar_gold_set_on_cuad(cuad_dir: Path) -> None:
     called dangling on the EDGAR set's born-digital contracts (the one scan is OCR'd by
     ``python -m benchmarks.layout --edgar``), the two reading-order families of issue 26
     part 5 and the bilingual family. Measured with the second bilingual contract added
-    (53 contracts, 52 born-digital): P 0.994, R 0.994, xref_resolved 0.976 (1544 of 1582;
-    0.982 before the held-out Ideanomics licence, whose references resolve 41 of 70), no
-    external reference called dangling; `reading-order-broken` and `tables` 1.00 / 1.00 (0.94
+    (53 contracts, 52 born-digital): P 0.994, R 0.994, xref_resolved 0.994 over the 53 (0.976
+    before the Ideanomics licence's three reference rules: lists past bracketed titles,
+    "Schedule A1-A6", "Schedule A3" as a part of Schedule A), no external reference called
+    dangling; `reading-order-broken` and `tables` 1.00 / 1.00 (0.94
     / 0.85 and 0.74 / 0.62 before the reading-order rules); `bilingual` 1.00 / 1.00 (0.98 /
     0.94 before its heading rules). The floors sit about 0.01 below (the stage is
     deterministic); a family's floor allows a miss or two."""
@@ -121,7 +122,7 @@ def test_edgar_gold_set_on_cuad(cuad_dir: Path) -> None:
     figures = total.figures()
     assert figures["section_precision"] is not None and figures["section_precision"] >= 0.985
     assert figures["section_recall"] is not None and figures["section_recall"] >= 0.985
-    assert figures["xref_resolved"] is not None and figures["xref_resolved"] >= 0.97
+    assert figures["xref_resolved"] is not None and figures["xref_resolved"] >= 0.985
     assert total.external_dangling == 0
     families = layout_gold.by_family(scored)
     for family in ("reading-order-broken", "tables", "bilingual"):
