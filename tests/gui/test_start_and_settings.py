@@ -131,6 +131,8 @@ def test_the_settings_page_saves_the_settings(qtbot: QtBot, app_home: Path, tmp_
     assert "CPU" in page.backend.text() or "GPU" in page.backend.text()
     page.threads.setValue(3)
     page.context.setValue(8192)
+    assert page.ocr_repair.isChecked()
+    page.ocr_repair.setChecked(False)
     page.playbook.setText(str(tmp_path / "missing.toml"))
     page.save()
     assert "not found" in page.message.text()
@@ -138,7 +140,7 @@ def test_the_settings_page_saves_the_settings(qtbot: QtBot, app_home: Path, tmp_
     with qtbot.waitSignal(page.settingsSaved) as saved:
         page.save()
     assert saved.args is not None and saved.args[0].llm_threads == 3
-    assert settings_io.load() == Settings(llm_threads=3, llm_context=8192)
+    assert settings_io.load() == Settings(llm_threads=3, llm_context=8192, ocr_repair=False)
 
 
 def test_the_crash_report_has_no_message_text() -> None:

@@ -119,10 +119,17 @@ class SettingsPage(QDialog):
             self.theme.addItem(name.replace("-", " ").capitalize(), name)
         self.theme.setCurrentIndex(max(0, self.theme.findData(current.theme)))
         self.theme.setToolTip("The window's colours; the highlight colours stay the same")
+        self.ocr_repair = QCheckBox("Repair words a scan's OCR misread (English)", self)
+        self.ocr_repair.setToolTip(
+            'A word OCR read that is no word ("shail") becomes the contract word it clearly '
+            "misreads; numbers and names are never changed. Off: the text as Tesseract read it."
+        )
+        self.ocr_repair.setChecked(current.ocr_repair)
         form = QFormLayout()
         form.addRow("Your name:", self.reviewer)
         form.addRow("Clause threshold:", self.threshold)
         form.addRow("Theme:", self.theme)
+        form.addRow(self.ocr_repair)
         form.addRow(self.use_llm)
         form.addRow("Generation threads:", self.threads)
         form.addRow("Prompt threads:", self.batch_threads)
@@ -261,6 +268,7 @@ class SettingsPage(QDialog):
             reviewer=" ".join(self.reviewer.text().split()),
             clause_threshold=self.threshold.value() / 100,
             theme=str(self.theme.currentData()),
+            ocr_repair=self.ocr_repair.isChecked(),
         )
 
     def save(self) -> None:
