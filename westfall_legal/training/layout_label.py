@@ -248,7 +248,7 @@ def show(pdf: Path, refs: bool) -> None:
             print(f"R {start:7} p{page:<3} {kw} {items} || {after}")
 
 
-def _items(kw: str, items: str) -> list[str]:
+def mention_numbers(kw: str, items: str) -> list[str]:
     """The numbers of one mention: "5.1, 5.2(a) and (b)" -> 5.1, 5.2(a), 5.2(b); a range
     "7.2.2 through 7.2.4" gives its two ends."""
     out: list[str] = []
@@ -350,7 +350,7 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
             external.setdefault(start, inst)
     skip = set(contract.get("skip", []))
     targets = contract.get("targets", {})
-    labels = contract.get("labels", {})  # "start:label" -> what the text means (_relabelled)
+    labels = contract.get("labels", {})  # "start:label" -> what the text means (relabelled)
     refs = []
     for start, page, kw, items, after in references(doc_text, heads):
         if start in skip:
@@ -366,7 +366,7 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
             hit = by_key.get(annex.casefold(), [])
             refs.append([f"Part {items}", page, annex if hit else None, hit[0][2] if hit else None])
             continue
-        for label in _relabelled(labels, start, word, _items(kw, items)):
+        for label in relabelled(labels, start, word, mention_numbers(kw, items)):
             number = label.split(" ", 1)[1]
             if start in external or word == "Rule":
                 refs.append([label, page, None, None, external.get(start, "")])
@@ -393,7 +393,7 @@ def gold_of(contract: dict[str, Any]) -> dict[str, Any]:
     return {"sections": sections, "cross_references": refs, "heads": sorted(heads)}
 
 
-def _relabelled(
+def relabelled(
     labels: dict[str, str | list[str] | None], start: int, word: str, numbers: list[str]
 ) -> list[str]:
     """A mention's labels, with the decisions' ``labels`` read: "start:label" to the label the
@@ -423,40 +423,6 @@ def proposed_external(after: str) -> str | None:
     if not m or m.group("inst").strip() in ("Agreement", "this Agreement"):
         return None
     return m.group("inst").strip()
-
-
-_SUSPECT = re.compile(
-    r"^[\s(\w).,-]{0,12}\b(?:of|under|in)\s+(?:the|that|such|each)?\s*(?!this\b|Agreement\b)[A-Z]"
-)
-
-
-def review(contract: dict[str, Any]) -> None:
-    """The references of one contract as the decisions read them, suspects marked."""
-    doc_text = load(CUAD / contract["pdf"])
-    gold = gold_of(contract)
-    rows = iter(gold["cross_references"])
-    skip = set(contract.get("skip", []))
-    for start, page, kw, items, after in references(doc_text, set(gold["heads"])):
-        if start in skip:
-            continue
-        word = KEYWORD[kw.lower()]
-        numbers = [n for n in _items(kw, items) if not n.startswith("(")]
-        got = [next(rows) for _ in _relabelled(contract.get("labels", {}), start, word, numbers)]
-        for row in got:
-            status = (
-                f"EXT:{row[4][:14]}"
-                if len(row) > 4
-                else (f"->{row[2]} p{row[3]}" if row[2] else "NULL")
-            )
-            tail = after.split("[*]", 1)[-1]
-            flag = (
-                "?"
-                if (status.startswith("->") and _SUSPECT.match(tail))
-                or status == "NULL"
-                or status.startswith("EXT")
-                else " "
-            )
-            print(f"{flag} {start:7} p{page:<3} {row[0]:22} {status:18} || {after[:60]}")
 
 
 def build(decisions: Path, out: Path) -> None:
@@ -491,6 +457,8 @@ def main() -> int:
     if args.command == "show":
         show(args.pdf, args.refs)
     elif args.command == "review":
+        from westfall_legal.training.layout_label_review import review
+
         data = json.loads(args.decisions.read_text(encoding="utf-8"))
         review(data["contracts"][args.index])
     else:
