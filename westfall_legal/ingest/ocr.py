@@ -22,6 +22,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,16 +89,20 @@ def words_from_data(
     width: float,
     height: float,
 ) -> list[Word]:
-    """Words of Tesseract's ``image_to_data`` dict, in its reading order, boxes on the page
+    """Words of Tesseract's ``image_to_data`` dict, in reading order, boxes on the page
     (``to_page``: an affine map, or a function of a box, from Tesseract's pixels).
 
     Empty words and words without a confidence (-1) are dropped; ``block`` is unique per
     paragraph (``block_num * 1000 + par_num``) and ``line`` is Tesseract's line within it.
+    The order is Tesseract's with its blocks put back in reading order
+    (:func:`~westfall_legal.ingest.ocr_order.reading_order`), on the image Tesseract read,
+    where lines are level (a photo's page unwarped, a page turned upright), before the boxes
+    are mapped onto the page.
     """
     mapped: Callable[[Box], Box] = (
         to_page if callable(to_page) else lambda box: map_box(box, to_page)
     )
-    words = []
+    read = []
     for i, raw in enumerate(data.get("text", ())):
         text = str(raw).strip()
         if not text or int(data["level"][i]) != WORD_LEVEL:
@@ -106,16 +111,19 @@ def words_from_data(
         if conf < 0:
             continue
         left, top = float(data["left"][i]), float(data["top"][i])
-        right, bottom = left + float(data["width"][i]), top + float(data["height"][i])
-        x0, y0, x1, y1 = mapped((left, top, right, bottom))
+        pixels = (left, top, left + float(data["width"][i]), top + float(data["height"][i]))
+        block = int(data["block_num"][i]) * 1000 + int(data["par_num"][i])
+        read.append(Word(text, pixels, block=block, line=int(data["line_num"][i]), conf=conf))
+    words = []
+    for word in ocr_order.reading_order(read):
+        x0, y0, x1, y1 = mapped(word.box)
         box = (
             min(max(x0, 0.0), width),
             min(max(y0, 0.0), height),
             min(max(x1, 0.0), width),
             min(max(y1, 0.0), height),
         )
-        block = int(data["block_num"][i]) * 1000 + int(data["par_num"][i])
-        words.append(Word(text, box, block=block, line=int(data["line_num"][i]), conf=conf))
+        words.append(replace(word, box=box))
     return words
 
 
@@ -351,7 +359,6 @@ class TesseractOcr:
                 turned = self._read(image, turns, path, number, size, unwarp)
                 if reading_score(turned) >= reading_score(words):
                     words = turned
-        words = ocr_order.reading_order(words)
         if self.repair:
             words, repaired = ocr_repair.repair_words(words)
             log.debug("page %d: %d misread words repaired", number, repaired)

@@ -220,13 +220,25 @@ def test_words_from_data_keeps_words_in_order_and_maps_boxes() -> None:
         (5, 1, 1, 1, 1, 2, 480, 300, 30, 50, 95, " "),
         (5, 1, 1, 1, 1, 3, 520, 300, 120, 50, -1, "ghost"),
         (5, 1, 1, 2, 1, 1, 300, 400, 150, 50, 80, "This"),
-        (5, 1, 3, 1, 2, 1, 600, 400, 150, 50, 71, "Agreement"),
+        (5, 1, 3, 1, 2, 1, 600, 500, 150, 50, 71, "Agreement"),  # a line below: its own block
     )
     words = words_from_data(data, scale(72 / 300), 612.0, 792.0)
     assert [w.text for w in words] == ["Term.", "This", "Agreement"]
     assert [(w.block, w.line) for w in words] == [(1001, 1), (1002, 1), (3001, 2)]
     assert [w.conf for w in words] == [96.0, 80.0, 71.0]
     assert words[0].box == pytest.approx((72.0, 72.0, 108.0, 84.0))
+
+
+def test_words_from_data_joins_a_lines_end_in_tesseracts_pixels() -> None:
+    # "Agreement" on the row of "This", read as a block of its own: the end of that line
+    data = _data(
+        (5, 1, 1, 2, 1, 1, 300, 400, 150, 50, 80, "This"),
+        (5, 1, 2, 1, 1, 1, 300, 500, 150, 50, 90, "Next"),
+        (5, 1, 3, 1, 2, 1, 480, 400, 150, 50, 71, "Agreement"),
+    )
+    words = words_from_data(data, scale(72 / 300), 612.0, 792.0)
+    assert [w.text for w in words] == ["This", "Agreement", "Next"]
+    assert words[1].box == pytest.approx((115.2, 96.0, 151.2, 108.0))  # mapped to the page
 
 
 def test_words_from_data_maps_back_through_a_turn_and_clamps_to_the_page() -> None:
