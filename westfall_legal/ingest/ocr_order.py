@@ -13,12 +13,14 @@ boxes alone:
   overlap by at least half the narrower one) moves before it. Blocks side by side (two
   columns, a signature block's two parties) keep Tesseract's order.
 
-Clause numbers set apart in the left margin are left to the layout stage, which joins them
-to their lines. Tesseract's own order is kept wherever neither rule applies.
+Clause numbers set apart in the left margin ("5." read as a block before the page's text)
+are left where Tesseract put them, for the layout stage, which joins them to their lines:
+a line's end never joins a lone number. Tesseract's own order is kept wherever neither rule applies.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -27,6 +29,8 @@ from westfall_legal.models import Box, Word
 MIN_LINE_OVERLAP = 0.6  # of the lower line's height: the two parts are on one line
 MAX_GAP_HEIGHTS = 4.0  # the widest gap between a line and its cut-off end, in line heights
 MIN_COLUMN_OVERLAP = 0.5  # of the narrower block's width: two blocks share a column
+# "5.", "14.10", "(a)", "iv)": a clause number standing apart
+_MARKER = re.compile(r"[(\[]?+(?:\d{1,3}(?:\.\d{1,3})*+|[A-Za-z]|[ivxIVX]{1,5})[.)\]]?+")
 
 
 @dataclass
@@ -81,6 +85,8 @@ def _line_for_end(end: _Line, lines: list[_Line]) -> _Line | None:
     for line in lines:
         if line.block == end.block:
             continue
+        if len(line.words) == 1 and _MARKER.fullmatch(line.words[0].text):
+            continue  # a clause number in the margin: the layout stage joins it
         other = line.box
         if other[2] > box[0] or _vertical_overlap(box, other) < MIN_LINE_OVERLAP:
             continue  # not to the left of it on the same line

@@ -70,9 +70,16 @@ def test_what_lies_between_keeps_a_line_end_apart() -> None:
     assert [(w.block, w.line) for w in reading_order(without)] == [(1, 1), (1, 1), (1, 1)]
 
 
-def test_a_number_in_the_left_margin_keeps_its_place_before_its_line() -> None:
+def test_a_number_in_the_left_margin_is_left_to_the_layout_stage() -> None:
     words = [*line("14.10", 1, 1, 14, 332), *line("Complete Understanding.", 2, 1, 48, 333)]
-    assert texts(reading_order(words)) == "14.10 Complete Understanding."
+    assert reading_order(words) == words
+    # read first, before the page's text above it: it stays where Tesseract put it
+    words = [
+        *line("5.", 1, 1, 14, 800),
+        *line("Term and Termination.", 2, 1, 48, 156),
+        *line("Entire Agreement.", 3, 1, 48, 800),
+    ]
+    assert reading_order(words) == words
 
 
 def test_a_far_away_block_on_the_same_row_is_not_a_line_end() -> None:
