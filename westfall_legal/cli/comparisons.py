@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from westfall_legal.cli.common import Passphrases
 from westfall_legal.cli.docx import _formats, report_stem
 from westfall_legal.errors import ExitCode, KnownError
+from westfall_legal.session.comparisons import counts_line
 
 if TYPE_CHECKING:
     from westfall_legal.store import ComparisonInfo, Store
@@ -51,12 +52,8 @@ def write_comparison(
 
 def describe(info: ComparisonInfo) -> str:
     """One line of a listing: id, when, which versions, the counts."""
-    c = info.counts
-    return (
-        f"{info.id}  {info.created[:16].replace('T', ' ')}  {info.old_file} → {info.new_file}: "
-        f"{c['changed']} changed, {c['added']} added, {c['removed']} removed, "
-        f"{c['moved']} moved; {info.facts} key facts, {info.risks} risks changed"
-    )
+    when = info.created[:16].replace("T", " ")
+    return f"{info.id}  {when}  {info.old_file} → {info.new_file}: {counts_line(info)}"
 
 
 def print_comparisons(store: Store, matter_id: str, indent: str = "  ") -> None:

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from westfall_legal.errors import Cancelled
+from westfall_legal.gui.matter_comparisons import ask_redline_path
 from westfall_legal.gui.signals import emit
 from westfall_legal.gui.tasks import Task, Work
 from westfall_legal.progress import CancelToken, ProgressCallback, ProgressEvent
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERSIONS_FILTER = "Contracts (*.pdf *.docx *.txt *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
-REDLINE_FORMATS = {".html": "HTML redline (*.html)", ".json": "Comparison JSON (*.json)"}
 WORD_FILTER = "Word document (*.docx)"
 
 
@@ -195,8 +195,6 @@ def _ask_open(window: MainWindow, title: str) -> Path | None:
 
 
 def _ask_redline(window: MainWindow, old: Path, new: Path) -> Path | None:
-    from westfall_legal.gui.matter_comparisons import ask_redline_path
-
     suggested = new.with_name(f"{old.stem}_vs_{new.stem}.compare.html")
     return ask_redline_path(window, "Save the comparison", suggested)
 

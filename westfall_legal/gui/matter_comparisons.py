@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 
 from westfall_legal.errors import KnownError
 from westfall_legal.gui.errors import report_error
-from westfall_legal.gui.handback_actions import REDLINE_FORMATS
 from westfall_legal.session.comparisons import counts_line, write_kept_comparison
 
 if TYPE_CHECKING:
     from westfall_legal.store import ComparisonInfo, Store
 
 log = logging.getLogger(__name__)
+
+REDLINE_FORMATS = {".html": "HTML redline (*.html)", ".json": "Comparison JSON (*.json)"}
 ROLE = Qt.ItemDataRole.UserRole
 
 

@@ -81,7 +81,7 @@ def _line_for_end(end: _Line, lines: list[_Line]) -> _Line | None:
     """The line of another block that ``end`` (a one-line block) is the cut-off end of."""
     box = end.box
     height = box[3] - box[1]
-    best: _Line | None = None
+    best: tuple[_Line, Box] | None = None
     for line in lines:
         if line.block == end.block:
             continue
@@ -92,15 +92,15 @@ def _line_for_end(end: _Line, lines: list[_Line]) -> _Line | None:
             continue  # not to the left of it on the same line
         if box[0] - other[2] > MAX_GAP_HEIGHTS * max(height, other[3] - other[1]):
             continue
-        if best is None or other[2] > best.box[2]:
-            best = line
+        if best is None or other[2] > best[1][2]:
+            best = (line, other)
     if best is None:
         return None
-    between = (best.box[2], box[1], box[0], box[3])
+    between = (best[1][2], box[1], box[0], box[3])
     for line in lines:
-        if line is not best and line is not end and _overlaps(line.box, between):
+        if line is not best[0] and line is not end and _overlaps(line.box, between):
             return None
-    return best
+    return best[0]
 
 
 def _overlaps(a: Box, b: Box) -> bool:

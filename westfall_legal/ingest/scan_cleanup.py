@@ -44,7 +44,7 @@ from westfall_legal.models import Box
 # One thread, as Tesseract: the orchestrator runs one OCR worker process per core.
 cv2.setNumThreads(1)
 
-Grey = npt.NDArray[np.uint8]
+Grey = streaks.Grey
 # A homography (3 x 3) from the cleaned image's pixels back to the rendered page's.
 Homography = npt.NDArray[np.float64]
 

@@ -62,7 +62,8 @@ _KEYWORDS = {
 }
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and/or|and|or|through|to)\s+|\s?[-–]\s?)"
 # "Sections 2(a) [License Grant], 2(b) [Sublicensing] and 3": an item's title in brackets
-_TITLE = r"(?:\s*+\[[^\[\]]{1,60}+\])?+"
+_BRACKETED = r"\[[^\[\]]{1,60}+\]"
+_TITLE = rf"(?:\s*+{_BRACKETED})?+"
 GROUPS = {
     kind: re.compile(
         rf"\b(?:{_KEYWORDS[kind]})\s+(?P<items>(?:{num}){_TITLE}(?:{_SEP}(?:{num}){_TITLE})*)"
@@ -70,7 +71,7 @@ GROUPS = {
     )
     for kind, num in _NUMBER.items()
 }
-_TITLES = re.compile(r"\[[^\[\]]{1,60}+\]")
+_TITLES = re.compile(_BRACKETED)
 # "Part B of Schedule 1": a Part is looked for under the annex that follows it (matched
 # right after the Part's number: never from inside a run of spaces).
 OF_ANNEX = re.compile(
